@@ -1,0 +1,44 @@
+# kamheap {{TOOL_VERSION}}: walk the {{KIND}} heap of Kamailio PID {{PID}}
+# allocator {{ALLOCATOR}}, layout {{LAYOUT_ID}} ({{LAYOUT_SOURCE}}), fragments {{FROM}} <= i < {{TO_TEXT}}
+#
+# Generated from gdb-scripts/walk-fragments.gdb. Read-only: it only reads memory and prints.
+# By hand:  gdb -nx --batch -iex 'set auto-load off' --command=walk.gdb {{EXECUTABLE}} {{PID}} > walk.out
+#           kamheap parse walk.out
+# One line per fragment: KH_F index frag size free line<TAB>file<TAB>function<TAB>module
+set pagination off
+set confirm off
+set width 0
+set print elements 0
+printf "KH_BEGIN format=1 pid={{PID}} kind={{KIND}} layout={{LAYOUT_ID}} source={{LAYOUT_SOURCE}} header={{HEADER_SIZE}} debug={{DEBUG_FIELDS}} from={{FROM}} to={{TO}}\n"
+set $kh_root = (char *) &{{ROOT_SYMBOL}}
+set $kh_block = *(char **) ($kh_root + {{API_MEM_BLOCK}})
+printf "KH_HEAP mname=%s block=%lx size=%lu used=%lu real_used=%lu max_real_used=%lu first=%lx end=%lx\n", *(char **) ($kh_root + {{API_MNAME}}), $kh_block, *(unsigned long *) ($kh_block + {{BLOCK_SIZE}}), *(unsigned long *) ($kh_block + {{BLOCK_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_REAL_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_MAX_REAL_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_FIRST_FRAG}}), *(unsigned long *) ($kh_block + {{BLOCK_WALK_END}})
+set $kh_a = *(char **) ($kh_block + {{BLOCK_FIRST_FRAG}})
+set $kh_end = *(char **) ($kh_block + {{BLOCK_WALK_END}})
+set $kh_heap_end = $kh_end + {{TRAILER_SIZE}}
+set $kh_i = 0
+set $kh_ok = 1
+while ($kh_ok && $kh_a < $kh_end && $kh_i < {{TO}})
+  set $kh_size = *(unsigned long *) ($kh_a + {{FRAG_SIZE}})
+  set $kh_t = $kh_a + {{HEADER_SIZE}} + $kh_size
+  if ($kh_t + {{TRAILER_SIZE}} > $kh_heap_end || $kh_size % {{ROUND_TO}} != 0)
+    printf "KH_BAD %d %lx size-out-of-bounds size=%lu\n", $kh_i, $kh_a, $kh_size
+    set $kh_ok = 0
+  else
+    if ({{CHECKS_BROKEN}})
+      printf "KH_BAD %d %lx check-pattern{{CHECKS_FORMAT}}\n", $kh_i, $kh_a{{CHECKS_ARGS}}
+      set $kh_ok = 0
+    else
+      if ($kh_i >= {{FROM}})
+{{PRINT_FRAGMENT}}
+      end
+      set $kh_a = $kh_t + {{TRAILER_SIZE}}
+      set $kh_i = $kh_i + 1
+    end
+  end
+end
+if ($kh_ok && $kh_i < {{TO}} && $kh_a != $kh_heap_end)
+  printf "KH_BAD %d %lx walk-error stopped at %lx, not at the heap end %lx\n", $kh_i, $kh_a, $kh_a, $kh_heap_end
+  set $kh_ok = 0
+end
+printf "KH_END walked=%d at=%lx ok=%d\n", $kh_i, $kh_a, $kh_ok

@@ -1,0 +1,36 @@
+// Wires the commands; nothing else lives here. `main` returns the exit code instead of exiting.
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../errors.js';
+import { toolVersion } from '../util/version.js';
+import { handleError } from './handle-error.js';
+import { parseCommand } from './parse-command.js';
+import { scriptCommand } from './script-command.js';
+import { walkCommand } from './walk-command.js';
+
+/** Runs the CLI with the given argv (process.argv shape) and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const setExitCode = (code: number): void => {
+    exitCode = code;
+  };
+  const program = new Command('kamheap')
+    .description("walk a live Kamailio's pkg/shm heap through GDB: allocation summaries and JSON heap snapshots")
+    .version(toolVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) })
+    .showHelpAfterError('(run kamheap --help for usage)')
+    .addHelpText('after', '\nExit codes: see the README ("Exit codes"). Snapshot schema: schema/snapshot.schema.json.');
+  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode)]) {
+    program.addCommand(command.exitOverride());
+  }
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage mistakes were already printed by commander.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    return handleError(error);
+  }
+  return exitCode;
+}

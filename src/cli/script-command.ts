@@ -1,0 +1,53 @@
+// `kamheap script <pid>`: print the GDB walk script for that process's heap, to run by hand.
+import { Command } from 'commander';
+import { withAttachedTarget } from '../gdb/attached-target.js';
+import { inspectProcess } from '../locate/process.js';
+import { openProcMem } from '../memory/proc-mem.js';
+import { renderWalkScript } from '../walk/script-template.js';
+import { locateHeap } from '../walk/walk-request.js';
+import { abortOnSignals } from './abort-on-signal.js';
+import { parseHeapKind, parsePid, parseRange } from './options.js';
+
+interface RawScriptOptions {
+  heap: string;
+  from?: string;
+  to?: string;
+  gdb?: string;
+}
+
+/** Builds the command: it attaches only long enough to identify allocator and layout. */
+export function scriptCommand(): Command {
+  return new Command('script')
+    .description('print the GDB batch script that walks the heap (run it with gdb --batch, then kamheap parse)')
+    .argument('<pid>', 'Kamailio process ID')
+    .option('--heap <kind>', 'pkg or shm', 'pkg')
+    .option('--from <n>', 'first fragment index to print')
+    .option('--to <m>', 'stop before this fragment index')
+    .option('--gdb <path>', 'gdb executable to use', 'gdb')
+    .action(async (pidText: string, raw: RawScriptOptions) => {
+      process.stdout.write(await collectScript(pidText, raw));
+    });
+}
+
+/** Generates the script text for the process's heap. */
+export async function collectScript(pidText: string, raw: RawScriptOptions): Promise<string> {
+  const pid = parsePid(pidText);
+  const kind = parseHeapKind(raw.heap);
+  const range = parseRange(raw.from, raw.to);
+  const info = inspectProcess(pid);
+  const memory = openProcMem(pid);
+  const abort = abortOnSignals(undefined);
+  try {
+    const { value: layout } = await withAttachedTarget(
+      { pid, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) },
+      async (target) => (await locateHeap(target, memory, kind)).layout,
+    );
+    return renderWalkScript({ pid, kind, layout, from: range.from, to: range.to, executable: info.executable });
+  } catch (error) {
+    if (abort.signal.aborted) throw abort.error();
+    throw error;
+  } finally {
+    abort.dispose();
+    memory.close();
+  }
+}

@@ -1,0 +1,91 @@
+// Typed errors: every failure a user can meet has a kind, a one-line message and an exit code.
+
+/** Exit codes, documented in README.md ("Exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  noSuchProcess: 3,
+  notKamailio: 4,
+  permission: 5,
+  gdbMissing: 6,
+  gdbFailed: 7,
+  timeout: 8,
+  interrupted: 9,
+  heapCorrupt: 10,
+  badInput: 11,
+  memoryRead: 12,
+  heapNotFound: 13,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type KamheapErrorKind =
+  | 'usage'
+  | 'no-such-process'
+  | 'not-kamailio'
+  | 'permission'
+  | 'gdb-missing'
+  | 'gdb-failed'
+  | 'timeout'
+  | 'interrupted'
+  | 'heap-corrupt'
+  | 'bad-input'
+  | 'memory-read'
+  | 'heap-not-found';
+
+const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
+  usage: ExitCode.usage,
+  'no-such-process': ExitCode.noSuchProcess,
+  'not-kamailio': ExitCode.notKamailio,
+  permission: ExitCode.permission,
+  'gdb-missing': ExitCode.gdbMissing,
+  'gdb-failed': ExitCode.gdbFailed,
+  timeout: ExitCode.timeout,
+  interrupted: ExitCode.interrupted,
+  'heap-corrupt': ExitCode.heapCorrupt,
+  'bad-input': ExitCode.badInput,
+  'memory-read': ExitCode.memoryRead,
+  'heap-not-found': ExitCode.heapNotFound,
+};
+
+/** Base of all expected failures; `message` is the one line shown to the user. */
+export class KamheapError extends Error {
+  readonly kind: KamheapErrorKind;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(
+    kind: KamheapErrorKind,
+    message: string,
+    options: { cause?: unknown; context?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KamheapError';
+    this.kind = kind;
+    this.context = options.context ?? {};
+  }
+
+  get exitCode(): ExitCodeValue {
+    return exitCodeOf[this.kind];
+  }
+}
+
+/** gdb answered a command with ^error (the message is gdb's own). */
+export class GdbCommandError extends KamheapError {
+  readonly command: string;
+  constructor(command: string, gdbMessage: string) {
+    super('gdb-failed', `gdb: ${gdbMessage}`, { context: { command } });
+    this.name = 'GdbCommandError';
+    this.command = command;
+  }
+}
+
+/** A memory range could not be read from the target. */
+export class MemoryReadError extends KamheapError {
+  constructor(address: bigint, length: number, cause?: unknown) {
+    super('memory-read', `cannot read ${length} bytes at 0x${address.toString(16)} of the target`, {
+      cause,
+      context: { address, length },
+    });
+    this.name = 'MemoryReadError';
+  }
+}

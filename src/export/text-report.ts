@@ -1,0 +1,45 @@
+// Renders a snapshot as the plain-text summary an operator reads: heap totals, the walk, and the
+// top allocation sites in the shape of Kamailio's own `qm_sums` lines.
+import type { SiteRecord, Snapshot } from '../snapshot/snapshot.js';
+
+/** The summary table; `top` limits the site list. */
+export function renderTextReport(snapshot: Snapshot, top: number): string {
+  const { heap, walk, totals } = snapshot;
+  const lines: string[] = [];
+  lines.push(
+    `${heap.kind} heap of PID ${snapshot.target.pid}: ${heap.allocator}, layout ${heap.layout} (${heap.layoutSource})` +
+      (heap.debugFields ? '' : ', no debug fields: sites unknown'),
+  );
+  lines.push(
+    `  size ${bytes(heap.size)}  used ${bytes(heap.used)}  real used ${bytes(heap.realUsed)}  max real used ${bytes(heap.maxRealUsed)}  free ${bytes(heap.free)}`,
+  );
+  const range = `${walk.from}..${walk.to ?? 'end'}`;
+  const timing = walk.pauseMs === null ? '' : `; target paused ${walk.pauseMs.toFixed(1)} ms, total ${(walk.durationMs ?? 0).toFixed(0)} ms`;
+  lines.push(`  walked ${walk.fragmentsWalked} fragments (${range}) with the ${walk.walker} walker, ${walk.complete ? 'complete' : 'INCOMPLETE'}${timing}`);
+  lines.push(
+    `  in range: used ${totals.used.count} fragments, ${bytes(totals.used.bytes)}; free ${totals.free.count} fragments, ${bytes(totals.free.bytes)}` +
+      ` (largest ${bytes(totals.free.largest)}, fragmentation ${(totals.fragmentation * 100).toFixed(1)}%)`,
+  );
+  lines.push('');
+  const shown = snapshot.sites.slice(0, top);
+  lines.push(`top ${shown.length} of ${snapshot.sites.length} allocation sites by bytes:`);
+  lines.push(`${'count'.padStart(8)} ${'bytes'.padStart(12)}  ${'module'.padEnd(12)} file: function(line)`);
+  for (const site of shown) lines.push(siteLine(site));
+  if (snapshot.findings.length > 0) {
+    lines.push('');
+    lines.push(`findings (${snapshot.findings.length}):`);
+    for (const f of snapshot.findings) lines.push(`  ${f.kind} at fragment ${f.index} (${f.address}): ${f.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One site, as `count bytes module file: function(line)`. */
+function siteLine(site: SiteRecord): string {
+  return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${site.module.padEnd(12)} ${site.file}: ${site.function}(${site.line})`;
+}
+
+/** Bytes with a binary-unit hint for large values. */
+function bytes(n: number): string {
+  if (n < 1024 * 1024) return String(n);
+  return `${n} (${(n / (1024 * 1024)).toFixed(1)} MiB)`;
+}

@@ -1,0 +1,92 @@
+// Typed wrappers around the few MI commands kamheap uses. Raw MI values become domain values here.
+import { GdbCommandError, KamheapError, MemoryReadError } from '../errors.js';
+import { isMiTuple, miList, miString } from '../mi/mi-record.js';
+import type { GdbSession } from './gdb-session.js';
+
+/** Quotes text as a MI c-string; refuses control characters so no second command can be smuggled in. */
+export function miQuote(text: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw new KamheapError('bad-input', 'refusing to pass a control character to gdb');
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** Loads the target's executable and symbols before attaching, so symbol loading is not part of the pause. */
+export async function sendFileExecAndSymbols(gdb: GdbSession, pid: number, timeoutMs: number): Promise<void> {
+  await gdb.send(`-file-exec-and-symbols ${miQuote(`/proc/${checkedPid(pid)}/exe`)}`, { timeoutMs });
+}
+
+/** Sets a gdb variable from a fixed list of names (never user text). */
+export async function sendGdbSet(gdb: GdbSession, setting: 'auto-solib-add off' | 'print elements 0' | 'width 0' | 'height 0'): Promise<void> {
+  await gdb.send(`-gdb-set ${setting}`);
+}
+
+/** Attaches and waits until the target is stopped; maps ptrace failures to user errors. */
+export async function sendTargetAttach(gdb: GdbSession, pid: number, timeoutMs: number): Promise<void> {
+  const stopped = gdb.waitForAsync((r) => r.kind === 'exec' && r.asyncClass === 'stopped', timeoutMs);
+  stopped.catch(() => undefined);
+  try {
+    await gdb.send(`-target-attach ${checkedPid(pid)}`, { timeoutMs });
+  } catch (error) {
+    throw attachError(pid, error);
+  }
+  await stopped;
+}
+
+/** Detaches, leaving the target running. */
+export async function sendTargetDetach(gdb: GdbSession, timeoutMs: number): Promise<void> {
+  await gdb.send('-target-detach', { timeoutMs });
+}
+
+/** Evaluates an expression built by kamheap from fixed templates and numbers. */
+export async function sendDataEvaluateExpression(gdb: GdbSession, expression: string, timeoutMs: number): Promise<string> {
+  const results = await gdb.send(`-data-evaluate-expression ${miQuote(expression)}`, { timeoutMs });
+  return miString(results, 'value');
+}
+
+/** Runs a CLI command (e.g. `source FILE`), streaming its console output. */
+export async function sendInterpreterExecConsole(
+  gdb: GdbSession,
+  command: string,
+  onConsole: (text: string) => void,
+  timeoutMs: number | undefined,
+): Promise<void> {
+  await gdb.send(`-interpreter-exec console ${miQuote(command)}`, { onConsole, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+}
+
+/** Reads target memory through gdb (hex over MI): the fallback when /proc/PID/mem is closed to us. */
+export async function sendDataReadMemoryBytes(gdb: GdbSession, address: bigint, length: number, timeoutMs: number): Promise<Buffer> {
+  let results;
+  try {
+    results = await gdb.send(`-data-read-memory-bytes 0x${address.toString(16)} ${length}`, { timeoutMs });
+  } catch (error) {
+    if (error instanceof GdbCommandError) throw new MemoryReadError(address, length, error);
+    throw error;
+  }
+  const out = Buffer.alloc(length);
+  for (const block of miList(results, 'memory')) {
+    if (!isMiTuple(block)) continue;
+    const begin = BigInt(miString(block, 'begin'));
+    const contents = Buffer.from(miString(block, 'contents'), 'hex');
+    contents.copy(out, Number(begin - address));
+  }
+  return out;
+}
+
+function checkedPid(pid: number): number {
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new KamheapError('usage', `invalid PID: ${pid}`);
+  return pid;
+}
+
+/** Translates gdb's attach errors (ptrace's words) into the user-facing kinds. */
+function attachError(pid: number, error: unknown): unknown {
+  if (!(error instanceof GdbCommandError)) return error;
+  const message = error.message;
+  if (/No such process/i.test(message)) return new KamheapError('no-such-process', `no process with PID ${pid}`, { cause: error });
+  if (/Operation not permitted|ptrace_scope|Permission denied/i.test(message)) {
+    return new KamheapError(
+      'permission',
+      `not allowed to attach to PID ${pid}: run as root or with CAP_SYS_PTRACE (see /proc/sys/kernel/yama/ptrace_scope)`,
+      { cause: error },
+    );
+  }
+  return new KamheapError('gdb-failed', `cannot attach to PID ${pid}: ${message.replace(/^gdb: /, '')}`, { cause: error });
+}

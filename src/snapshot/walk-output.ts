@@ -1,0 +1,49 @@
+// What either walker hands to the summary: heap header values and fragments with their text.
+import type { Finding } from '../heap/fragment.js';
+import type { FragmentLayout, HeapLayout } from '../heap/layout.js';
+import type { HeapKind, WalkerName } from './snapshot.js';
+
+export interface HeapHeader {
+  kind: HeapKind;
+  block: bigint;
+  size: bigint;
+  used: bigint;
+  realUsed: bigint;
+  maxRealUsed: bigint;
+  firstFrag: bigint;
+  walkEnd: bigint;
+}
+
+/** A fragment whose debug fields are text (empty strings when the build has none). */
+export interface ResolvedFragment {
+  index: number;
+  frag: bigint;
+  size: bigint;
+  free: boolean;
+  module: string;
+  file: string;
+  function: string;
+  line: number;
+}
+
+/** What a snapshot needs to know of the layout (a parsed script output carries only this much). */
+export type LayoutSummary = Pick<HeapLayout, 'id' | 'allocator' | 'source'> & {
+  fragment: Pick<FragmentLayout, 'headerSize' | 'debug'>;
+};
+
+export interface WalkOutput {
+  walker: WalkerName;
+  pid: number;
+  executable: string | null;
+  layout: LayoutSummary;
+  header: HeapHeader;
+  from: number;
+  to: number | undefined;
+  fragments: ResolvedFragment[];
+  findings: Finding[];
+  complete: boolean;
+  pauseMs: number | null;
+  durationMs: number | null;
+  memoryReads: number | null;
+  bytesRead: number | null;
+}

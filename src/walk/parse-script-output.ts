@@ -1,0 +1,175 @@
+// Parses what the walk script prints (through MI or from a hand-run `gdb --batch > walk.out`) into
+// the same walk output the bulk walker produces. Lines that are not ours (gdb chatter) are ignored.
+import { KamheapError } from '../errors.js';
+import type { Finding, FindingKind } from '../heap/fragment.js';
+import type { LayoutSource } from '../heap/layout.js';
+import { allocatorFromName } from '../heap/layout-profiles.js';
+import type { HeapKind } from '../snapshot/snapshot.js';
+import type { HeapHeader, ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
+import { unboundedTo } from './script-template.js';
+
+interface Begin {
+  pid: number;
+  kind: HeapKind;
+  layoutId: string;
+  source: LayoutSource;
+  headerSize: number;
+  debug: boolean;
+  from: number;
+  to: number | undefined;
+}
+
+/** Incremental parser: feed lines as they come, then `finish()`. */
+export class ScriptOutputParser {
+  private begin: Begin | undefined;
+  private heap: { mname: string; header: Omit<HeapHeader, 'kind'> } | undefined;
+  private readonly fragments: ResolvedFragment[] = [];
+  private readonly findings: Finding[] = [];
+  private end: { walked: number; at: bigint; ok: boolean } | undefined;
+  private failure: string | undefined;
+
+  /** Number of fragment lines seen so far (for progress display). */
+  get fragmentCount(): number {
+    return this.fragments.length;
+  }
+
+  /** Takes one output line. */
+  line(text: string): void {
+    if (text.startsWith('KH_F ')) return this.fragment(text);
+    if (text.startsWith('KH_BEGIN ')) return this.onBegin(fields(text));
+    if (text.startsWith('KH_HEAP ')) return this.onHeap(fields(text));
+    if (text.startsWith('KH_BAD ')) return this.onBad(text);
+    if (text.startsWith('KH_END ')) {
+      const f = fields(text);
+      this.end = { walked: int(f, 'walked'), at: hexField(f, 'at'), ok: f.get('ok') === '1' };
+    }
+  }
+
+  /** Records that gdb aborted the script, with gdb's reason. */
+  scriptFailed(message: string): void {
+    this.failure = message;
+  }
+
+  /** The walk output; a missing end line means the script stopped early (gdb error, Ctrl-C). */
+  finish(extra: { executable: string | null; pauseMs: number | null; durationMs: number | null }): WalkOutput {
+    const begin = this.begin;
+    const heap = this.heap;
+    if (!begin || !heap) throw new KamheapError('bad-input', 'not kamheap walk output: no KH_BEGIN/KH_HEAP lines');
+    const allocator = allocatorFromName(heap.mname);
+    if (!allocator) throw new KamheapError('bad-input', `walk output names an unknown memory manager "${heap.mname}"`);
+    const findings = [...this.findings];
+    if (!this.end) {
+      const last = this.fragments.at(-1);
+      findings.push({
+        kind: 'walk-error',
+        index: last ? last.index + 1 : begin.from,
+        address: 0n,
+        message: `the walk script stopped before its end: ${this.failure ?? 'gdb error or interrupted'}`,
+      });
+    }
+    return {
+      walker: 'script',
+      pid: begin.pid,
+      executable: extra.executable,
+      layout: { id: begin.layoutId, allocator, source: begin.source, fragment: { headerSize: begin.headerSize, ...(begin.debug ? { debug: { file: 0, func: 0, mname: 0, line: 0 } } : {}) } },
+      header: { kind: begin.kind, ...heap.header },
+      from: begin.from,
+      to: begin.to,
+      fragments: this.fragments,
+      findings,
+      complete: this.end?.ok === true && findings.length === 0,
+      pauseMs: extra.pauseMs,
+      durationMs: extra.durationMs,
+      memoryReads: null,
+      bytesRead: null,
+    };
+  }
+
+  private onBegin(f: Map<string, string>): void {
+    const kind = f.get('kind');
+    const source = f.get('source');
+    if (kind !== 'pkg' && kind !== 'shm') throw new KamheapError('bad-input', `walk output: bad heap kind "${kind ?? ''}"`);
+    if (source !== 'dwarf' && source !== 'profile') throw new KamheapError('bad-input', `walk output: bad layout source "${source ?? ''}"`);
+    const to = int(f, 'to');
+    this.begin = {
+      pid: int(f, 'pid'),
+      kind,
+      layoutId: f.get('layout') ?? '',
+      source,
+      headerSize: int(f, 'header'),
+      debug: f.get('debug') === '1',
+      from: int(f, 'from'),
+      to: to === unboundedTo ? undefined : to,
+    };
+  }
+
+  private onHeap(f: Map<string, string>): void {
+    const dec = (name: string): bigint => BigInt(int(f, name));
+    this.heap = {
+      mname: f.get('mname') ?? '',
+      header: {
+        block: hexField(f, 'block'),
+        size: dec('size'),
+        used: dec('used'),
+        realUsed: dec('real_used'),
+        maxRealUsed: dec('max_real_used'),
+        firstFrag: hexField(f, 'first'),
+        walkEnd: hexField(f, 'end'),
+      },
+    };
+  }
+
+  private onBad(text: string): void {
+    const [, index, address, kind, ...rest] = text.split(' ');
+    const known: readonly FindingKind[] = ['check-pattern', 'size-out-of-bounds', 'size-misaligned', 'walk-error'];
+    const findingKind = known.find((k) => k === kind) ?? 'walk-error';
+    this.findings.push({ kind: findingKind, index: Number(index), address: BigInt(`0x${address ?? '0'}`), message: `${kind ?? ''} ${rest.join(' ')}`.trim() });
+  }
+
+  private fragment(text: string): void {
+    const [numbers = '', file = '', func = '', module = ''] = text.split('\t');
+    const [, index, frag, size, free, line] = numbers.split(' ');
+    if (index === undefined || frag === undefined || size === undefined || free === undefined || line === undefined) {
+      throw new KamheapError('bad-input', `walk output: malformed fragment line "${text.slice(0, 80)}"`);
+    }
+    this.fragments.push({
+      index: Number(index),
+      frag: BigInt(`0x${frag}`),
+      size: BigInt(size),
+      free: free === '1',
+      module,
+      file,
+      function: func,
+      line: Number(line),
+    });
+  }
+}
+
+/** Parses a whole output text at once (the `parse` command). */
+export function parseScriptOutput(text: string, executable: string | null = null): WalkOutput {
+  const parser = new ScriptOutputParser();
+  for (const line of text.split('\n')) parser.line(line.replace(/\r$/, ''));
+  return parser.finish({ executable, pauseMs: null, durationMs: null });
+}
+
+/** key=value fields of a KH_ line. */
+function fields(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of text.split(' ').slice(1)) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  return out;
+}
+
+function int(f: Map<string, string>, name: string): number {
+  const value = Number(f.get(name));
+  if (!Number.isSafeInteger(value)) throw new KamheapError('bad-input', `walk output: bad ${name}=${f.get(name) ?? ''}`);
+  return value;
+}
+
+function hexField(f: Map<string, string>, name: string): bigint {
+  const value = f.get(name);
+  if (value === undefined || !/^(0x)?[0-9a-f]+$/i.test(value)) throw new KamheapError('bad-input', `walk output: bad ${name}=${value ?? ''}`);
+  return BigInt(value.startsWith('0x') ? value : `0x${value}`);
+}

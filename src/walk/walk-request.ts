@@ -1,0 +1,52 @@
+// What a caller asks a walker for, and the heap a walker found.
+import type { WalkRange } from '../heap/fragment.js';
+import type { HeapLayout } from '../heap/layout.js';
+import type { HeapKind } from '../snapshot/snapshot.js';
+import type { HeapHeader } from '../snapshot/walk-output.js';
+import type { AttachedTarget } from '../gdb/attached-target.js';
+import type { RawMemory } from '../memory/proc-mem.js';
+import { chooseLayout } from '../locate/choose-layout.js';
+import { findHeapRoot, readHeapHeader } from '../locate/locate-heap.js';
+
+export interface WalkRequest {
+  pid: number;
+  kind: HeapKind;
+  range: WalkRange;
+  gdbPath?: string;
+  commandTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Fragments walked so far. */
+  onProgress?: (fragments: number) => void;
+  onPhase?: (phase: 'attached' | 'detached') => void;
+}
+
+export interface LocatedHeap {
+  layout: HeapLayout;
+  header: HeapHeader;
+}
+
+/** Root symbol, allocator, layout and block header of the requested heap (target attached). */
+export async function locateHeap(target: AttachedTarget, memory: RawMemory, kind: HeapKind): Promise<LocatedHeap> {
+  const root = await findHeapRoot(target, memory, kind);
+  const layout = await chooseLayout(target.gdb, root.allocator, target.commandTimeoutMs);
+  const header = await readHeapHeader(memory, root, layout);
+  return { layout, header };
+}
+
+/** The attach options shared by both walkers. */
+export function attachOptions(request: WalkRequest): {
+  pid: number;
+  gdbPath?: string;
+  commandTimeoutMs?: number;
+  signal?: AbortSignal;
+  onPhase?: (phase: 'attached' | 'detached') => void;
+} {
+  const { pid, gdbPath, commandTimeoutMs, signal, onPhase } = request;
+  return {
+    pid,
+    ...(gdbPath === undefined ? {} : { gdbPath }),
+    ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }),
+    ...(signal === undefined ? {} : { signal }),
+    ...(onPhase === undefined ? {} : { onPhase }),
+  };
+}
