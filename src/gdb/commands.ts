@@ -15,7 +15,7 @@ export async function sendFileExecAndSymbols(gdb: GdbSession, pid: number, timeo
 }
 
 /** Sets a gdb variable from a fixed list of names (never user text). */
-export async function sendGdbSet(gdb: GdbSession, setting: 'auto-solib-add off' | 'print elements 0' | 'width 0' | 'height 0'): Promise<void> {
+export async function sendGdbSet(gdb: GdbSession, setting: 'auto-solib-add off' | 'debug-file-directory' | 'libthread-db-search-path'): Promise<void> {
   await gdb.send(`-gdb-set ${setting}`);
 }
 

@@ -18,7 +18,7 @@ export class ChunkedView implements MemoryView {
     private readonly memory: RawMemory,
     private readonly start: bigint,
     private readonly end: bigint,
-    private readonly chunkSize = 8n * 1024n * 1024n,
+    private readonly chunkSize = 1024n * 1024n,
     private readonly keepChunks = 2,
   ) {}
 
