@@ -1,0 +1,213 @@
+// Starts a real Kamailio on loopback with testbed/kamailio.cfg, in its own process group and temp
+// dir, logging to a file (never a pipe, so a huge memory dump can never block it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { testbedAsset } from './assets.js';
+import { KamailioStartError, KamailioStopError } from './errors.js';
+import { freeUdpPort } from './free-port.js';
+import { registerInstance, unregisterInstance } from './instance-registry.js';
+import { parsePsx, runKamcmd, type KamailioProcess } from './kamcmd.js';
+import { logTail } from './log-follower.js';
+import { groupPids, signalGroup, waitGroupGone } from './process-tree.js';
+
+export { stopAllKamailio } from './instance-registry.js';
+export { processState } from './process-tree.js';
+export type { KamailioProcess } from './kamcmd.js';
+
+export type Allocator = 'qm' | 'fm' | 'tlsf';
+
+export interface StartOptions {
+  shmMb?: number;
+  pkgMb?: number;
+  /** UDP receiver processes (the cfg's `children`). */
+  children?: number;
+  shmAllocator?: Allocator;
+  /** Defaults to the shm allocator, as Kamailio does. */
+  pkgAllocator?: Allocator;
+  extraArgs?: string[];
+  /** How long to wait for the ctl socket to answer. */
+  readyTimeoutMs?: number;
+  /** Keep the temp dir (log, socket) after stop(); also set by KAMHEAP_KEEP_TESTBED=1. */
+  keepFiles?: boolean;
+}
+
+export interface KamailioInstance {
+  /** Main ("attendant") process; also the process group id of the whole instance. */
+  readonly pid: number;
+  readonly port: number;
+  readonly ctlSocket: string;
+  readonly logFile: string;
+  /** Temp dir holding the socket, pid file and log. */
+  readonly dir: string;
+  readonly shmAllocator: Allocator;
+  readonly pkgAllocator: Allocator;
+  /** Runs kamcmd against this instance and returns its stdout. */
+  rpc(...args: string[]): Promise<string>;
+  /** kamcmd with an explicit timeout (large memory dumps take seconds). */
+  rpcWithTimeout(timeoutMs: number, ...args: string[]): Promise<string>;
+  /** The processes Kamailio reports (`core.psx`). */
+  processes(): Promise<KamailioProcess[]>;
+  /** SIGTERM, then SIGKILL to the whole group; idempotent. */
+  stop(): Promise<void>;
+}
+
+export const KAMAILIO = process.env.KAMHEAP_KAMAILIO ?? '/usr/sbin/kamailio';
+const TERM_TIMEOUT_MS = 15_000;
+const KILL_TIMEOUT_MS = 5_000;
+
+/** Starts Kamailio and resolves once its ctl socket answers `core.version`. */
+export async function startKamailio(opts: StartOptions = {}): Promise<KamailioInstance> {
+  const cfg = testbedAsset('kamailio.cfg');
+  const port = await freeUdpPort();
+  const dir = mkdtempSync(join(tmpdir(), 'kamheap-testbed-'));
+  const ctlSocket = join(dir, 'ctl.sock');
+  const logFile = join(dir, 'kamailio.log');
+  const shmAllocator = opts.shmAllocator ?? 'qm';
+  const pkgAllocator = opts.pkgAllocator ?? shmAllocator;
+  const args = [
+    '-DD', '-E', '-f', cfg,
+    '-m', String(opts.shmMb ?? 64), '-M', String(opts.pkgMb ?? 8),
+    '-x', shmAllocator, '-X', pkgAllocator,
+    '-w', dir, '-P', join(dir, 'kamailio.pid'),
+    '-A', `KH_PORT=${port}`, '-A', `KH_CTL="unix:${ctlSocket}"`,
+    '-A', `KH_CHILDREN=${opts.children ?? 2}`,
+    ...(opts.extraArgs ?? []),
+  ];
+  // O_APPEND: every Kamailio process writes whole lines at the end, whatever the others do.
+  const logFd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    // detached: its own process group, so stop() can signal every Kamailio process at once.
+    child = spawn(KAMAILIO, args, { cwd: dir, detached: true, stdio: ['ignore', logFd, logFd] });
+    // A script that forgets stop() still exits; the registry's exit hook then kills the group.
+    child.unref();
+  } finally {
+    closeSync(logFd);
+  }
+  const keepFiles = opts.keepFiles ?? process.env.KAMHEAP_KEEP_TESTBED === '1';
+  const files = { ctlSocket, logFile, dir };
+  const instance = new RunningKamailio(child, port, files, { shmAllocator, pkgAllocator }, keepFiles);
+  registerInstance(instance);
+  try {
+    await instance.waitReady(opts.readyTimeoutMs ?? 20_000);
+  } catch (error) {
+    await instance.stop().catch(() => undefined);
+    throw error;
+  }
+  return instance;
+}
+
+class RunningKamailio implements KamailioInstance {
+  readonly pid: number;
+  readonly ctlSocket: string;
+  readonly logFile: string;
+  readonly dir: string;
+  readonly shmAllocator: Allocator;
+  readonly pkgAllocator: Allocator;
+  private exited = false;
+  private spawnError: Error | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    child: ChildProcess,
+    readonly port: number,
+    files: { ctlSocket: string; logFile: string; dir: string },
+    allocators: { shmAllocator: Allocator; pkgAllocator: Allocator },
+    private readonly keepFiles: boolean,
+  ) {
+    ({ ctlSocket: this.ctlSocket, logFile: this.logFile, dir: this.dir } = files);
+    ({ shmAllocator: this.shmAllocator, pkgAllocator: this.pkgAllocator } = allocators);
+    // pid is undefined only when spawn itself failed (e.g. ENOENT); -1 keeps signals harmless.
+    this.pid = child.pid ?? -1;
+    child.once('exit', () => (this.exited = true));
+    child.once('error', (error) => {
+      this.spawnError = error;
+      this.exited = true;
+    });
+  }
+
+  // Polls the ctl socket until Kamailio answers, failing fast if the main process exits.
+  async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      if (this.exited) {
+        throw new KamailioStartError(
+          `kamailio exited during startup (port ${this.port})`,
+          await logTail(this.logFile),
+          this.pid > 0 ? this.pid : undefined,
+          { cause: this.spawnError },
+        );
+      }
+      try {
+        await runKamcmd(this.ctlSocket, ['core.version'], 2_000);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+      await sleep(100);
+    }
+    throw new KamailioStartError(
+      `kamailio did not answer on ${this.ctlSocket} within ${timeoutMs} ms`,
+      await logTail(this.logFile),
+      this.pid > 0 ? this.pid : undefined,
+      { cause: lastError },
+    );
+  }
+
+  // kamcmd with the default 10 s bound.
+  rpc(...args: string[]): Promise<string> {
+    return runKamcmd(this.ctlSocket, args);
+  }
+
+  // kamcmd with a caller-chosen bound (memory dumps run inside the RPC).
+  rpcWithTimeout(timeoutMs: number, ...args: string[]): Promise<string> {
+    return runKamcmd(this.ctlSocket, args, timeoutMs);
+  }
+
+  // Kamailio's own process table; its pids are all in this instance's process group.
+  async processes(): Promise<KamailioProcess[]> {
+    return parsePsx(await this.rpc('core.psx'));
+  }
+
+  // Every caller (test, afterAll, registry) shares one termination.
+  stop(): Promise<void> {
+    this.stopping ??= this.terminate();
+    return this.stopping;
+  }
+
+  // Kamailio's own shutdown (SIGTERM; SIGCONT wakes stopped ones), then SIGKILL for leftovers.
+  private async terminate(): Promise<void> {
+    try {
+      if (this.pid > 0) {
+        signalGroup(this.pid, 'SIGTERM');
+        signalGroup(this.pid, 'SIGCONT');
+        if (!(await waitGroupGone(this.pid, TERM_TIMEOUT_MS))) {
+          signalGroup(this.pid, 'SIGKILL');
+          if (!(await waitGroupGone(this.pid, KILL_TIMEOUT_MS))) {
+            throw new KamailioStopError(groupPids(this.pid));
+          }
+        }
+      }
+      await this.waitExited();
+    } finally {
+      unregisterInstance(this);
+      if (!this.keepFiles) rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  // Lets Node reap the main process so no zombie is left behind (bounded).
+  private async waitExited(): Promise<void> {
+    const deadline = Date.now() + KILL_TIMEOUT_MS;
+    while (!this.exited && Date.now() < deadline) await sleep(20);
+  }
+
+  // Synchronous last resort for process exit and fatal signals (see instance-registry.ts).
+  killNow(): void {
+    if (this.pid > 0) signalGroup(this.pid, 'SIGKILL');
+    if (!this.keepFiles) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
