@@ -1,0 +1,69 @@
+// Helpers for comparing kamheap snapshots with Kamailio's own dumps, field by field.
+import type { DumpFragment, SumsEntry } from '../../testbed/index.js';
+import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
+import type { HeapKind, Snapshot, WalkerName } from '../../src/snapshot/snapshot.js';
+import { bulkWalk } from '../../src/walk/bulk-walker.js';
+import { scriptWalk } from '../../src/walk/script-walker.js';
+import type { WalkRange } from '../../src/heap/fragment.js';
+
+/** One walk through the library API (the same code path as the CLI), with fragments. */
+export async function walk(pid: number, kind: HeapKind, walker: WalkerName = 'bulk', range: WalkRange = { from: 0, to: undefined }): Promise<Snapshot> {
+  const run = walker === 'bulk' ? bulkWalk : scriptWalk;
+  return buildSnapshot(await run({ pid, kind, range }), { includeFragments: true });
+}
+
+/** Walks until two consecutive walks agree, so a comparison is not spoiled by a timer's allocation. */
+export async function walkStable(pid: number, kind: HeapKind, walker: WalkerName = 'bulk', attempts = 8): Promise<Snapshot> {
+  let previous = await walk(pid, kind, walker);
+  for (let i = 0; i < attempts; i++) {
+    const next = await walk(pid, kind, walker);
+    if (sameFragments(previous, next)) return next;
+    previous = next;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the ${kind} heap of ${pid} did not settle`);
+}
+
+/** True when two snapshots list the same fragments (address, size, state, site). */
+export function sameFragments(a: Snapshot, b: Snapshot): boolean {
+  const ka = snapshotFragmentLines(a);
+  const kb = snapshotFragmentLines(b);
+  return ka.length === kb.length && ka.every((line, i) => line === kb[i]);
+}
+
+/** Fragments as comparable lines: index, address, frag, size, used, file, function(line). */
+export function snapshotFragmentLines(s: Snapshot): string[] {
+  return (s.fragments ?? []).map((f) => `${f.index} ${f.address} ${f.frag} ${f.size} ${f.used ? 'used' : 'free'} ${f.file}: ${f.function}(${f.line})`);
+}
+
+/** The same lines from Kamailio's qm_status dump. */
+export function dumpFragmentLines(fragments: readonly DumpFragment[]): string[] {
+  return fragments.map(
+    (f) => `${f.index} 0x${f.address.toString(16)} 0x${f.frag.toString(16)} ${f.size} ${f.free ? 'free' : 'used'} ${f.file}: ${f.func}(${f.line})`,
+  );
+}
+
+/** Per-site "count bytes" keyed by `file: function(line)` from a snapshot (qm_sums prints no module). */
+export function snapshotSiteTotals(s: Snapshot): Map<string, string> {
+  const totals = new Map<string, { count: number; bytes: bigint }>();
+  for (const site of s.sites) add(totals, `${site.file}: ${site.function}(${site.line})`, site.count, BigInt(site.bytes));
+  return render(totals);
+}
+
+/** The same from qm_sums lines; Kamailio groups by string pointer, so equal text is merged here. */
+export function sumsSiteTotals(entries: readonly SumsEntry[]): Map<string, string> {
+  const totals = new Map<string, { count: number; bytes: bigint }>();
+  for (const e of entries) add(totals, `${e.file}: ${e.func}(${e.line})`, e.count, e.bytes);
+  return render(totals);
+}
+
+function add(totals: Map<string, { count: number; bytes: bigint }>, key: string, count: number, bytes: bigint): void {
+  const t = totals.get(key) ?? { count: 0, bytes: 0n };
+  t.count += count;
+  t.bytes += bytes;
+  totals.set(key, t);
+}
+
+function render(totals: Map<string, { count: number; bytes: bigint }>): Map<string, string> {
+  return new Map([...totals].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, `count=${v.count} bytes=${v.bytes}`]));
+}
