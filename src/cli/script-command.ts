@@ -4,7 +4,7 @@ import { withAttachedTarget } from '../gdb/attached-target.js';
 import { inspectProcess } from '../locate/process.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { renderWalkScript } from '../walk/script-template.js';
-import { locateHeap } from '../walk/walk-request.js';
+import { attachOptions, locateHeap } from '../walk/walk-request.js';
 import { abortOnSignals } from './abort-on-signal.js';
 import { parseHeapKind, parsePid, parseRange } from './options.js';
 
@@ -39,7 +39,7 @@ export async function collectScript(pidText: string, raw: RawScriptOptions): Pro
   const abort = abortOnSignals(undefined);
   try {
     const { value: layout } = await withAttachedTarget(
-      { pid, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) },
+      attachOptions({ pid, kind, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) }),
       async (target) => (await locateHeap(target, memory, kind)).layout,
     );
     return renderWalkScript({ pid, kind, layout, from: range.from, to: range.to, executable: info.executable });

@@ -12,6 +12,8 @@ export interface AttachOptions {
   commandTimeoutMs?: number;
   /** Aborting (reason 'interrupted' or 'timeout') interrupts gdb, cancels the body and detaches. */
   signal?: AbortSignal;
+  /** Runs on the loaded executable before the target is stopped (e.g. "is this Kamailio?"). */
+  beforeAttach?: (gdb: GdbSession) => Promise<void>;
   /** Called when the target has just been stopped / resumed (for the spinner). */
   onPhase?: (phase: 'attached' | 'detached') => void;
 }
@@ -50,6 +52,7 @@ export async function withAttachedTarget<T>(options: AttachOptions, body: (targe
     await sendGdbSet(gdb, 'auto-solib-add off');
     await sendGdbSet(gdb, 'debug-file-directory');
     await sendGdbSet(gdb, 'libthread-db-search-path');
+    await options.beforeAttach?.(gdb);
     pauseStart = performance.now();
     await sendTargetAttach(gdb, options.pid, commandTimeoutMs);
     options.onPhase?.('attached');

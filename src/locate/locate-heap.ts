@@ -3,6 +3,7 @@
 import { GdbCommandError, KamheapError } from '../errors.js';
 import { sendDataEvaluateExpression } from '../gdb/commands.js';
 import type { AttachedTarget } from '../gdb/attached-target.js';
+import type { GdbSession } from '../gdb/gdb-session.js';
 import type { AllocatorName, HeapLayout } from '../heap/layout.js';
 import { allocatorFromName, memApiLayout } from '../heap/layout-profiles.js';
 import { readCString } from '../memory/read-strings.js';
@@ -19,6 +20,19 @@ export interface HeapRoot {
   mname: string;
   allocator: AllocatorName;
   block: bigint;
+}
+
+/** Refuses, before stopping anything, an executable without the heap's root symbol. */
+export async function assertKamailioExecutable(gdb: GdbSession, pid: number, kind: HeapKind, timeoutMs: number): Promise<void> {
+  const symbol = rootSymbols[kind];
+  try {
+    await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs);
+  } catch (error) {
+    if (error instanceof GdbCommandError) {
+      throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Address of the heap's API struct; a process without it is not Kamailio (or too old a one). */

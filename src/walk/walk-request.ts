@@ -6,7 +6,8 @@ import type { HeapHeader } from '../snapshot/walk-output.js';
 import type { AttachedTarget } from '../gdb/attached-target.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import { chooseLayout } from '../locate/choose-layout.js';
-import { findHeapRoot, readHeapHeader } from '../locate/locate-heap.js';
+import { assertKamailioExecutable, findHeapRoot, readHeapHeader } from '../locate/locate-heap.js';
+import type { AttachOptions } from '../gdb/attached-target.js';
 
 export interface WalkRequest {
   pid: number;
@@ -33,17 +34,12 @@ export async function locateHeap(target: AttachedTarget, memory: RawMemory, kind
   return { layout, header };
 }
 
-/** The attach options shared by both walkers. */
-export function attachOptions(request: WalkRequest): {
-  pid: number;
-  gdbPath?: string;
-  commandTimeoutMs?: number;
-  signal?: AbortSignal;
-  onPhase?: (phase: 'attached' | 'detached') => void;
-} {
-  const { pid, gdbPath, commandTimeoutMs, signal, onPhase } = request;
+/** The attach options shared by both walkers: non-Kamailio processes are refused before they are stopped. */
+export function attachOptions(request: Pick<WalkRequest, 'pid' | 'kind' | 'gdbPath' | 'commandTimeoutMs' | 'signal' | 'onPhase'>): AttachOptions {
+  const { pid, kind, gdbPath, commandTimeoutMs, signal, onPhase } = request;
   return {
     pid,
+    beforeAttach: (gdb) => assertKamailioExecutable(gdb, pid, kind, commandTimeoutMs ?? 30_000),
     ...(gdbPath === undefined ? {} : { gdbPath }),
     ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }),
     ...(signal === undefined ? {} : { signal }),
