@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what kamheap and its tests need on Debian 12 (bookworm): gdb, Kamailio, sipp, and the
+# npm packages. Idempotent; runs as root (or through sudo). Needs Node.js >= 20 on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+  echo "setup: Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+need=()
+for cmd in gdb kamailio kamcmd sipp setpriv; do
+  command -v "$cmd" >/dev/null || need+=("$cmd")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "setup: installing gdb kamailio sip-tester (missing: ${need[*]})"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends gdb kamailio sip-tester util-linux procps >/dev/null
+fi
+
+# The package starts a system Kamailio on the default ports; kamheap's demo and tests start their
+# own on loopback and do not need it.
+if command -v systemctl >/dev/null && systemctl is-active --quiet kamailio 2>/dev/null; then
+  $SUDO systemctl stop kamailio || true
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  npm run build
+fi
