@@ -21,10 +21,15 @@ set $kh_ok = 1
 while ($kh_ok && $kh_a < $kh_end && $kh_i < {{TO}})
   set $kh_size = *(unsigned long *) ($kh_a + {{FRAG_SIZE}})
   set $kh_t = $kh_a + {{HEADER_SIZE}} + $kh_size
-  if ($kh_t + {{TRAILER_SIZE}} > $kh_heap_end || $kh_size % {{ROUND_TO}} != 0)
+  if ($kh_t + {{TRAILER_SIZE}} > $kh_heap_end)
     printf "KH_BAD %d %lx size-out-of-bounds size=%lu\n", $kh_i, $kh_a, $kh_size
     set $kh_ok = 0
-  else
+  end
+  if ($kh_ok && $kh_size % {{ROUND_TO}} != 0)
+    printf "KH_BAD %d %lx size-misaligned size=%lu\n", $kh_i, $kh_a, $kh_size
+    set $kh_ok = 0
+  end
+  if ($kh_ok)
     if ({{CHECKS_BROKEN}})
       printf "KH_BAD %d %lx check-pattern{{CHECKS_FORMAT}}\n", $kh_i, $kh_a{{CHECKS_ARGS}}
       set $kh_ok = 0

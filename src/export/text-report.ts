@@ -15,9 +15,9 @@ export function renderTextReport(snapshot: Snapshot, top: number): string {
   );
   const range = `${walk.from}..${walk.to ?? 'end'}`;
   const timing = walk.pauseMs === null ? '' : `; target paused ${walk.pauseMs.toFixed(1)} ms, total ${(walk.durationMs ?? 0).toFixed(0)} ms`;
-  lines.push(`  walked ${walk.fragmentsWalked} fragments (${range}) with the ${walk.walker} walker, ${walk.complete ? 'complete' : 'INCOMPLETE'}${timing}`);
+  lines.push(`  walked ${plural(walk.fragmentsWalked, 'fragment')} (${range}) with the ${walk.walker} walker, ${walk.complete ? 'complete' : 'INCOMPLETE'}${timing}`);
   lines.push(
-    `  in range: used ${totals.used.count} fragments, ${bytes(totals.used.bytes)}; free ${totals.free.count} fragments, ${bytes(totals.free.bytes)}` +
+    `  in range: used ${plural(totals.used.count, 'fragment')}, ${bytes(totals.used.bytes)}; free ${plural(totals.free.count, 'fragment')}, ${bytes(totals.free.bytes)}` +
       ` (largest ${bytes(totals.free.largest)}, fragmentation ${(totals.fragmentation * 100).toFixed(1)}%)`,
   );
   lines.push('');
@@ -38,8 +38,13 @@ function siteLine(site: SiteRecord): string {
   return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${site.module.padEnd(12)} ${site.file}: ${site.function}(${site.line})`;
 }
 
+/** "1 fragment", "2 fragments". */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Bytes with a binary-unit hint for large values. */
 function bytes(n: number): string {
-  if (n < 1024 * 1024) return String(n);
-  return `${n} (${(n / (1024 * 1024)).toFixed(1)} MiB)`;
+  if (n < 1024 * 1024) return `${n} B`;
+  return `${n} B (${(n / (1024 * 1024)).toFixed(1)} MiB)`;
 }

@@ -1,15 +1,18 @@
 // What a walk yields: fragments as read off the heap, and the problems found on the way.
+// Inside the walk, addresses and sizes are plain numbers: x86-64 user-space addresses stay below
+// 2^47, so they are exact in a double, and BigInt arithmetic per fragment cost several times the
+// whole walk. They become bigint where they leave the walker.
 
 /** One fragment, with its debug-field pointers still unresolved. */
 export interface RawFragment {
   index: number;
   /** Address of the fragment header. */
-  frag: bigint;
-  size: bigint;
+  frag: number;
+  size: number;
   free: boolean;
-  filePtr: bigint;
-  funcPtr: bigint;
-  mnamePtr: bigint;
+  filePtr: number;
+  funcPtr: number;
+  mnamePtr: number;
   line: number;
 }
 

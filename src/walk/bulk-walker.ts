@@ -1,10 +1,12 @@
-// The bulk walker: while the target is stopped, read the heap in a few large chunks and step the
-// fragment headers in TypeScript; after detach, resolve the site strings from read-only memory.
+// The bulk walker: while the target is stopped, capture the heap's chunks in a few large reads;
+// after detach, walk and validate the captured fragments in TypeScript and resolve the site
+// strings from read-only memory.
 import { withAttachedTarget } from '../gdb/attached-target.js';
 import type { RawFragment } from '../heap/fragment.js';
 import { walkFragments } from '../heap/walk-fragments.js';
 import { inspectProcess } from '../locate/process.js';
-import { ChunkedView } from '../memory/chunked-view.js';
+import { captureHeap, warmUpCapture } from '../memory/heap-capture.js';
+import { profileFor } from '../heap/layout-profiles.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { resolveStrings } from '../memory/read-strings.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
@@ -16,14 +18,22 @@ export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
   const process = inspectProcess(request.pid);
   const memory = openProcMem(request.pid);
   try {
-    const { value, pauseMs } = await withAttachedTarget(attachOptions(request), async (target) => {
+    const options = attachOptions(request);
+    const check = options.beforeAttach;
+    // Compile the capture loop while the target still runs (any layout of the same shape will do).
+    const sample = profileFor('q_malloc');
+    options.beforeAttach = async (gdb) => {
+      await check?.(gdb);
+      if (sample) await warmUpCapture(sample.fragment);
+    };
+    const { value, pauseMs } = await withAttachedTarget(options, async (target) => {
       const heap = await locateHeap(target, memory, request.kind);
-      const { layout, header } = heap;
-      const view = new ChunkedView(memory, header.firstFrag, header.walkEnd + BigInt(layout.fragment.trailerSize));
-      const walk = await walkFragments(view, layout.fragment, header, request.range, request.onProgress);
-      return { heap, walk, stats: view.stats };
+      const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range);
+      return { heap, captured };
     });
-    const { heap, walk, stats } = value;
+    const { heap, captured } = value;
+    const walk = await walkFragments(captured, heap.layout.fragment, heap.header, request.range, request.onProgress);
+    const stats = captured.stats;
     const fragments = await resolveFragments(memory, walk.fragments);
     return {
       walker: 'bulk',
@@ -48,16 +58,16 @@ export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
 
 /** Replaces debug-field pointers by their text, reading each distinct pointer once. */
 async function resolveFragments(memory: ReturnType<typeof openProcMem>, raw: RawFragment[]): Promise<ResolvedFragment[]> {
-  const pointers = new Set<bigint>();
+  const pointers = new Set<number>();
   for (const f of raw) {
     pointers.add(f.filePtr).add(f.funcPtr).add(f.mnamePtr);
   }
-  const text = await resolveStrings(memory, pointers);
-  const str = (pointer: bigint): string => text.get(pointer) ?? '';
+  const text = await resolveStrings(memory, [...pointers].map(BigInt));
+  const str = (pointer: number): string => text.get(BigInt(pointer)) ?? '';
   return raw.map((f) => ({
     index: f.index,
-    frag: f.frag,
-    size: f.size,
+    frag: BigInt(f.frag),
+    size: BigInt(f.size),
     free: f.free,
     module: str(f.mnamePtr),
     file: str(f.filePtr),

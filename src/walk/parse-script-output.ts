@@ -120,27 +120,25 @@ export class ScriptOutputParser {
   }
 
   private onBad(text: string): void {
-    const [, index, address, kind, ...rest] = text.split(' ');
+    const [, index = '', address = '', kind, ...rest] = text.split(' ');
     const known: readonly FindingKind[] = ['check-pattern', 'size-out-of-bounds', 'size-misaligned', 'walk-error'];
     const findingKind = known.find((k) => k === kind) ?? 'walk-error';
-    this.findings.push({ kind: findingKind, index: Number(index), address: BigInt(`0x${address ?? '0'}`), message: `${kind ?? ''} ${rest.join(' ')}`.trim() });
+    this.findings.push({ kind: findingKind, index: decimal(index, 'index'), address: hexNumber(address, 'address'), message: `${kind ?? ''} ${rest.join(' ')}`.trim() });
   }
 
   private fragment(text: string): void {
     const [numbers = '', file = '', func = '', module = ''] = text.split('\t');
-    const [, index, frag, size, free, line] = numbers.split(' ');
-    if (index === undefined || frag === undefined || size === undefined || free === undefined || line === undefined) {
-      throw new KamheapError('bad-input', `walk output: malformed fragment line "${text.slice(0, 80)}"`);
-    }
+    const [, index = '', frag = '', size = '', free = '', line = ''] = numbers.split(' ');
+    if (free !== '0' && free !== '1') throw new KamheapError('bad-input', `walk output: malformed fragment line "${text.slice(0, 80)}"`);
     this.fragments.push({
-      index: Number(index),
-      frag: BigInt(`0x${frag}`),
-      size: BigInt(size),
+      index: decimal(index, 'index'),
+      frag: hexNumber(frag, 'fragment address'),
+      size: BigInt(decimal(size, 'size')),
       free: free === '1',
       module,
       file,
       function: func,
-      line: Number(line),
+      line: decimal(line, 'line'),
     });
   }
 }
@@ -163,13 +161,22 @@ function fields(text: string): Map<string, string> {
 }
 
 function int(f: Map<string, string>, name: string): number {
-  const value = Number(f.get(name));
-  if (!Number.isSafeInteger(value)) throw new KamheapError('bad-input', `walk output: bad ${name}=${f.get(name) ?? ''}`);
-  return value;
+  return decimal(f.get(name) ?? '', name);
 }
 
 function hexField(f: Map<string, string>, name: string): bigint {
-  const value = f.get(name);
-  if (value === undefined || !/^(0x)?[0-9a-f]+$/i.test(value)) throw new KamheapError('bad-input', `walk output: bad ${name}=${value ?? ''}`);
-  return BigInt(value.startsWith('0x') ? value : `0x${value}`);
+  return hexNumber(f.get(name) ?? '', name);
+}
+
+/** A decimal field of our own output; anything else means the file is not (intact) walk output. */
+function decimal(text: string, name: string): number {
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(value)) throw new KamheapError('bad-input', `walk output: bad ${name} "${text.slice(0, 40)}"`);
+  return value;
+}
+
+/** A hex field (with or without 0x) of our own output. */
+function hexNumber(text: string, name: string): bigint {
+  if (!/^(0x)?[0-9a-f]+$/i.test(text)) throw new KamheapError('bad-input', `walk output: bad ${name} "${text.slice(0, 40)}"`);
+  return BigInt(text.startsWith('0x') ? text : `0x${text}`);
 }

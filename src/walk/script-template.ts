@@ -28,6 +28,8 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
     if (!Number.isSafeInteger(value) || value < 0) throw new KamheapError('usage', `invalid ${what}: ${value}`);
     return String(value);
   };
+  if (!Number.isSafeInteger(params.pid) || params.pid < 1) throw new KamheapError('usage', `invalid PID: ${params.pid}`);
+  if (params.to !== undefined && params.to < params.from) throw new KamheapError('usage', `--to (${params.to}) is below --from (${params.from})`);
   if (!/^[a-z0-9_/]+$/.test(layout.id)) throw new KamheapError('bad-input', `invalid layout id ${layout.id}`);
   const executable = params.executable && /^[\w./+-]+$/.test(params.executable) ? params.executable : '/usr/sbin/kamailio';
   const values: Record<string, string> = {
