@@ -4,7 +4,7 @@ import { withAttachedTarget } from '../gdb/attached-target.js';
 import { inspectProcess } from '../locate/process.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { renderWalkScript } from '../walk/script-template.js';
-import { attachOptions, locateHeap } from '../walk/walk-request.js';
+import { locateHeap, prepareAttach } from '../walk/walk-request.js';
 import { abortOnSignals } from './abort-on-signal.js';
 import { parseHeapKind, parsePid, parseRange } from './options.js';
 
@@ -38,10 +38,8 @@ export async function collectScript(pidText: string, raw: RawScriptOptions): Pro
   const memory = openProcMem(pid);
   const abort = abortOnSignals(undefined);
   try {
-    const { value: layout } = await withAttachedTarget(
-      attachOptions({ pid, kind, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) }),
-      async (target) => (await locateHeap(target, memory, kind)).layout,
-    );
+    const { options, dwarf } = prepareAttach({ pid, kind, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
+    const { value: layout } = await withAttachedTarget(options, async (target) => (await locateHeap(target, memory, kind, dwarf)).layout);
     return renderWalkScript({ pid, kind, layout, from: range.from, to: range.to, executable: info.executable });
   } catch (error) {
     if (abort.signal.aborted) throw abort.error();

@@ -50,8 +50,7 @@ export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise
   const kind = parseHeapKind(raw.heap);
   const walker = parseWalker(raw.walker);
   const range = parseRange(raw.from, raw.to);
-  const top = parseCount(raw.top, '--top');
-  void top;
+  parseCount(raw.top, '--top'); // checked now, before anything is attached
   const abort = abortOnSignals(parseTimeout(raw.timeout));
   const progress = startProgress(raw.json !== '-', `attaching to PID ${pid}`);
   try {

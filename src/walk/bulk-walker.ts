@@ -10,7 +10,7 @@ import { profileFor } from '../heap/layout-profiles.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { resolveStrings } from '../memory/read-strings.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
-import { attachOptions, locateHeap, type WalkRequest } from './walk-request.js';
+import { locateHeap, prepareAttach, type WalkRequest } from './walk-request.js';
 
 /** Walks the requested heap with bulk reads. */
 export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
@@ -18,16 +18,11 @@ export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
   const process = inspectProcess(request.pid);
   const memory = openProcMem(request.pid);
   try {
-    const options = attachOptions(request);
-    const check = options.beforeAttach;
     // Compile the capture loop while the target still runs (any layout of the same shape will do).
     const sample = profileFor('q_malloc');
-    options.beforeAttach = async (gdb) => {
-      await check?.(gdb);
-      if (sample) await warmUpCapture(sample.fragment);
-    };
+    const { options, dwarf } = prepareAttach(request, sample ? () => warmUpCapture(sample.fragment) : undefined);
     const { value, pauseMs } = await withAttachedTarget(options, async (target) => {
-      const heap = await locateHeap(target, memory, request.kind);
+      const heap = await locateHeap(target, memory, request.kind, dwarf);
       const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range);
       return { heap, captured };
     });

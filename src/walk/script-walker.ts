@@ -11,7 +11,7 @@ import { openProcMem } from '../memory/proc-mem.js';
 import type { WalkOutput } from '../snapshot/walk-output.js';
 import { ScriptOutputParser } from './parse-script-output.js';
 import { renderWalkScript } from './script-template.js';
-import { attachOptions, locateHeap, type WalkRequest } from './walk-request.js';
+import { locateHeap, prepareAttach, type WalkRequest } from './walk-request.js';
 
 /** Walks the requested heap by running the generated GDB script in the target. */
 export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
@@ -22,8 +22,9 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
   const dir = mkdtempSync(join(tmpdir(), 'kamheap-'));
   const parser = new ScriptOutputParser();
   try {
-    const { pauseMs } = await withAttachedTarget(attachOptions(request), async (target) => {
-      const { layout } = await locateHeap(target, memory, request.kind);
+    const { options, dwarf } = prepareAttach(request);
+    const { pauseMs } = await withAttachedTarget(options, async (target) => {
+      const { layout } = await locateHeap(target, memory, request.kind, dwarf);
       const script = renderWalkScript({
         pid: request.pid,
         kind: request.kind,

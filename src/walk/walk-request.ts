@@ -5,7 +5,7 @@ import type { HeapKind } from '../snapshot/snapshot.js';
 import type { HeapHeader } from '../snapshot/walk-output.js';
 import type { AttachedTarget } from '../gdb/attached-target.js';
 import type { RawMemory } from '../memory/proc-mem.js';
-import { chooseLayout } from '../locate/choose-layout.js';
+import { chooseLayout, readDwarfLayouts, type DwarfLayouts } from '../locate/choose-layout.js';
 import { assertKamailioExecutable, findHeapRoot, readHeapHeader } from '../locate/locate-heap.js';
 import type { AttachOptions } from '../gdb/attached-target.js';
 
@@ -27,22 +27,41 @@ export interface LocatedHeap {
 }
 
 /** Root symbol, allocator, layout and block header of the requested heap (target attached). */
-export async function locateHeap(target: AttachedTarget, memory: RawMemory, kind: HeapKind): Promise<LocatedHeap> {
+export async function locateHeap(target: AttachedTarget, memory: RawMemory, kind: HeapKind, dwarf: DwarfLayouts): Promise<LocatedHeap> {
   const root = await findHeapRoot(target, memory, kind);
-  const layout = await chooseLayout(target.gdb, root.allocator, target.commandTimeoutMs);
+  const layout = chooseLayout(dwarf, root.allocator);
   const header = await readHeapHeader(memory, root, layout);
   return { layout, header };
 }
 
-/** The attach options shared by both walkers: non-Kamailio processes are refused before they are stopped. */
-export function attachOptions(request: Pick<WalkRequest, 'pid' | 'kind' | 'gdbPath' | 'commandTimeoutMs' | 'signal' | 'onPhase'>): AttachOptions {
+export interface PreparedAttach {
+  options: AttachOptions;
+  /** Filled before the attach: the layouts the executable's DWARF describes. */
+  dwarf: DwarfLayouts;
+}
+
+/**
+ * The attach options shared by both walkers. Before the target is stopped, non-Kamailio processes
+ * are refused and the DWARF layouts are read, so neither costs pause.
+ */
+export function prepareAttach(
+  request: Pick<WalkRequest, 'pid' | 'kind' | 'gdbPath' | 'commandTimeoutMs' | 'signal' | 'onPhase'>,
+  warmUp?: () => Promise<void>,
+): PreparedAttach {
   const { pid, kind, gdbPath, commandTimeoutMs, signal, onPhase } = request;
-  return {
+  const timeoutMs = commandTimeoutMs ?? 30_000;
+  const dwarf: DwarfLayouts = {};
+  const options: AttachOptions = {
     pid,
-    beforeAttach: (gdb) => assertKamailioExecutable(gdb, pid, kind, commandTimeoutMs ?? 30_000),
+    beforeAttach: async (gdb) => {
+      await assertKamailioExecutable(gdb, pid, kind, timeoutMs);
+      Object.assign(dwarf, await readDwarfLayouts(gdb, timeoutMs));
+      await warmUp?.();
+    },
     ...(gdbPath === undefined ? {} : { gdbPath }),
     ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }),
     ...(signal === undefined ? {} : { signal }),
     ...(onPhase === undefined ? {} : { onPhase }),
   };
+  return { options, dwarf };
 }
