@@ -23,8 +23,8 @@ afterEach(async () => {
   expect(isRunning(kamailio.pid)).toBe(true);
   expect(isRunning(timerPid)).toBe(true);
   expect(await kamailio.rpc('core.version')).toMatch(/kamailio/);
-  // ...and no gdb of kamheap's is left behind.
-  const { stdout } = await execa('pgrep', ['-f', '--', '-nx -q --interpreter=mi3'], { reject: false });
+  // ...and no gdb of kamheap's is left behind (an orphaned one would have been reparented to init).
+  const { stdout } = await execa('pgrep', ['-P', '1', '-f', '--', '-nx -q --interpreter=mi3'], { reject: false });
   expect(String(stdout).trim()).toBe('');
 });
 
