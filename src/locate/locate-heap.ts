@@ -22,11 +22,14 @@ export interface HeapRoot {
   block: bigint;
 }
 
-/** Refuses, before stopping anything, an executable without the heap's root symbol. */
-export async function assertKamailioExecutable(gdb: GdbSession, pid: number, kind: HeapKind, timeoutMs: number): Promise<void> {
+/**
+ * Refuses, before stopping anything, an executable without the heap's root symbol; returns the
+ * symbol's link-time address (not yet relocated: no process is attached).
+ */
+export async function assertKamailioExecutable(gdb: GdbSession, pid: number, kind: HeapKind, timeoutMs: number): Promise<bigint> {
   const symbol = rootSymbols[kind];
   try {
-    await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs);
+    return BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
   } catch (error) {
     if (error instanceof GdbCommandError) {
       throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });

@@ -6,6 +6,7 @@ import { readWord, type MemorySlice, type MemoryView, type WalkBounds } from '..
 import type { WalkRange } from '../heap/fragment.js';
 import { MemoryReadError } from '../errors.js';
 import type { RawMemory } from './proc-mem.js';
+import type { ChunkPool } from './chunk-pool.js';
 
 /** Read size: large enough that 100k fragments take a few dozen reads, small enough to skip free tails. */
 export const defaultChunkSize = 1024 * 1024;
@@ -22,12 +23,16 @@ export class CapturedHeap implements MemoryView {
   private readonly chunks = new Map<number, Buffer>();
   private readonly start: number;
   private readonly end: number;
+  // The chunk of the last slice: the walk stays in one chunk for thousands of fragments.
+  private lastIndex = -1;
+  private lastChunk: Buffer | undefined;
 
   constructor(
     private readonly memory: RawMemory,
     start: bigint,
     end: bigint,
     private readonly chunkSize = defaultChunkSize,
+    private readonly pool?: ChunkPool,
   ) {
     this.start = Number(start);
     this.end = Number(end);
@@ -47,8 +52,9 @@ export class CapturedHeap implements MemoryView {
       if (this.chunks.has(index)) continue;
       const start = this.start + index * this.chunkSize;
       const end = Math.min(start + this.chunkSize, this.end);
+      const into = this.pool?.take(end - start);
       const t0 = performance.now();
-      this.chunks.set(index, await this.memory.read(BigInt(start), end - start));
+      this.chunks.set(index, await this.memory.read(BigInt(start), end - start, into));
       this.stats.readMs += performance.now() - t0;
       this.stats.reads++;
       this.stats.bytes += end - start;
@@ -58,12 +64,21 @@ export class CapturedHeap implements MemoryView {
   slice(address: number, length: number): MemorySlice {
     const first = this.chunkOf(address);
     const last = this.chunkOf(address + length - 1);
-    const chunk = this.chunks.get(first);
+    const chunk = first === this.lastIndex ? this.lastChunk : this.remember(first);
     if (first === last && chunk) {
       const offset = address - (this.start + first * this.chunkSize);
       if (offset + length <= chunk.length) return { buffer: chunk, offset };
     }
     return { buffer: this.copySpan(address, length), offset: 0 };
+  }
+
+  private remember(index: number): Buffer | undefined {
+    const chunk = this.chunks.get(index);
+    if (chunk) {
+      this.lastIndex = index;
+      this.lastChunk = chunk;
+    }
+    return chunk;
   }
 
   /** A span across two chunks (a header at a chunk boundary), copied out of both. */
@@ -97,12 +112,12 @@ export async function captureHeap(
   layout: FragmentLayout,
   bounds: WalkBounds,
   range: WalkRange,
-  chunkSize = defaultChunkSize,
+  options: { chunkSize?: number; pool?: ChunkPool } = {},
 ): Promise<CapturedHeap> {
   const { headerSize, trailerSize, roundTo } = layout;
   const walkEnd = Number(bounds.walkEnd);
   const heapEnd = walkEnd + trailerSize;
-  const captured = new CapturedHeap(memory, bounds.firstFrag, BigInt(heapEnd), chunkSize);
+  const captured = new CapturedHeap(memory, bounds.firstFrag, BigInt(heapEnd), options.chunkSize ?? defaultChunkSize, options.pool);
   const to = range.to ?? Number.POSITIVE_INFINITY;
   let address = Number(bounds.firstFrag);
   try {

@@ -4,8 +4,11 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { KamheapError, MemoryReadError } from '../errors.js';
 
 export interface RawMemory {
-  /** Reads exactly `length` bytes at `address` or throws (rejects with) MemoryReadError. */
-  read(address: bigint, length: number): Buffer | Promise<Buffer>;
+  /**
+   * Reads exactly `length` bytes at `address` (into `into` when given, which must be at least that
+   * long) or throws (rejects with) MemoryReadError.
+   */
+  read(address: bigint, length: number, into?: Buffer): Buffer | Promise<Buffer>;
   close(): void;
 }
 
@@ -22,8 +25,8 @@ export function openProcMem(pid: number): RawMemory {
     });
   }
   return {
-    read(address, length) {
-      const buffer = Buffer.allocUnsafe(length);
+    read(address, length, into) {
+      const buffer = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
       let done = 0;
       while (done < length) {
         let n: number;

@@ -5,7 +5,9 @@ import { withAttachedTarget } from '../gdb/attached-target.js';
 import type { RawFragment } from '../heap/fragment.js';
 import { walkFragments } from '../heap/walk-fragments.js';
 import { inspectProcess } from '../locate/process.js';
-import { captureHeap, warmUpCapture } from '../memory/heap-capture.js';
+import { captureHeap, defaultChunkSize, warmUpCapture } from '../memory/heap-capture.js';
+import { ChunkPool } from '../memory/chunk-pool.js';
+import { estimateCaptureBytes } from '../locate/estimate-heap.js';
 import { profileFor } from '../heap/layout-profiles.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { resolveStrings } from '../memory/read-strings.js';
@@ -18,12 +20,18 @@ export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
   const process = inspectProcess(request.pid);
   const memory = openProcMem(request.pid);
   try {
-    // Compile the capture loop while the target still runs (any layout of the same shape will do).
+    // While the target still runs: compile the capture loop (any layout of the same shape will do)
+    // and touch the buffers the capture will read into.
     const sample = profileFor('q_malloc');
-    const { options, dwarf } = prepareAttach(request, sample ? () => warmUpCapture(sample.fragment) : undefined);
+    const pool = new ChunkPool(defaultChunkSize);
+    const { options, dwarf } = prepareAttach(request, async (rootLinkAddress, layouts) => {
+      if (sample) await warmUpCapture(sample.fragment);
+      const estimate = await estimateCaptureBytes(request.pid, memory, rootLinkAddress, layouts);
+      if (estimate !== undefined) pool.reserve(estimate);
+    });
     const { value, pauseMs } = await withAttachedTarget(options, async (target) => {
       const heap = await locateHeap(target, memory, request.kind, dwarf);
-      const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range);
+      const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool });
       return { heap, captured };
     });
     const { heap, captured } = value;

@@ -46,7 +46,7 @@ export interface PreparedAttach {
  */
 export function prepareAttach(
   request: Pick<WalkRequest, 'pid' | 'kind' | 'gdbPath' | 'commandTimeoutMs' | 'signal' | 'onPhase'>,
-  warmUp?: () => Promise<void>,
+  warmUp?: (rootLinkAddress: bigint, dwarf: DwarfLayouts) => Promise<void>,
 ): PreparedAttach {
   const { pid, kind, gdbPath, commandTimeoutMs, signal, onPhase } = request;
   const timeoutMs = commandTimeoutMs ?? 30_000;
@@ -54,9 +54,9 @@ export function prepareAttach(
   const options: AttachOptions = {
     pid,
     beforeAttach: async (gdb) => {
-      await assertKamailioExecutable(gdb, pid, kind, timeoutMs);
+      const rootLinkAddress = await assertKamailioExecutable(gdb, pid, kind, timeoutMs);
       Object.assign(dwarf, await readDwarfLayouts(gdb, timeoutMs));
-      await warmUp?.();
+      await warmUp?.(rootLinkAddress, dwarf);
     },
     ...(gdbPath === undefined ? {} : { gdbPath }),
     ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }),

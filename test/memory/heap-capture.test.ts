@@ -51,7 +51,7 @@ describe('captureHeap', () => {
   it('stops quietly at an unreadable chunk and lets the walk report it', async () => {
     // Small chunks, as if the heap went on past the 64 KiB that can be read.
     const bounds = { firstFrag: heap.firstFrag, walkEnd: heap.lastFragEnd };
-    const captured = await captureHeap(fixtureMemory(), layout, bounds, { from: 0, to: undefined }, 4096);
+    const captured = await captureHeap(fixtureMemory(), layout, bounds, { from: 0, to: undefined }, { chunkSize: 4096 });
     const walk = await walkFragments(captured, layout, bounds, { from: 0, to: undefined });
     expect(walk.complete).toBe(false);
     expect(walk.findings[0]?.kind).toBe('read-error');
