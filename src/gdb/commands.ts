@@ -1,6 +1,6 @@
 // Typed wrappers around the few MI commands kamheap uses. Raw MI values become domain values here.
-import { GdbCommandError, KamheapError, MemoryReadError } from '../errors.js';
-import { isMiTuple, miList, miString } from '../mi/mi-record.js';
+import { GdbCommandError, KamheapError } from '../errors.js';
+import { miString } from '../mi/mi-record.js';
 import type { GdbSession } from './gdb-session.js';
 
 /** Quotes text as a MI c-string; refuses control characters so no second command can be smuggled in. */
@@ -50,25 +50,6 @@ export async function sendInterpreterExecConsole(
   timeoutMs: number | undefined,
 ): Promise<void> {
   await gdb.send(`-interpreter-exec console ${miQuote(command)}`, { onConsole, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-}
-
-/** Reads target memory through gdb (hex over MI): the fallback when /proc/PID/mem is closed to us. */
-export async function sendDataReadMemoryBytes(gdb: GdbSession, address: bigint, length: number, timeoutMs: number): Promise<Buffer> {
-  let results;
-  try {
-    results = await gdb.send(`-data-read-memory-bytes 0x${address.toString(16)} ${length}`, { timeoutMs });
-  } catch (error) {
-    if (error instanceof GdbCommandError) throw new MemoryReadError(address, length, error);
-    throw error;
-  }
-  const out = Buffer.alloc(length);
-  for (const block of miList(results, 'memory')) {
-    if (!isMiTuple(block)) continue;
-    const begin = BigInt(miString(block, 'begin'));
-    const contents = Buffer.from(miString(block, 'contents'), 'hex');
-    contents.copy(out, Number(begin - address));
-  }
-  return out;
 }
 
 function checkedPid(pid: number): number {

@@ -36,7 +36,6 @@ export class GdbSession {
   private readonly asyncWaiters: Array<{ match: (r: MiRecord) => boolean; resolve: (r: MiRecord) => void }> = [];
   private exited = false;
   private exitReason: string | undefined;
-  private logText: string[] = [];
   private constructor(private readonly child: ResultPromise) {}
 
   /** Spawns gdb (`-nx`, auto-load and debuginfod off) in its own process group. */
@@ -123,11 +122,6 @@ export class GdbSession {
     }
   }
 
-  /** Last lines gdb wrote to its log stream, for error messages. */
-  recentLog(): string {
-    return this.logText.slice(-5).join('').trim();
-  }
-
   /** Asks gdb to exit, then makes sure it did (SIGKILL after a grace period). */
   async close(graceMs = 2000): Promise<void> {
     if (!this.exited) {
@@ -166,7 +160,8 @@ export class GdbSession {
   private listen(): void {
     const lines = createInterface({ input: this.child.stdout!, crlfDelay: Infinity });
     lines.on('line', (line) => this.onLine(line));
-    this.child.stderr?.on('data', (chunk: Buffer) => this.logText.push(chunk.toString()));
+    // gdb's stderr carries nothing kamheap acts on; drain it so gdb never blocks on a full pipe.
+    this.child.stderr?.resume();
     this.child.stdin?.on('error', () => undefined);
     void this.child.then((result) => {
       this.exited = true;
@@ -185,8 +180,7 @@ export class GdbSession {
     try {
       record = parseMiLine(line);
     } catch {
-      // Not MI: gdb's inferior or a library wrote to our pipe. Keep it for diagnostics only.
-      this.logText.push(`${line}\n`);
+      // Not MI: gdb's inferior or a library wrote to our pipe. Nothing to act on.
       return;
     }
     switch (record.kind) {
@@ -196,8 +190,7 @@ export class GdbSession {
         return this.onConsole(record.text);
       case 'log':
       case 'target':
-        this.logText.push(record.text);
-        if (this.logText.length > 200) this.logText.splice(0, 100);
+        // gdb's own messages; errors that matter arrive as ^error records.
         return;
       case 'exec':
       case 'status':

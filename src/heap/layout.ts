@@ -54,11 +54,6 @@ export interface HeapLayout {
   fragment: FragmentLayout;
 }
 
-/** Byte distance from one fragment header to the next. */
-export function fragmentStride(layout: FragmentLayout, size: bigint): bigint {
-  return BigInt(layout.headerSize) + size + BigInt(layout.trailerSize);
-}
-
 /** The pointer Kamailio's allocator hands out (and prints as `address=`) for a fragment. */
 export function userAddress(layout: Pick<FragmentLayout, 'headerSize'>, fragment: bigint): bigint {
   return fragment + BigInt(layout.headerSize);
