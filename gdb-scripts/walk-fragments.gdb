@@ -18,29 +18,29 @@ set $kh_end = *(char **) ($kh_block + {{BLOCK_WALK_END}})
 set $kh_heap_end = $kh_end + {{TRAILER_SIZE}}
 set $kh_i = 0
 set $kh_ok = 1
-while ($kh_ok && $kh_a < $kh_end && $kh_i < {{TO}})
+# Few commands per fragment: each one costs gdb a parse and an evaluation. `||` short-circuits, so
+# the trailer's check words are only read once the size has been found inside the heap.
+while ($kh_a < $kh_end && $kh_i < {{TO}})
   set $kh_size = *(unsigned long *) ($kh_a + {{FRAG_SIZE}})
   set $kh_t = $kh_a + {{HEADER_SIZE}} + $kh_size
-  if ($kh_t + {{TRAILER_SIZE}} > $kh_heap_end)
-    printf "KH_BAD %d %lx size-out-of-bounds size=%lu\n", $kh_i, $kh_a, $kh_size
-    set $kh_ok = 0
-  end
-  if ($kh_ok && $kh_size % {{ROUND_TO}} != 0)
-    printf "KH_BAD %d %lx size-misaligned size=%lu\n", $kh_i, $kh_a, $kh_size
-    set $kh_ok = 0
-  end
-  if ($kh_ok)
-    if ({{CHECKS_BROKEN}})
-      printf "KH_BAD %d %lx check-pattern{{CHECKS_FORMAT}}\n", $kh_i, $kh_a{{CHECKS_ARGS}}
-      set $kh_ok = 0
+  if ($kh_t + {{TRAILER_SIZE}} > $kh_heap_end || $kh_size % {{ROUND_TO}} != 0 || {{CHECKS_BROKEN}})
+    if ($kh_t + {{TRAILER_SIZE}} > $kh_heap_end)
+      printf "KH_BAD %d %lx size-out-of-bounds size=%lu\n", $kh_i, $kh_a, $kh_size
     else
-      if ($kh_i >= {{FROM}})
-{{PRINT_FRAGMENT}}
+      if ($kh_size % {{ROUND_TO}} != 0)
+        printf "KH_BAD %d %lx size-misaligned size=%lu\n", $kh_i, $kh_a, $kh_size
+      else
+        printf "KH_BAD %d %lx check-pattern{{CHECKS_FORMAT}}\n", $kh_i, $kh_a{{CHECKS_ARGS}}
       end
-      set $kh_a = $kh_t + {{TRAILER_SIZE}}
-      set $kh_i = $kh_i + 1
     end
+    set $kh_ok = 0
+    loop_break
   end
+  if ($kh_i >= {{FROM}})
+{{PRINT_FRAGMENT}}
+  end
+  set $kh_a = $kh_t + {{TRAILER_SIZE}}
+  set $kh_i = $kh_i + 1
 end
 if ($kh_ok && $kh_i < {{TO}} && $kh_a != $kh_heap_end)
   printf "KH_BAD %d %lx walk-error stopped at %lx, not at the heap end %lx\n", $kh_i, $kh_a, $kh_a, $kh_heap_end

@@ -90,7 +90,7 @@ function checkValues(layout: HeapLayout, nat: Nat): Record<string, string> {
 /** The printf lines for one fragment; strings only when their pointers are set (gdb errors on NULL). */
 function printFragment(layout: HeapLayout, nat: Nat): string {
   const f = layout.fragment;
-  const pad = '        ';
+  const pad = '    ';
   const common = `$kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + ${nat(f.isFree, 'offset')}) != 0`;
   if (!f.debug) return `${pad}printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", ${common}`;
   const ptr = (offset: number): string => `*(char **) ($kh_a + ${nat(offset, 'offset')})`;

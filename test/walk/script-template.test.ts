@@ -71,13 +71,13 @@ describe('renderWalkScript', () => {
     ['heap end', 'set $kh_heap_end = $kh_end + 40'],
     ['size word', 'set $kh_size = *(unsigned long *) ($kh_a + 8)'],
     ['trailer position', 'set $kh_t = $kh_a + 72 + $kh_size'],
-    ['bounds', 'if ($kh_t + 40 > $kh_heap_end)'],
-    ['rounding', 'if ($kh_ok && $kh_size % 16 != 0)'],
-    ['check word', 'if (*(unsigned long *) ($kh_t + 24) != 0x5a5a5a5a)'],
+    ['bounds and rounding', 'if ($kh_t + 40 > $kh_heap_end || $kh_size % 16 != 0 || '],
+    ['rounding report', 'if ($kh_size % 16 != 0)'],
+    ['check word', '|| *(unsigned long *) ($kh_t + 24) != 0x5a5a5a5a)'],
     ['check report', 'check-pattern end:magic=%lx\\n", $kh_i, $kh_a, *(unsigned long *) ($kh_t + 24)'],
     ['next fragment', 'set $kh_a = $kh_t + 40'],
     ['range lower bound', 'if ($kh_i >= 7)'],
-    ['range upper bound', 'while ($kh_ok && $kh_a < $kh_end && $kh_i < 99)'],
+    ['range upper bound', 'while ($kh_a < $kh_end && $kh_i < 99)'],
     ['layout identity', 'layout=q_malloc/test/odd source=dwarf header=72 debug=1 from=7 to=99'],
   ])('embeds the layout: %s', (_what, expected) => {
     expect(renderWalkScript({ ...params, layout: oddLayout, from: 7, to: 99 })).toContain(expected);
@@ -94,25 +94,25 @@ describe('renderWalkScript', () => {
 
   it('checks all three q_malloc check words', () => {
     expect(renderWalkScript(params)).toContain(
-      'if (*(unsigned long *) ($kh_a + 48) != 0xf0f0f0f0 || *(unsigned long *) ($kh_t + 0) != 0xc0c0c0c0 || *(unsigned long *) ($kh_t + 8) != 0xabcdefed)',
+      '|| *(unsigned long *) ($kh_a + 48) != 0xf0f0f0f0 || *(unsigned long *) ($kh_t + 0) != 0xc0c0c0c0 || *(unsigned long *) ($kh_t + 8) != 0xabcdefed)',
     );
   });
 
   it('prints a q_malloc fragment with its debug strings only when all three pointers are set', () => {
     const printf = renderWalkScript(params, '{{PRINT_FRAGMENT}}');
     expect(printf.split('\n')).toEqual([
-      '        if (*(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0 && *(char **) ($kh_a + 32) != 0)',
-      '          printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0, *(unsigned long *) ($kh_a + 40), *(char **) ($kh_a + 16), *(char **) ($kh_a + 24), *(char **) ($kh_a + 32)',
-      '        else',
-      '          printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0, *(unsigned long *) ($kh_a + 40)',
-      '        end',
+      '    if (*(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0 && *(char **) ($kh_a + 32) != 0)',
+      '      printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0, *(unsigned long *) ($kh_a + 40), *(char **) ($kh_a + 16), *(char **) ($kh_a + 24), *(char **) ($kh_a + 32)',
+      '    else',
+      '      printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0, *(unsigned long *) ($kh_a + 40)',
+      '    end',
     ]);
   });
 
   it('prints fragments of a build without debug fields with empty sites', () => {
     const layout = withFragment({ debug: undefined });
     expect(renderWalkScript({ ...params, layout }, '{{PRINT_FRAGMENT}}|{{DEBUG_FIELDS}}')).toBe(
-      '        printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0|0',
+      '    printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0|0',
     );
   });
 
