@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fillShm, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import { ExitCode } from '../../src/errors.js';
 import { childrenNamed, isRunning, runCli, startCli, waitUntil } from './run-cli.js';
+import { expectInstanceHealthy } from './target-health.js';
 
 let kamailio: KamailioInstance;
 let timerPid: number;
@@ -20,9 +21,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   // Whatever a test did, the target must be running and answering.
-  expect(isRunning(kamailio.pid)).toBe(true);
-  expect(isRunning(timerPid)).toBe(true);
-  expect(await kamailio.rpc('core.version')).toMatch(/kamailio/);
+  await expectInstanceHealthy(kamailio);
   // ...and no gdb of kamheap's is left behind (an orphaned one would have been reparented to init).
   const { stdout } = await execa('pgrep', ['-P', '1', '-f', '--', '-nx -q --interpreter=mi3'], { reject: false });
   expect(String(stdout).trim()).toBe('');

@@ -1,6 +1,7 @@
 // The pkg heap of single Kamailio processes against each process's own mem_dump_pkg.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { dumpPkg, runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
+import { expectInstanceHealthy } from './target-health.js';
 import { dumpFragmentLines, snapshotFragmentLines, snapshotSiteTotals, sumsSiteTotals, walkStable } from './heap-compare.js';
 
 let kamailio: KamailioInstance;
@@ -8,6 +9,10 @@ let kamailio: KamailioInstance;
 beforeAll(async () => {
   kamailio = await startKamailio({ children: 2 });
   await runSipp(kamailio, { scenario: 'register', calls: 200, rate: 200 });
+});
+
+afterEach(async () => {
+  await expectInstanceHealthy(kamailio);
 });
 
 afterAll(async () => {

@@ -1,6 +1,13 @@
 // The shm heap of a loaded Kamailio, walked by kamheap, against Kamailio's own dumps.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { dumpShm, fillShm, runSipp, shmSummary, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
+import { runCli } from './run-cli.js';
+import { expectInstanceHealthy } from './target-health.js';
 import { dumpFragmentLines, sameFragments, snapshotFragmentLines, snapshotSiteTotals, sumsSiteTotals, walk, walkStable } from './heap-compare.js';
 
 let kamailio: KamailioInstance;
@@ -10,6 +17,10 @@ beforeAll(async () => {
   await runSipp(kamailio, { scenario: 'register', calls: 300, rate: 300 });
   await runSipp(kamailio, { scenario: 'message', calls: 100, rate: 200 });
   await fillShm(kamailio, { cells: 3000 });
+});
+
+afterEach(async () => {
+  await expectInstanceHealthy(kamailio);
 });
 
 afterAll(async () => {
@@ -93,5 +104,38 @@ describe('shm heap', () => {
     const tail = await walk(kamailio.pid, 'shm', 'bulk', { from: count - 5, to: count + 1000 });
     expect(tail.walk.complete).toBe(true);
     expect(tail.fragments).toEqual(full.fragments?.slice(count - 5));
+  });
+
+  it('prints a script that plain gdb runs by hand, and parse turns its output into the same snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kamheap-hand-'));
+    try {
+      const full = await walkStable(kamailio.pid, 'shm');
+      const script = await runCli(['script', String(kamailio.pid), '--heap', 'shm', '--from', '50', '--to', '2050']);
+      expect(script.exitCode).toBe(0);
+      expect(script.stdout).toMatch(/^# kamheap .*walk the shm heap of Kamailio PID/);
+      const file = join(dir, 'walk.gdb');
+      writeFileSync(file, script.stdout);
+      // Exactly as the README tells an operator to run it.
+      const gdb = await execa('gdb', ['-nx', '--batch', '-iex', 'set auto-load off', `--command=${file}`, '/usr/sbin/kamailio', String(kamailio.pid)], {
+        reject: false,
+        timeout: 120_000,
+      });
+      expect(gdb.exitCode).toBe(0);
+      const out = join(dir, 'walk.out');
+      writeFileSync(out, String(gdb.stdout));
+      const parsed = await runCli(['parse', out, '--json', '-', '--fragments']);
+      expect(parsed.exitCode).toBe(0);
+      const snapshot = JSON.parse(parsed.stdout) as Snapshot;
+      expect(sameFragments(full, await walk(kamailio.pid, 'shm'))).toBe(true);
+      expect(snapshot.walk.walker).toBe('script');
+      expect(snapshot.walk.complete).toBe(true);
+      expect(snapshot.target.pid).toBe(kamailio.pid);
+      expect(snapshot.fragments).toEqual(full.fragments?.slice(50, 2050));
+      expect(snapshot.heap).toEqual(full.heap);
+      const slice = await walk(kamailio.pid, 'shm', 'bulk', { from: 50, to: 2050 });
+      expect(snapshot.sites).toEqual(slice.sites);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
