@@ -7,17 +7,9 @@ import { sortSites } from '../../src/snapshot/summarize.js';
 export const WALKS = ['shm-walk-full.out', 'shm-walk-from5-to20.out', 'shm-walk-from300.out'] as const;
 export type WalkFixture = (typeof WALKS)[number];
 
-/** One fragment as Kamailio's qm_status dump listed it. */
-export interface DumpedFragment {
-  index: number;
-  address: string;
-  frag: string;
-  size: number;
-  free: boolean;
-  file: string;
-  func: string;
-  line: number;
-}
+import type { DumpedFragment } from '../heap/heap-fixture.js';
+
+export type { DumpedFragment };
 
 interface DumpSidecar {
   walkedPid: number;
