@@ -16,6 +16,8 @@ export const ExitCode = {
   badInput: 11,
   memoryRead: 12,
   heapNotFound: 13,
+  /** `diff --fail-on-growth`: the heap grew past the limit (not an error of kamheap's). */
+  growth: 14,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
 import { toolVersion } from '../util/version.js';
 import { handleError } from './handle-error.js';
+import { diffCommand } from './diff-command.js';
 import { parseCommand } from './parse-command.js';
 import { scriptCommand } from './script-command.js';
 import { walkCommand } from './walk-command.js';
@@ -20,7 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) })
     .showHelpAfterError('(run kamheap --help for usage)')
     .addHelpText('after', '\nExit codes: see the README ("Exit codes"). Snapshot schema: schema/snapshot.schema.json.');
-  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode)]) {
+  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), diffCommand(setExitCode)]) {
     program.addCommand(command.exitOverride());
   }
   try {

@@ -1,0 +1,37 @@
+// Renders a snapshot diff as the table an operator reads after two walks: what moved, largest growth first.
+import type { SiteDiff, SnapshotDiff } from '../snapshot/diff.js';
+
+/** The plain-text diff; `top` limits the site lines, `all` includes unchanged sites. */
+export function renderDiffReport(diff: SnapshotDiff, top: number, all: boolean): string {
+  const { before, after, heap, used, counts } = diff;
+  const lines: string[] = [];
+  const pids = before.pid === after.pid ? `PID ${before.pid}` : `PID ${before.pid} -> PID ${after.pid}`;
+  lines.push(`${after.kind} heap, ${pids}: ${before.createdAt} -> ${after.createdAt} (${duration(diff.elapsedSeconds)})`);
+  lines.push(`  free ${heap.freeBefore} -> ${heap.freeAfter} B (${signed(heap.freeDelta)} B); used ${signed(heap.usedDelta)} B; real used ${signed(heap.realUsedDelta)} B`);
+  lines.push(`  walked sites: ${signed(used.countDelta)} fragments, ${signed(used.bytesDelta)} B`);
+  lines.push(`  sites: ${counts.grew} grew, ${counts.shrank} shrank, ${counts.new} new, ${counts.vanished} vanished, ${counts.unchanged} unchanged`);
+  if (!before.complete || !after.complete) lines.push('  note: at least one snapshot is an incomplete walk');
+  const shown = diff.sites.filter((s) => all || s.status !== 'unchanged').slice(0, top);
+  lines.push('');
+  lines.push(`${'Δbytes'.padStart(11)} ${'Δcount'.padStart(8)} ${'bytes'.padStart(11)} ${'count'.padStart(7)}  ${'status'.padEnd(9)} ${'module'.padEnd(10)} file: function(line)`);
+  for (const site of shown) lines.push(siteLine(site));
+  return `${lines.join('\n')}\n`;
+}
+
+function siteLine(s: SiteDiff): string {
+  return (
+    `${signed(s.bytesDelta).padStart(11)} ${signed(s.countDelta).padStart(8)} ${String(s.bytesAfter).padStart(11)} ${String(s.countAfter).padStart(7)}  ` +
+    `${s.status.padEnd(9)} ${s.module.padEnd(10)} ${s.file}: ${s.function}(${s.line})`
+  );
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(Math.abs(seconds));
+  const text = s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s}s`;
+  return seconds < 0 ? `-${text}` : text;
+}

@@ -1,0 +1,109 @@
+// Compares two snapshots of the same heap: per allocation site the change in count and bytes,
+// sites that appeared or vanished, and how free memory moved. Sorted by growth, largest first.
+import type { SiteRecord, Snapshot } from './snapshot.js';
+import { siteKey } from './summarize.js';
+
+export const diffSchemaId = 'kamheap.diff/1';
+
+export type SiteChange = 'new' | 'vanished' | 'grew' | 'shrank' | 'unchanged';
+
+export interface SiteDiff {
+  module: string;
+  file: string;
+  function: string;
+  line: number;
+  status: SiteChange;
+  countBefore: number;
+  countAfter: number;
+  countDelta: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  bytesDelta: number;
+}
+
+export interface SnapshotRef {
+  createdAt: string;
+  pid: number;
+  kind: string;
+  walker: string;
+  complete: boolean;
+}
+
+export interface SnapshotDiff {
+  schema: typeof diffSchemaId;
+  before: SnapshotRef;
+  after: SnapshotRef;
+  /** Seconds between the two snapshots. */
+  elapsedSeconds: number;
+  heap: { freeDelta: number; usedDelta: number; realUsedDelta: number; freeBefore: number; freeAfter: number };
+  /** Used bytes and fragments over the walked range, after minus before. */
+  used: { countDelta: number; bytesDelta: number };
+  counts: Record<SiteChange, number>;
+  sites: SiteDiff[];
+}
+
+/** The difference from `before` to `after`. */
+export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
+  const sites = new Map<string, SiteDiff>();
+  for (const site of before.sites) sites.set(siteKey(site), entry(site, site.count, site.bytes, 0, 0));
+  for (const site of after.sites) {
+    const existing = sites.get(siteKey(site));
+    if (existing) {
+      existing.countAfter = site.count;
+      existing.bytesAfter = site.bytes;
+    } else {
+      sites.set(siteKey(site), entry(site, 0, 0, site.count, site.bytes));
+    }
+  }
+  const list = [...sites.values()].map(settle).sort(byGrowth);
+  const counts: Record<SiteChange, number> = { new: 0, vanished: 0, grew: 0, shrank: 0, unchanged: 0 };
+  for (const site of list) counts[site.status]++;
+  return {
+    schema: diffSchemaId,
+    before: ref(before),
+    after: ref(after),
+    elapsedSeconds: (Date.parse(after.createdAt) - Date.parse(before.createdAt)) / 1000,
+    heap: {
+      freeBefore: before.heap.free,
+      freeAfter: after.heap.free,
+      freeDelta: after.heap.free - before.heap.free,
+      usedDelta: after.heap.used - before.heap.used,
+      realUsedDelta: after.heap.realUsed - before.heap.realUsed,
+    },
+    used: {
+      countDelta: sum(after.sites, 'count') - sum(before.sites, 'count'),
+      bytesDelta: sum(after.sites, 'bytes') - sum(before.sites, 'bytes'),
+    },
+    counts,
+    sites: list,
+  };
+}
+
+function entry(site: SiteRecord, countBefore: number, bytesBefore: number, countAfter: number, bytesAfter: number): SiteDiff {
+  const { module, file, line } = site;
+  return { module, file, function: site.function, line, status: 'unchanged', countBefore, countAfter, countDelta: 0, bytesBefore, bytesAfter, bytesDelta: 0 };
+}
+
+/** Fills the deltas and the status once both sides are known. */
+function settle(site: SiteDiff): SiteDiff {
+  site.countDelta = site.countAfter - site.countBefore;
+  site.bytesDelta = site.bytesAfter - site.bytesBefore;
+  if (site.countBefore === 0) site.status = 'new';
+  else if (site.countAfter === 0) site.status = 'vanished';
+  else if (site.bytesDelta > 0 || (site.bytesDelta === 0 && site.countDelta > 0)) site.status = 'grew';
+  else if (site.bytesDelta < 0 || site.countDelta < 0) site.status = 'shrank';
+  return site;
+}
+
+/** Most growth first, most shrinkage last; ties by name for a stable order. */
+function byGrowth(a: SiteDiff, b: SiteDiff): number {
+  return b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta || siteKey(a).localeCompare(siteKey(b));
+}
+
+function ref(s: Snapshot): SnapshotRef {
+  return { createdAt: s.createdAt, pid: s.target.pid, kind: s.heap.kind, walker: s.walk.walker, complete: s.walk.complete };
+}
+
+function sum(sites: readonly SiteRecord[], field: 'count' | 'bytes'): number {
+  return sites.reduce((n, s) => n + s[field], 0);
+}
