@@ -1,26 +1,12 @@
 // Before the attach, estimates how many bytes the capture will read, so the destination buffers can
 // be touched while the target still runs. The process is running and may change under us: the
 // result only sizes buffers, never feeds the walk.
-import { readFileSync, readlinkSync } from 'node:fs';
 import type { HeapLayout } from '../heap/layout.js';
 import { allocatorFromName, memApiLayout } from '../heap/layout-profiles.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import { readCString } from '../memory/read-strings.js';
 import { chooseLayout, type DwarfLayouts } from './choose-layout.js';
-
-const elfTypeDyn = 3;
-
-/** Where the executable's link-time address 0 is mapped in the process (0 for a non-PIE binary). */
-export function loadBias(pid: number): bigint | undefined {
-  const exe = readlinkSync(`/proc/${pid}/exe`);
-  const header = readFileSync(`/proc/${pid}/exe`).subarray(0, 18);
-  if (header.readUInt16LE(16) !== elfTypeDyn) return 0n;
-  for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
-    const [range, , offset, , , path] = line.split(/\s+/);
-    if (path === exe && offset !== undefined && /^0+$/.test(offset) && range) return BigInt(`0x${range.split('-')[0] ?? '0'}`);
-  }
-  return undefined;
-}
+import { loadBias } from './load-bias.js';
 
 /** Bytes of heap the walk will read (used part plus slack), or undefined when it cannot tell. */
 export async function estimateCaptureBytes(pid: number, memory: RawMemory, rootLinkAddress: bigint, dwarf: DwarfLayouts): Promise<number | undefined> {
