@@ -5,6 +5,7 @@ import { toolVersion } from '../util/version.js';
 import { handleError } from './handle-error.js';
 import { diffCommand } from './diff-command.js';
 import { parseCommand } from './parse-command.js';
+import { psCommand } from './ps-command.js';
 import { scriptCommand } from './script-command.js';
 import { walkCommand } from './walk-command.js';
 
@@ -21,7 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) })
     .showHelpAfterError('(run kamheap --help for usage)')
     .addHelpText('after', '\nExit codes: see the README ("Exit codes"). Snapshot schema: schema/snapshot.schema.json.');
-  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), diffCommand(setExitCode)]) {
+  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), diffCommand(setExitCode), psCommand()]) {
     program.addCommand(command.exitOverride());
   }
   try {

@@ -50,14 +50,19 @@ export async function findHeapRoot(target: AttachedTarget, memory: RawMemory, ki
     }
     throw error;
   }
+  return heapRootAt(memory, kind, target.pid, rootAddress);
+}
+
+/** The memory API struct at `rootAddress`: manager name, allocator and block. */
+export async function heapRootAt(memory: RawMemory, kind: HeapKind, pid: number, rootAddress: bigint): Promise<HeapRoot> {
   const api = await memory.read(rootAddress, memApiLayout.memBlock + 8);
   const mname = (await readCString(memory, api.readBigUInt64LE(memApiLayout.mname))) ?? '';
   const allocator = allocatorFromName(mname);
   if (!allocator) {
-    throw new KamheapError('heap-not-found', `the ${kind} heap of PID ${target.pid} has an unknown memory manager "${mname}"`);
+    throw new KamheapError('heap-not-found', `the ${kind} heap of PID ${pid} has an unknown memory manager "${mname}"`);
   }
   const block = api.readBigUInt64LE(memApiLayout.memBlock);
-  if (block === 0n) throw new KamheapError('heap-not-found', `the ${kind} heap of PID ${target.pid} is not initialized`);
+  if (block === 0n) throw new KamheapError('heap-not-found', `the ${kind} heap of PID ${pid} is not initialized`);
   return { kind, rootAddress, mname, allocator, block };
 }
 

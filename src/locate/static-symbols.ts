@@ -1,0 +1,38 @@
+// Addresses of Kamailio's exported variables in a running process, found without attaching: gdb reads
+// the executable's symbols (link-time addresses) and the load bias comes from /proc/PID/maps.
+import { GdbCommandError, KamheapError } from '../errors.js';
+import { sendDataEvaluateExpression, sendFileExecAndSymbols } from '../gdb/commands.js';
+import { GdbSession } from '../gdb/gdb-session.js';
+import { loadBias } from './load-bias.js';
+
+/** The variables kamheap reads without stopping the process (fixed names, never user text). */
+export type KamailioSymbol = '_pkg_root' | '_shm_root' | 'pt' | 'process_count';
+
+/** Runtime addresses of the symbols in `pid`; the process is never stopped. */
+export async function resolveSymbols<S extends KamailioSymbol>(
+  pid: number,
+  symbols: readonly S[],
+  options: { gdbPath?: string; timeoutMs?: number } = {},
+): Promise<Record<S, bigint>> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const gdb = await GdbSession.start(options.gdbPath === undefined ? {} : { gdbPath: options.gdbPath });
+  try {
+    await sendFileExecAndSymbols(gdb, pid, timeoutMs);
+    const bias = loadBias(pid);
+    if (bias === undefined) throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
+    const out = {} as Record<S, bigint>;
+    for (const symbol of symbols) {
+      try {
+        out[symbol] = bias + BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
+      } catch (error) {
+        if (error instanceof GdbCommandError) {
+          throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });
+        }
+        throw error;
+      }
+    }
+    return out;
+  } finally {
+    await gdb.close();
+  }
+}
