@@ -1,5 +1,5 @@
 // Renders `kamheap ps` as a table: one line per process, pkg usage beside the role Kamailio recorded.
-import type { ProcessList } from '../cli/ps-command.js';
+import type { ProcessList } from '../locate/instance-processes.js';
 
 /** The process table as text. */
 export function renderProcessList(list: ProcessList): string {

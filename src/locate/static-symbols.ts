@@ -6,7 +6,7 @@ import { GdbSession } from '../gdb/gdb-session.js';
 import { loadBias } from './load-bias.js';
 
 /** The variables kamheap reads without stopping the process (fixed names, never user text). */
-export type KamailioSymbol = '_pkg_root' | '_shm_root' | 'pt' | 'process_count';
+export type KamailioSymbol = '_pkg_root' | '_shm_root' | 'pt' | 'process_count' | 'core_cfg';
 
 /** Runtime addresses of the symbols in `pid`; the process is never stopped. */
 export async function resolveSymbols<S extends KamailioSymbol>(

@@ -1,7 +1,7 @@
 // `kamheap ps` against Kamailio's own answers: the roles of `core.psx` and the numbers of `pkg.stats`.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
-import type { ProcessList } from '../../src/cli/ps-command.js';
+import type { ProcessList } from '../../src/locate/instance-processes.js';
 import { runCli } from './run-cli.js';
 import { expectInstanceHealthy } from './target-health.js';
 

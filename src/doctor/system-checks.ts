@@ -1,0 +1,56 @@
+// Checks of this machine and this user: gdb, the right to attach, and the OS memory view.
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { percent, type CheckResult } from './check.js';
+
+const capSysPtrace = 19n;
+
+/** gdb is installed and answers. */
+export async function checkGdb(gdbPath: string): Promise<CheckResult> {
+  const result = await execa(gdbPath, ['-nx', '--batch', '--version'], { reject: false, timeout: 10_000 });
+  if (result.exitCode !== 0) return { name: 'gdb', status: 'fail', verdict: `${gdbPath} does not run`, advice: 'apt-get install gdb' };
+  return { name: 'gdb', status: 'ok', verdict: String(result.stdout).split('\n')[0] ?? 'gdb' };
+}
+
+/** Whether this user may attach to another user's or a non-child process. */
+export function checkPtrace(): CheckResult {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const capEff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
+  const hasCap = ((capEff >> capSysPtrace) & 1n) === 1n;
+  const root = process.geteuid?.() === 0;
+  let scope: number | undefined;
+  try {
+    scope = Number(readFileSync('/proc/sys/kernel/yama/ptrace_scope', 'utf8').trim());
+  } catch {
+    scope = undefined;
+  }
+  const scopeText = scope === undefined ? 'no Yama ptrace_scope' : `ptrace_scope ${scope}`;
+  if (scope === 3) {
+    return { name: 'ptrace', status: 'fail', verdict: `${scopeText}: attaching is disabled for everyone`, advice: 'ptrace_scope 3 cannot be lowered without a reboot' };
+  }
+  if (root || hasCap) {
+    if (scope === 2 && !hasCap) return { name: 'ptrace', status: 'fail', verdict: `${scopeText} requires CAP_SYS_PTRACE`, advice: 'run as root with CAP_SYS_PTRACE' };
+    return { name: 'ptrace', status: 'ok', verdict: `${root ? 'root' : 'CAP_SYS_PTRACE'}, ${scopeText}: kamheap can attach` };
+  }
+  if (scope === 0 || scope === undefined) {
+    return { name: 'ptrace', status: 'warn', verdict: `not root, ${scopeText}: only processes of this user can be attached`, advice: 'run as the Kamailio user or as root' };
+  }
+  return { name: 'ptrace', status: 'fail', verdict: `not root and no CAP_SYS_PTRACE, ${scopeText}: cannot attach to Kamailio`, advice: 'run kamheap as root (sudo)' };
+}
+
+/** /proc/meminfo as the wiki reads it: page cache and reclaimable slab are, in effect, free. */
+export function checkOsMemory(): CheckResult {
+  const info = new Map<string, number>();
+  for (const line of readFileSync('/proc/meminfo', 'utf8').split('\n')) {
+    const m = /^(\w+):\s+(\d+) kB/.exec(line);
+    if (m?.[1] && m[2]) info.set(m[1], Number(m[2]) * 1024);
+  }
+  const total = info.get('MemTotal') ?? 0;
+  const free = info.get('MemFree') ?? 0;
+  const reclaimable = (info.get('Cached') ?? 0) + (info.get('SReclaimable') ?? 0);
+  const available = info.get('MemAvailable') ?? free + reclaimable;
+  const mib = (n: number): string => `${Math.round(n / 1048576)} MiB`;
+  const verdict = `${mib(available)} of ${mib(total)} available (${percent(available, total)}): ${mib(free)} free + ${mib(reclaimable)} page cache and reclaimable slab`;
+  if (available < total * 0.1) return { name: 'OS memory', status: 'warn', verdict, advice: 'the box itself is short of memory: Kamailio only uses what -m/-M reserved at start' };
+  return { name: 'OS memory', status: 'ok', verdict };
+}

@@ -1,0 +1,72 @@
+// `kamheap doctor` on this machine's real values and a real Kamailio: each verdict agrees with what
+// Kamailio and the kernel say themselves.
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
+import type { CheckResult } from '../../src/doctor/check.js';
+import { runCli } from './run-cli.js';
+import { expectInstanceHealthy } from './target-health.js';
+
+let kamailio: KamailioInstance;
+let ctlPid: number;
+
+beforeAll(async () => {
+  kamailio = await startKamailio({ children: 1 });
+  const ctl = (await kamailio.processes()).find((p) => p.description === 'ctl handler');
+  if (!ctl) throw new Error('no ctl handler process');
+  // The ctl handler runs the RPCs, so its view of the config changes as soon as cfg.set_now does.
+  ctlPid = ctl.pid;
+});
+
+afterEach(async () => {
+  await expectInstanceHealthy(kamailio);
+});
+
+afterAll(async () => {
+  await stopAllKamailio();
+});
+
+/** Runs doctor --json and returns its checks by name. */
+async function doctor(...args: string[]): Promise<Map<string, CheckResult>> {
+  const result = await runCli(['doctor', ...args, '--json']);
+  expect(result.exitCode).toBe(0);
+  const { checks } = JSON.parse(result.stdout) as { checks: CheckResult[] };
+  return new Map(checks.map((c) => [c.name, c]));
+}
+
+it('checks gdb, attach rights and the OS memory without a PID', async () => {
+  const checks = await doctor();
+  expect([...checks.keys()]).toEqual(['gdb', 'ptrace', 'OS memory']);
+  expect(checks.get('gdb')?.status).toBe('ok');
+  expect(checks.get('ptrace')).toMatchObject({ status: 'ok', verdict: expect.stringMatching(/^root/) });
+  const total = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
+  expect(checks.get('OS memory')?.verdict).toContain(`of ${Math.round(total / 1048576)} MiB available`);
+});
+
+it("reports Debian's build, shm headroom as core.shmmem does, and mem_join as cfg.get does", async () => {
+  const checks = await doctor(String(ctlPid));
+  expect(checks.get('debug fields')).toMatchObject({ status: 'ok', verdict: expect.stringContaining('DBG_SR_MEMORY') });
+  const shmmem = await kamailio.rpc('core.shmmem');
+  const total = /total: (\d+)/.exec(shmmem)?.[1];
+  const free = /free: (\d+)/.exec(shmmem)?.[1];
+  expect(checks.get('shm headroom')).toMatchObject({ status: 'ok', verdict: expect.stringContaining(`${free} of ${total} B free`) });
+  expect(checks.get('pkg headroom')?.verdict).toMatch(/^tightest of \d+ processes is PID \d+/);
+  const join = (await kamailio.rpc('cfg.get', 'core', 'mem_join')).trim();
+  expect(checks.get('mem_join')?.verdict).toContain(`mem_join=${join}`);
+});
+
+it('warns when mem_join is switched off at run time', async () => {
+  await kamailio.rpc('cfg.set_now_int', 'core', 'mem_join', '0');
+  try {
+    const checks = await doctor(String(ctlPid));
+    expect(checks.get('mem_join')).toMatchObject({ status: 'warn', verdict: expect.stringContaining('mem_join=0') });
+  } finally {
+    await kamailio.rpc('cfg.set_now_int', 'core', 'mem_join', '1');
+  }
+});
+
+it('tells an unprivileged user that it cannot attach', async () => {
+  const result = await runCli(['doctor', '--json'], { uid: 65534 });
+  const { checks } = JSON.parse(result.stdout) as { checks: CheckResult[] };
+  expect(checks.find((c) => c.name === 'ptrace')?.status).not.toBe('ok');
+});
