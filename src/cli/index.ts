@@ -9,6 +9,7 @@ import { parseCommand } from './parse-command.js';
 import { psCommand } from './ps-command.js';
 import { scriptCommand } from './script-command.js';
 import { walkCommand } from './walk-command.js';
+import { watchCommand } from './watch-command.js';
 
 /** Runs the CLI with the given argv (process.argv shape) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,7 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) })
     .showHelpAfterError('(run kamheap --help for usage)')
     .addHelpText('after', '\nExit codes: see the README ("Exit codes"). Snapshot schema: schema/snapshot.schema.json.');
-  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand()]) {
+  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand()]) {
     program.addCommand(command.exitOverride());
   }
   try {

@@ -1,0 +1,59 @@
+// The leak-hunting workflow on a Kamailio whose config grows on purpose: one htable cell per new
+// Call-ID (testbed/kamailio.cfg). diff and watch must name ht_cell_new and flag nothing flat.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
+import type { SnapshotDiff } from '../../src/snapshot/diff.js';
+import type { Trend } from '../../src/snapshot/trend.js';
+import { runCli } from './run-cli.js';
+import { expectInstanceHealthy } from './target-health.js';
+
+let kamailio: KamailioInstance;
+let dir: string;
+
+beforeAll(async () => {
+  kamailio = await startKamailio({ children: 2 });
+  await runSipp(kamailio, { scenario: 'register', calls: 100, rate: 200 });
+  dir = mkdtempSync(join(tmpdir(), 'kamheap-leak-'));
+});
+
+afterEach(async () => {
+  await expectInstanceHealthy(kamailio);
+});
+
+afterAll(async () => {
+  await stopAllKamailio();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('diff puts ht_cell_new on top after new Call-IDs, by exactly one cell each', async () => {
+  const before = join(dir, 'before.json');
+  const after = join(dir, 'after.json');
+  expect((await runCli(['walk', String(kamailio.pid), '--heap', 'shm', '--json', before])).exitCode).toBe(0);
+  await runSipp(kamailio, { scenario: 'options', calls: 300, rate: 300 });
+  expect((await runCli(['walk', String(kamailio.pid), '--heap', 'shm', '--json', after])).exitCode).toBe(0);
+  const result = await runCli(['diff', before, after, '--json']);
+  const diff = JSON.parse(result.stdout) as SnapshotDiff;
+  expect(diff.sites[0]).toMatchObject({ function: 'ht_cell_new', module: 'htable', status: 'grew', countDelta: 300 });
+  const strict = await runCli(['diff', before, after, '--fail-on-growth', '1000']);
+  expect(strict.exitCode).toBe(14);
+});
+
+it('watch names ht_cell_new as the leak suspect under steady new Call-IDs, and flags no flat site', async () => {
+  const out = join(dir, 'watch');
+  const watch = runCli(['watch', String(kamailio.pid), '--heap', 'shm', '--interval', '1.2', '--samples', '5', '--json', '--out', out]);
+  // Steady traffic for the whole watch: 20 new Call-IDs a second.
+  await runSipp(kamailio, { scenario: 'options', calls: 130, rate: 20 });
+  const result = await watch;
+  expect(result.exitCode).toBe(0);
+  const trend = JSON.parse(result.stdout) as Trend;
+  expect(trend.samples).toHaveLength(5);
+  expect(trend.suspects.map((s) => `${s.file}: ${s.function}`)).toEqual(['htable: ht_api.c: ht_cell_new']);
+  expect(trend.free.delta).toBeLessThan(0);
+  for (const site of trend.sites.filter((s) => !s.suspect)) expect(site.falls > 0 || site.rises < 2).toBe(true);
+  const kept = readdirSync(out).sort();
+  expect(kept).toEqual(['samples.ndjson', 'snapshot-001.json', 'snapshot-002.json', 'snapshot-003.json', 'snapshot-004.json', 'snapshot-005.json']);
+  expect(readFileSync(join(out, 'samples.ndjson'), 'utf8').trim().split('\n')).toHaveLength(5);
+});
