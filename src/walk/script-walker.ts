@@ -48,7 +48,7 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
             pending = pending.slice(newline + 1);
             newline = pending.indexOf('\n');
           }
-          if (request.onProgress && parser.fragmentCount - lastReport >= 4096) {
+          if (request.onProgress && parser.fragmentCount - lastReport >= 500) {
             lastReport = parser.fragmentCount;
             request.onProgress(lastReport);
           }
