@@ -29,6 +29,17 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet kamailio 2>/de
   $SUDO systemctl stop kamailio || true
 fi
 
+# Opt-in: Kamailio 5.6.3 built from Debian's source, with DWARF (dwarf) and without the memory
+# debug fields (nodebug), cached in ${KAMHEAP_BUILD_CACHE:-~/.cache/kamheap}; a few minutes the
+# first time, nothing once cached. Tests build them on demand anyway; this only does it up front.
+if [ "${KAMHEAP_SOURCE_BUILDS:-0}" = "1" ]; then
+  for flavor in dwarf nodebug; do
+    echo "setup: Kamailio source build '$flavor' (KAMHEAP_SOURCE_BUILDS=1)"
+    # as the caller (the cache is theirs); the script uses sudo for apt only
+    bash scripts/build-kamailio.sh "$flavor" >/dev/null
+  done
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 else

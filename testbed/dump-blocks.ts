@@ -42,7 +42,10 @@ export interface StatusBlock {
   pid: number;
   header: DumpHeader | undefined;
   heap: HeapTotals;
+  /** Without allocation sites (file '', func '', line 0) in a build without DBG_QM_MALLOC. */
   fragments: DumpFragment[];
+  /** True when the fragments came with "alloc'd/freed from" lines (a DBG_QM_MALLOC build). */
+  sites: boolean;
 }
 
 export interface SumsBlock {
@@ -50,6 +53,8 @@ export interface SumsBlock {
   pid: number;
   header: DumpHeader | undefined;
   entries: SumsEntry[];
+  /** False when the build cannot sum per site (qm_sums only warns); entries is then empty. */
+  available: boolean;
 }
 
 export type DumpBlock = StatusBlock | SumsBlock;
@@ -93,12 +98,15 @@ function apply(state: PidState, pid: number, record: MemLogRecord): DumpBlock | 
       state.header = { what: record.what, pid: record.pid };
       return undefined;
     case 'status-begin':
-      state.block = { kind: 'status', pid, header, heap: emptyHeap(), fragments: [] };
+      state.block = { kind: 'status', pid, header, heap: emptyHeap(), fragments: [], sites: false };
       state.pending = undefined;
       return undefined;
     case 'sums-begin':
-      state.block = { kind: 'sums', pid, header, entries: [] };
+      state.block = { kind: 'sums', pid, header, entries: [], available: true };
       return undefined;
+    case 'sums-unavailable':
+      // A single warning line stands for the whole (empty) block; it ends nothing else.
+      return state.block === undefined ? { kind: 'sums', pid, header, entries: [], available: false } : undefined;
     case 'status-end':
     case 'sums-end':
       return finish(state, record.kind === 'status-end' ? 'status' : 'sums');
@@ -137,6 +145,7 @@ function applyStatus(state: PidState, block: StatusBlock, record: MemLogRecord):
     case 'fragment-origin':
       if (state.pending !== undefined) {
         block.fragments.push({ ...state.pending, file: record.file, func: record.func, line: record.line });
+        block.sites = true;
         state.pending = undefined;
       }
       break;

@@ -90,13 +90,17 @@ export class OracleTimeoutError extends TestbedError {
   }
 }
 
-/** The requested dump has no parser for the instance's allocator (status dumps: q_malloc only). */
+/**
+ * The requested dump has no parser for the instance's allocator (status dumps: q_malloc only), or
+ * the build cannot produce it (per-site sums of a build without the memory debug fields).
+ */
 export class OracleUnsupportedError extends TestbedError {
   constructor(
     readonly what: string,
     readonly allocator: string,
+    reason = `only q_malloc ('qm') status dumps are parsed, not '${allocator}'`,
   ) {
-    super('oracle-unsupported', `${what}: only q_malloc ('qm') status dumps are parsed, not '${allocator}'`, {
+    super('oracle-unsupported', `${what}: ${reason}`, {
       context: { what, allocator },
     });
   }

@@ -8,6 +8,14 @@ export {
   type KamailioProcess,
   type StartOptions,
 } from './kamailio-instance.js';
+export {
+  kamailioBuild,
+  installedBuild,
+  DEBIAN_BUILD,
+  type BuildName,
+  type KamailioBuild,
+  type SourceFlavor,
+} from './kamailio-build.js';
 export { runSipp, fillShm, type SippRun, type SippScenario, type FillRun } from './load.js';
 export {
   dumpShm,

@@ -9,6 +9,7 @@ import { testbedAsset } from './assets.js';
 import { KamailioStartError, KamailioStopError } from './errors.js';
 import { freeUdpPort } from './free-port.js';
 import { registerInstance, unregisterInstance } from './instance-registry.js';
+import { resolveBuild, type BuildName, type KamailioBuild } from './kamailio-build.js';
 import { parsePsx, runKamcmd, type KamailioProcess } from './kamcmd.js';
 import { logTail } from './log-follower.js';
 import { groupPids, signalGroup, waitGroupGone } from './process-tree.js';
@@ -16,10 +17,19 @@ import { groupPids, signalGroup, waitGroupGone } from './process-tree.js';
 export { stopAllKamailio } from './instance-registry.js';
 export { processState } from './process-tree.js';
 export type { KamailioProcess } from './kamcmd.js';
+export { KAMAILIO, kamailioBuild, type BuildName, type KamailioBuild, type SourceFlavor } from './kamailio-build.js';
 
 export type Allocator = 'qm' | 'fm' | 'tlsf';
 
 export interface StartOptions {
+  /**
+   * Which Kamailio 5.6.3: 'debian' (default, /usr/sbin/kamailio and Debian's modules), or a
+   * cached source build made by scripts/build-kamailio.sh: 'dwarf' (debug info, per-fragment
+   * debug fields) or 'nodebug' (MEMDBG=0: no file/func/line per fragment). The first start of a
+   * source flavor builds it (minutes): give the hook a generous timeout, or call
+   * kamailioBuild(flavor) in beforeAll first.
+   */
+  build?: BuildName;
   shmMb?: number;
   pkgMb?: number;
   /** UDP receiver processes (the cfg's `children`). */
@@ -44,6 +54,10 @@ export interface KamailioInstance {
   readonly dir: string;
   readonly shmAllocator: Allocator;
   readonly pkgAllocator: Allocator;
+  /** Which build runs, and its binary / module dir / kamcmd (give `binary` to gdb). */
+  readonly build: BuildName;
+  readonly binary: string;
+  readonly moduleDir: string;
   /** Runs kamcmd against this instance and returns its stdout. */
   rpc(...args: string[]): Promise<string>;
   /** kamcmd with an explicit timeout (large memory dumps take seconds). */
@@ -54,13 +68,14 @@ export interface KamailioInstance {
   stop(): Promise<void>;
 }
 
-export const KAMAILIO = process.env.KAMHEAP_KAMAILIO ?? '/usr/sbin/kamailio';
 const TERM_TIMEOUT_MS = 15_000;
 const KILL_TIMEOUT_MS = 5_000;
 
 /** Starts Kamailio and resolves once its ctl socket answers `core.version`. */
 export async function startKamailio(opts: StartOptions = {}): Promise<KamailioInstance> {
   const cfg = testbedAsset('kamailio.cfg');
+  const buildName = opts.build ?? 'debian';
+  const build = await resolveBuild(buildName);
   const port = await freeUdpPort();
   const dir = mkdtempSync(join(tmpdir(), 'kamheap-testbed-'));
   const ctlSocket = join(dir, 'ctl.sock');
@@ -74,6 +89,7 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
     '-w', dir, '-P', join(dir, 'kamailio.pid'),
     '-A', `KH_PORT=${port}`, '-A', `KH_CTL="unix:${ctlSocket}"`,
     '-A', `KH_CHILDREN=${opts.children ?? 2}`,
+    '-A', `KH_MPATH="${build.moduleDir}/"`,
     ...(opts.extraArgs ?? []),
   ];
   // O_APPEND: every Kamailio process writes whole lines at the end, whatever the others do.
@@ -81,7 +97,7 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
   let child: ChildProcess;
   try {
     // detached: its own process group, so stop() can signal every Kamailio process at once.
-    child = spawn(KAMAILIO, args, { cwd: dir, detached: true, stdio: ['ignore', logFd, logFd] });
+    child = spawn(build.binary, args, { cwd: dir, detached: true, stdio: ['ignore', logFd, logFd] });
     // A script that forgets stop() still exits; the registry's exit hook then kills the group.
     child.unref();
   } finally {
@@ -89,7 +105,7 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
   }
   const keepFiles = opts.keepFiles ?? process.env.KAMHEAP_KEEP_TESTBED === '1';
   const files = { ctlSocket, logFile, dir };
-  const instance = new RunningKamailio(child, port, files, { shmAllocator, pkgAllocator }, keepFiles);
+  const instance = new RunningKamailio(child, port, files, { shmAllocator, pkgAllocator }, buildName, build, keepFiles);
   registerInstance(instance);
   try {
     await instance.waitReady(opts.readyTimeoutMs ?? 20_000);
@@ -107,6 +123,9 @@ class RunningKamailio implements KamailioInstance {
   readonly dir: string;
   readonly shmAllocator: Allocator;
   readonly pkgAllocator: Allocator;
+  readonly binary: string;
+  readonly moduleDir: string;
+  private readonly kamcmd: string;
   private exited = false;
   private spawnError: Error | undefined;
   private stopping: Promise<void> | undefined;
@@ -116,8 +135,11 @@ class RunningKamailio implements KamailioInstance {
     readonly port: number,
     files: { ctlSocket: string; logFile: string; dir: string },
     allocators: { shmAllocator: Allocator; pkgAllocator: Allocator },
+    readonly build: BuildName,
+    paths: KamailioBuild,
     private readonly keepFiles: boolean,
   ) {
+    ({ binary: this.binary, moduleDir: this.moduleDir, kamcmd: this.kamcmd } = paths);
     ({ ctlSocket: this.ctlSocket, logFile: this.logFile, dir: this.dir } = files);
     ({ shmAllocator: this.shmAllocator, pkgAllocator: this.pkgAllocator } = allocators);
     // pid is undefined only when spawn itself failed (e.g. ENOENT); -1 keeps signals harmless.
@@ -143,7 +165,7 @@ class RunningKamailio implements KamailioInstance {
         );
       }
       try {
-        await runKamcmd(this.ctlSocket, ['core.version'], 2_000);
+        await runKamcmd(this.ctlSocket, ['core.version'], 2_000, this.kamcmd);
         return;
       } catch (error) {
         lastError = error;
@@ -160,12 +182,12 @@ class RunningKamailio implements KamailioInstance {
 
   // kamcmd with the default 10 s bound.
   rpc(...args: string[]): Promise<string> {
-    return runKamcmd(this.ctlSocket, args);
+    return runKamcmd(this.ctlSocket, args, undefined, this.kamcmd);
   }
 
   // kamcmd with a caller-chosen bound (memory dumps run inside the RPC).
   rpcWithTimeout(timeoutMs: number, ...args: string[]): Promise<string> {
-    return runKamcmd(this.ctlSocket, args, timeoutMs);
+    return runKamcmd(this.ctlSocket, args, timeoutMs, this.kamcmd);
   }
 
   // Kamailio's own process table; its pids are all in this instance's process group.

@@ -12,10 +12,11 @@ export async function runKamcmd(
   ctlSocket: string,
   args: readonly string[],
   timeoutMs = 10_000,
+  kamcmd = KAMCMD,
 ): Promise<string> {
   let stdout: string;
   try {
-    const result = await execa(KAMCMD, ['-s', `unix:${ctlSocket}`, ...args], {
+    const result = await execa(kamcmd, ['-s', `unix:${ctlSocket}`, ...args], {
       timeout: timeoutMs,
       killSignal: 'SIGKILL',
       stdin: 'ignore',

@@ -22,11 +22,19 @@ export interface HeapDump {
   heap: HeapTotals;
   /** Every fragment, used and free (mem_status_mode=1), in heap order. */
   fragments: DumpFragment[];
+  /**
+   * Whether the fragments carry their allocation site. False for a build without the memory debug
+   * fields (`nodebug`, MEMDBG=0): index, address, frag, size and free are still exact, but file and
+   * func are '' and line is 0.
+   */
+  sites: boolean;
 }
 
 export interface PkgDump extends HeapDump {
-  /** The process's qm_sums lines: used fragments grouped by allocation site. */
+  /** The process's qm_sums lines: used fragments grouped by allocation site ([] when !sumsAvailable). */
   sums: SumsEntry[];
+  /** False for a build without the memory debug fields: qm_sums logs only a warning there. */
+  sumsAvailable: boolean;
 }
 
 export interface OracleOptions {
@@ -37,6 +45,7 @@ export interface OracleOptions {
 const DEFAULT_TIMEOUT_MS = 60_000;
 const POLL_MS = 50;
 const WAKE_EVERY_MS = 250;
+const NO_SITES = 'this build has no per-fragment debug fields (MEMDBG=0): qm_sums only logs a warning';
 
 /** The shm heap as qm_status prints it (`cfg.set_now_int core mem_dump_shm 1`). */
 export async function dumpShm(instance: KamailioInstance, opts: OracleOptions = {}): Promise<HeapDump> {
@@ -47,12 +56,13 @@ export async function dumpShm(instance: KamailioInstance, opts: OracleOptions = 
   const block = await waitFor(instance, follower, 'shm status dump', timeoutMs, (b) =>
     b.kind === 'status' && b.header?.what === 'shm-status' ? b : undefined,
   );
-  return { pid: block.pid, heap: block.heap, fragments: block.fragments };
+  return { pid: block.pid, heap: block.heap, fragments: block.fragments, sites: block.sites };
 }
 
 /**
  * The shm summary lines (`corex.shm_summary`): used fragments per allocation site. Works for all
- * three allocators (q_malloc, f_malloc, TLSF print the same line format).
+ * three allocators (q_malloc, f_malloc, TLSF print the same line format). A q_malloc build
+ * without the memory debug fields (`nodebug`) has no sites: OracleUnsupportedError.
  */
 export async function shmSummary(instance: KamailioInstance, opts: OracleOptions = {}): Promise<SumsEntry[]> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -62,6 +72,9 @@ export async function shmSummary(instance: KamailioInstance, opts: OracleOptions
   const block = await waitFor(instance, follower, 'shm summary', timeoutMs, (b) =>
     b.kind === 'sums' && (b.header === undefined || b.header.what === 'shm-sums') ? b : undefined,
   );
+  if (!block.available) {
+    throw new OracleUnsupportedError('shmSummary', instance.shmAllocator, NO_SITES);
+  }
   return block.entries;
 }
 
@@ -87,7 +100,8 @@ export async function dumpPkg(instance: KamailioInstance, pid: number, opts: Ora
         if (b.pid !== pid || b.header?.pid !== pid) return undefined;
         if (b.kind === 'status' && b.header.what === 'pkg-status') status ??= b;
         if (b.kind !== 'sums' || b.header.what !== 'pkg-sums' || status === undefined) return undefined;
-        return { pid, heap: status.heap, fragments: status.fragments, sums: b.entries };
+        const { heap, fragments, sites } = status;
+        return { pid, heap, fragments, sites, sums: b.entries, sumsAvailable: b.available };
       },
       () => sendWake(instance.port),
     );

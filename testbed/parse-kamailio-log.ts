@@ -17,6 +17,11 @@
 // "usrloc: ../../core/ut.h") and FUNC may hold spaces ("fragm. from qm_malloc"), so an origin is
 // split at its last ": " before "FUNC(LINE)". Messages with an embedded newline continue on
 // lines without a prefix ("\t\t bucket size: ..."); those parse to undefined.
+//
+// A build without the per-fragment debug fields (MEMDBG=0, no DBG_QM_MALLOC) prints the fragment
+// lines without their "alloc'd from"/"start check" lines, and instead of a qm_sums block only:
+//    7(8110) WARNING: <core> [core/mem/q_malloc.c:1148]: qm_sums(): Enable DBG_QM_MALLOC for getting the status summary
+// which parses to 'sums-unavailable'.
 
 /** One prefixed log line. */
 export interface LogLine {
@@ -49,7 +54,8 @@ export type MemLogRecord =
   | { kind: 'status-end' }
   | { kind: 'sums-begin' }
   | ({ kind: 'sums-entry'; count: number; bytes: bigint } & SourceSite)
-  | { kind: 'sums-end' };
+  | { kind: 'sums-end' }
+  | { kind: 'sums-unavailable' };
 
 const PREFIX = /^\s*(-?\d+)\((\d+)\) ([A-Z]+): (.*)$/;
 const STATUS = 'qm_status: qm_status(): ';
@@ -61,6 +67,7 @@ const FRAGMENT = /^\s*(\d+)\. ([AN])  address=(\S+) frag=(\S+) size=(\d+) used=(
 const ORIGIN = /^\s*(alloc'd|freed) from (.*)$/;
 const SITE = /^(.*): ([^:]*)\((-?\d+)\)$/;
 const SUMS_ENTRY = /^\s*count=\s*(\d+) size=\s*(\d+) bytes from (.*)$/;
+const SUMS_UNAVAILABLE = /\bqm_sums\(\): Enable DBG_QM_MALLOC for getting the status summary$/;
 
 /** Splits the "%2d(%d) LEVEL: " prefix off a line; undefined for continuation/other lines. */
 export function parseLogLine(line: string): LogLine | undefined {
@@ -86,6 +93,7 @@ export function parseMemLogBody(body: string): MemLogRecord | undefined {
   if (body.startsWith(STATUS)) return parseStatusText(body.slice(STATUS.length));
   const sums = SUMS_PREFIXES.find((prefix) => body.startsWith(prefix));
   if (sums !== undefined) return parseSumsText(body.slice(sums.length));
+  if (SUMS_UNAVAILABLE.test(body)) return { kind: 'sums-unavailable' };
   const header = HEADER.exec(body);
   if (header === null) return undefined;
   const kind = header[1] === 'status' ? 'status' : 'sums';

@@ -105,3 +105,50 @@ describe('the shutdown dumps (trimmed): seven processes at once', () => {
     }
   });
 });
+
+// A build without the memory debug fields (scripts/build-kamailio.sh nodebug, MEMDBG=0): lines of a
+// live timer's pkg dump (trimmed to a few fragments), then qm_sums' warning in place of the sums.
+const NODEBUG_PKG_DUMP = [
+  ' 4(8450) ALERT: <core> [core/pt.c:551]: mem_dump_pkg_cb(): Memory status (pkg) of process 8450:',
+  ' 4(8450) ALERT: qm_status: qm_status(): (0x7f906fcdd010):',
+  ' 4(8450) ALERT: qm_status: qm_status(): heap size= 8388608',
+  ' 4(8450) ALERT: qm_status: qm_status(): used= 516512, used+overhead=585632, free=7802976',
+  ' 4(8450) ALERT: qm_status: qm_status(): max used (+overhead)= 589184',
+  " 4(8450) ALERT: qm_status: qm_status(): dumping all alloc'ed. fragments:",
+  ' 4(8450) ALERT: qm_status: qm_status():      0. N  address=0x7f906fce7860 frag=0x7f906fce7850 size=1024 used=1',
+  ' 4(8450) ALERT: qm_status: qm_status():      1. N  address=0x7f906fce7c80 frag=0x7f906fce7c70 size=256 used=1',
+  ' 4(8450) ALERT: qm_status: qm_status():    813. A  address=0x7f906fd6ddc0 frag=0x7f906fd6ddb0 size=7795264 used=1',
+  ' 4(8450) ALERT: qm_status: qm_status(): dumping free list stats :',
+  ' 4(8450) ALERT: qm_status: qm_status(): -----------------------------',
+  ' 4(8450) ALERT: <core> [core/pt.c:555]: mem_dump_pkg_cb(): Memory still-in-use summary (pkg) of process 8450:',
+  ' 4(8450) WARNING: <core> [core/mem/q_malloc.c:1148]: qm_sums(): Enable DBG_QM_MALLOC for getting the status summary',
+];
+
+describe('a pkg dump of a build without memory debug fields (nodebug)', () => {
+  const blocks = collectDumpBlocks(NODEBUG_PKG_DUMP);
+
+  it('keeps the fragments, without sites', () => {
+    const status = blocks[0] as StatusBlock;
+    expect(status).toMatchObject({ kind: 'status', pid: 8450, sites: false, header: { what: 'pkg-status', pid: 8450 } });
+    expect(status.fragments.map((f) => [f.index, f.free, f.size])).toEqual([
+      [0, false, 1024n], [1, false, 256n], [813, true, 7795264n],
+    ]);
+    for (const f of status.fragments) {
+      expect(f).toMatchObject({ file: '', func: '', line: 0 });
+      expect(f.address - f.frag).toBe(16n);
+    }
+  });
+
+  it("turns qm_sums' warning into an empty, unavailable sums block under its header", () => {
+    expect(blocks).toHaveLength(2);
+    expect(blocks[1]).toEqual({
+      kind: 'sums', pid: 8450, header: { what: 'pkg-sums', pid: 8450 }, entries: [], available: false,
+    });
+  });
+
+  it('marks debug builds: status blocks with sites, sums available', () => {
+    const [status, sums] = collectDumpBlocks(fixture('pkg-dump-receiver.txt'));
+    expect(status).toMatchObject({ kind: 'status', sites: true });
+    expect(sums).toMatchObject({ kind: 'sums', available: true });
+  });
+});

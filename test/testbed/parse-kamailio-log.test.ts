@@ -113,6 +113,13 @@ describe('parseMemLogBody', () => {
     expect(parseMemLogBody(body)).toEqual(record);
   });
 
+  it("recognizes qm_sums' warning in a build without memory debug fields", () => {
+    const body = '<core> [core/mem/q_malloc.c:1148]: qm_sums(): Enable DBG_QM_MALLOC for getting the status summary';
+    expect(parseMemLogBody(body)).toEqual({ kind: 'sums-unavailable' });
+    expect(parseMemLogBody('<core> [core/mem/q_malloc.c:1154]: qm_report(): Enable DBG_QM_MALLOC for getting the report'))
+      .toBeUndefined();
+  });
+
   it('ignores unrelated log bodies', () => {
     expect(parseMemLogBody('<core> [core/cfg/cfg_ctx.c:599]: cfg_set_now(): core.mem_dump_shm has been changed to 1'))
       .toBeUndefined();

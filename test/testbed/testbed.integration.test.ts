@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KamailioStartError, SippError } from '../../testbed/errors.js';
 import { freeUdpPort } from '../../testbed/free-port.js';
+import { DEBIAN_BUILD } from '../../testbed/kamailio-build.js';
 import {
   processState,
   startKamailio,
@@ -63,6 +64,7 @@ describe('testbed: a real Kamailio under load', () => {
   });
 
   it('runs the processes the config asks for', () => {
+    expect(kamailio).toMatchObject({ build: 'debian', binary: DEBIAN_BUILD.binary, moduleDir: DEBIAN_BUILD.moduleDir });
     expect(processes[0]).toMatchObject({ index: 0, pid: kamailio.pid });
     expect(processes.filter((p) => p.description.startsWith('udp receiver'))).toHaveLength(2);
     for (const p of processes) expect(processState(p.pid)).toMatch(/^[RS]$/);
