@@ -9,22 +9,25 @@ set pagination off
 set confirm off
 set width 0
 set print elements 0
-printf "KH_BEGIN format=1 pid={{PID}} kind={{KIND}} layout={{LAYOUT_ID}} source={{LAYOUT_SOURCE}} header={{HEADER_SIZE}} debug={{DEBUG_FIELDS}} from={{FROM}} to={{TO}}\n"
+printf "KH_BEGIN format=1 pid={{PID}} kind={{KIND}} layout={{LAYOUT_ID}} source={{LAYOUT_SOURCE}} header={{HEADER_SIZE}} user={{USER_OFFSET}} debug={{DEBUG_FIELDS}} from={{FROM}} to={{TO}}\n"
 set $kh_root = (char *) &{{ROOT_SYMBOL}}
 set $kh_block = *(char **) ($kh_root + {{API_MEM_BLOCK}})
-printf "KH_HEAP mname=%s block=%lx size=%lu used=%lu real_used=%lu max_real_used=%lu first=%lx end=%lx\n", *(char **) ($kh_root + {{API_MNAME}}), $kh_block, *(unsigned long *) ($kh_block + {{BLOCK_SIZE}}), *(unsigned long *) ($kh_block + {{BLOCK_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_REAL_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_MAX_REAL_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_FIRST_FRAG}}), *(unsigned long *) ($kh_block + {{BLOCK_WALK_END}})
-set $kh_a = *(char **) ($kh_block + {{BLOCK_FIRST_FRAG}})
-set $kh_end = *(char **) ($kh_block + {{BLOCK_WALK_END}})
+set $kh_a = {{FIRST_FRAG}}
+set $kh_end = {{WALK_END}}
+printf "KH_HEAP mname=%s block=%lx size=%lu used=%lu real_used=%lu max_real_used=%lu first=%lx end=%lx\n", *(char **) ($kh_root + {{API_MNAME}}), $kh_block, *(unsigned long *) ($kh_block + {{BLOCK_SIZE}}), *(unsigned long *) ($kh_block + {{BLOCK_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_REAL_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_MAX_REAL_USED}}), $kh_a, $kh_end
+# The walk lands exactly on the heap end: the walk end plus the trailer size, if fragments have one.
 set $kh_heap_end = $kh_end + {{TRAILER_SIZE}}
 set $kh_i = 0
 set $kh_ok = 1
+set $kh_pf = 0
 # Few commands per fragment: each one costs gdb a parse and an evaluation. `||` short-circuits, so
-# the trailer's check words are only read once the size has been found inside the heap.
+# the check words are only read once the size has been found inside the heap (the first bound
+# catches sizes so large that the second would wrap around).
 while ($kh_a < $kh_end && $kh_i < {{TO}})
-  set $kh_size = *(unsigned long *) ($kh_a + {{FRAG_SIZE}})
-  set $kh_t = $kh_a + {{HEADER_SIZE}} + $kh_size
-  if ($kh_t + {{TRAILER_SIZE}} > $kh_heap_end || $kh_size % {{ROUND_TO}} != 0 || {{CHECKS_BROKEN}})
-    if ($kh_t + {{TRAILER_SIZE}} > $kh_heap_end)
+  set $kh_size = {{FRAG_SIZE}}
+{{SET_TRAILER}}
+  if ($kh_size > $kh_heap_end - $kh_a || $kh_a + {{OVERHEAD}} + $kh_size > $kh_heap_end || $kh_size % {{ROUND_TO}} != 0 || {{CHECKS_BROKEN}})
+    if ($kh_size > $kh_heap_end - $kh_a || $kh_a + {{OVERHEAD}} + $kh_size > $kh_heap_end)
       printf "KH_BAD %d %lx size-out-of-bounds size=%lu\n", $kh_i, $kh_a, $kh_size
     else
       if ($kh_size % {{ROUND_TO}} != 0)
@@ -39,7 +42,8 @@ while ($kh_a < $kh_end && $kh_i < {{TO}})
   if ($kh_i >= {{FROM}})
 {{PRINT_FRAGMENT}}
   end
-  set $kh_a = $kh_t + {{TRAILER_SIZE}}
+{{TRACK_PREV_FREE}}
+  set $kh_a = $kh_a + {{OVERHEAD}} + $kh_size
   set $kh_i = $kh_i + 1
 end
 if ($kh_ok && $kh_i < {{TO}} && $kh_a != $kh_heap_end)

@@ -2,7 +2,7 @@
 // layout's offsets, validate every header before trusting it, and collect the requested range.
 // This loop runs while the target is stopped, so it avoids BigInt and per-fragment allocations.
 import type { Finding, FindingKind, RawFragment, WalkRange, WalkResult } from './fragment.js';
-import type { CheckPattern, FragmentLayout } from './layout.js';
+import type { CheckPattern, FlagField, FragmentLayout, WordField } from './layout.js';
 
 /** A view of target memory: `offset` in `buffer` holds the byte at the requested address. */
 export interface MemorySlice {
@@ -18,7 +18,7 @@ export interface MemoryView {
 
 export interface WalkBounds {
   firstFrag: bigint;
-  /** Where the walk stops (q_malloc: last_frag_end). */
+  /** See BlockLayout.walkEnd: the walk ends exactly at walkEnd + the trailer size. */
   walkEnd: bigint;
 }
 
@@ -30,7 +30,26 @@ export function readWord(buffer: Buffer, offset: number): number {
   return buffer.readUInt32LE(offset) + buffer.readUInt32LE(offset + 4) * two32;
 }
 
-/** Walks fragments in [bounds.firstFrag, bounds.walkEnd), keeping indices in `range`. */
+/** A 4- or 8-byte field as a number. */
+export function readField(buffer: Buffer, offset: number, field: WordField): number {
+  return field.width === 4 ? buffer.readUInt32LE(offset + field.offset) : readWord(buffer, offset + field.offset);
+}
+
+/** The fragment's size: its size word without the flag bits some allocators keep in it. */
+export function readSize(buffer: Buffer, offset: number, layout: FragmentLayout): number {
+  const at = offset + layout.size.offset;
+  const word = readWord(buffer, at);
+  return layout.size.flagBits === 0 ? word : word - (buffer.readUInt32LE(at) & layout.size.flagBits);
+}
+
+/** True when the flag is set in the header at `offset`. */
+export function flagSet(buffer: Buffer, offset: number, field: FlagField): boolean {
+  const low = buffer.readUInt32LE(offset + field.offset);
+  if (field.mask !== undefined) return (low & field.mask) !== 0;
+  return low !== 0 || (field.width === 8 && buffer.readUInt32LE(offset + field.offset + 4) !== 0);
+}
+
+/** Walks fragments from bounds.firstFrag to the walk end, keeping indices in `range`. */
 export async function walkFragments(
   memory: MemoryView,
   layout: FragmentLayout,
@@ -40,7 +59,9 @@ export async function walkFragments(
 ): Promise<WalkResult> {
   const fragments: RawFragment[] = [];
   const findings: Finding[] = [];
-  const { headerSize, trailerSize, roundTo } = layout;
+  const { headerSize, overhead, roundTo, prevFree } = layout;
+  const trailerOffset = layout.trailer?.offset ?? 0;
+  const trailerSize = layout.trailer?.size ?? 0;
   const walkEnd = Number(bounds.walkEnd);
   const heapEnd = walkEnd + trailerSize;
   const to = range.to ?? Number.POSITIVE_INFINITY;
@@ -51,27 +72,36 @@ export async function walkFragments(
   };
   let address = Number(bounds.firstFrag);
   let index = 0;
+  let previousFree = false;
   while (address < walkEnd && index < to) {
     try {
       // Cache hits come back synchronously: awaiting only real promises keeps 100k fragments off
       // the microtask queue.
       const headRead = memory.slice(address, headerSize);
       const head = headRead instanceof Promise ? await headRead : headRead;
-      const size = readWord(head.buffer, head.offset + layout.size);
-      const trailerAt = address + headerSize + size;
-      if (trailerAt + trailerSize > heapEnd) {
+      const size = readSize(head.buffer, head.offset, layout);
+      const next = address + overhead + size;
+      if (next > heapEnd) {
         return stop('size-out-of-bounds', index, address, `fragment size ${size} at ${hexOf(address)} runs past the heap end ${hexOf(heapEnd)}`);
       }
       if (size % roundTo !== 0) {
         return stop('size-misaligned', index, address, `fragment size ${size} is not a multiple of ${roundTo}`);
       }
-      const tailRead = memory.slice(trailerAt, trailerSize);
-      const tail = tailRead instanceof Promise ? await tailRead : tailRead;
+      let tail = head;
+      if (trailerSize > 0) {
+        const tailRead = memory.slice(address + trailerOffset + size, trailerSize);
+        tail = tailRead instanceof Promise ? await tailRead : tailRead;
+      }
       // (An evicted chunk stays valid while `head` refers to it: eviction only drops the cache entry.)
       const broken = brokenCheck(checks, head, tail);
       if (broken) return stop('check-pattern', index, address, broken);
-      if (index >= range.from) fragments.push(toRawFragment(layout, index, address, size, head));
-      address = trailerAt + trailerSize;
+      const free = flagSet(head.buffer, head.offset, layout.free);
+      if (prevFree && flagSet(head.buffer, head.offset, prevFree) !== previousFree) {
+        return stop('check-pattern', index, address, `prev-free flag is ${previousFree ? 'clear' : 'set'} but the previous fragment is ${previousFree ? 'free' : 'used'}`);
+      }
+      previousFree = free;
+      if (index >= range.from) fragments.push(toRawFragment(layout, index, address, size, free, head));
+      address = next;
     } catch (error) {
       return stop('read-error', index, address, error instanceof Error ? error.message : String(error));
     }
@@ -95,9 +125,9 @@ export async function walkFragments(
 function brokenCheck(checks: ReadonlyArray<CheckPattern & { expected: number }>, head: MemorySlice, tail: MemorySlice): string | undefined {
   for (const check of checks) {
     const at = check.inTrailer ? tail : head;
-    const value = readWord(at.buffer, at.offset + check.offset);
-    if (value !== check.expected) {
-      const actual = at.buffer.readBigUInt64LE(at.offset + check.offset);
+    if (readField(at.buffer, at.offset, check) !== check.expected) {
+      const offset = at.offset + check.offset;
+      const actual = check.width === 4 ? BigInt(at.buffer.readUInt32LE(offset)) : at.buffer.readBigUInt64LE(offset);
       return `${check.inTrailer ? 'end' : 'start'} check ${check.name}=0x${actual.toString(16)}, expected 0x${check.value.toString(16)}`;
     }
   }
@@ -105,18 +135,18 @@ function brokenCheck(checks: ReadonlyArray<CheckPattern & { expected: number }>,
 }
 
 /** Reads the fields a summary needs from a validated header. */
-function toRawFragment(layout: FragmentLayout, index: number, frag: number, size: number, head: MemorySlice): RawFragment {
+function toRawFragment(layout: FragmentLayout, index: number, frag: number, size: number, free: boolean, head: MemorySlice): RawFragment {
   const { buffer, offset } = head;
   const debug = layout.debug;
   return {
     index,
     frag,
     size,
-    free: buffer.readUInt32LE(offset + layout.isFree) !== 0 || buffer.readUInt32LE(offset + layout.isFree + 4) !== 0,
+    free,
     filePtr: debug ? readWord(buffer, offset + debug.file) : 0,
     funcPtr: debug ? readWord(buffer, offset + debug.func) : 0,
-    mnamePtr: debug ? readWord(buffer, offset + debug.mname) : 0,
-    line: debug ? readWord(buffer, offset + debug.line) : 0,
+    mnamePtr: debug && (debug.mnameInFree || !free) ? readWord(buffer, offset + debug.mname) : 0,
+    line: debug ? readField(buffer, offset, debug.line) : 0,
   };
 }
 

@@ -3,82 +3,107 @@
 import { GdbCommandError } from '../errors.js';
 import { sendDataEvaluateExpression } from '../gdb/commands.js';
 import type { GdbSession } from '../gdb/gdb-session.js';
-import type { AllocatorName, CheckPattern, HeapLayout } from '../heap/layout.js';
+import type { AddressRule, AllocatorName, CheckPattern, FlagField, FragmentLayout, HeapLayout, WordField } from '../heap/layout.js';
 import { memApiLayout, profileFor } from '../heap/layout-profiles.js';
+import { dwarfRecipes, memberSizeExpr, offsetOfExpr, type DwarfRecipe, type RuleRecipe } from './dwarf-recipes.js';
 
-/** Which DWARF types and members hold each field of a layout (data, one entry per allocator). */
-interface DwarfRecipe {
-  block: string;
-  fragment: string;
-  trailer: string;
-  blockMembers: { size: string; used: string; realUsed: string; maxRealUsed: string; firstFrag: string; walkEnd: string };
-  fragmentMembers: { size: string; isFree: string };
-  debugMembers: { file: string; func: string; mname: string; line: string };
-  checkMembers: Record<string, string>;
-}
-
-const recipes: Partial<Record<AllocatorName, DwarfRecipe>> = {
-  q_malloc: {
-    block: 'struct qm_block',
-    fragment: 'struct qm_frag',
-    trailer: 'struct qm_frag_end',
-    blockMembers: { size: 'size', used: 'used', realUsed: 'real_used', maxRealUsed: 'max_real_used', firstFrag: 'first_frag', walkEnd: 'last_frag_end' },
-    fragmentMembers: { size: 'size', isFree: 'u.is_free' },
-    debugMembers: { file: 'file', func: 'func', mname: 'mname', line: 'line' },
-    checkMembers: { check: 'check', check1: 'check1', check2: 'check2' },
-  },
-};
+/** Evaluates a gdb expression to a number; undefined when the binary does not know its types. */
+export type Evaluate = (expression: string) => Promise<number | undefined>;
 
 /** The DWARF layout for an allocator, or undefined when the binary has no such types. */
 export async function dwarfLayout(gdb: GdbSession, allocator: AllocatorName, timeoutMs: number): Promise<HeapLayout | undefined> {
-  const recipe = recipes[allocator];
-  const profile = profileFor(allocator);
-  if (!recipe || !profile) return undefined;
-  const evaluate = async (expression: string): Promise<number | undefined> => {
+  return layoutFromDwarf(allocator, async (expression) => {
     try {
-      return Number(await sendDataEvaluateExpression(gdb, expression, timeoutMs));
+      const value = Number(await sendDataEvaluateExpression(gdb, expression, timeoutMs));
+      return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
     } catch (error) {
       if (error instanceof GdbCommandError) return undefined;
       throw error;
     }
-  };
-  const sizeOf = (type: string): Promise<number | undefined> => evaluate(`sizeof(${type})`);
-  const offsetOf = (type: string, member: string): Promise<number | undefined> => evaluate(`(unsigned long)&((${type}*)0)->${member}`);
-  const headerSize = await sizeOf(recipe.fragment);
-  const trailerSize = await sizeOf(recipe.trailer);
-  if (headerSize === undefined || trailerSize === undefined) return undefined;
+  });
+}
 
-  const block = await offsets(recipe.block, recipe.blockMembers, offsetOf);
-  const fragment = await offsets(recipe.fragment, recipe.fragmentMembers, offsetOf);
-  if (!block || !fragment) return undefined;
-  const debug = await offsets(recipe.fragment, recipe.debugMembers, offsetOf);
+/** Builds the layout from a recipe's expressions, the profile filling what DWARF cannot say. */
+export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evaluate, recipe: DwarfRecipe = dwarfRecipes[allocator]): Promise<HeapLayout | undefined> {
+  const profile = profileFor(allocator);
+  // One probe first: a stripped binary (or one without this allocator) answers no more questions.
+  if (!profile || (await evaluate(`sizeof(${recipe.fragment})`)) === undefined) return undefined;
+  const offsetOf = (member: string, type = recipe.fragment): Promise<number | undefined> => evaluate(offsetOfExpr(type, member));
+  const field = async (member: string): Promise<WordField | undefined> => {
+    const [offset, width] = [await offsetOf(member), await evaluate(memberSizeExpr(recipe.fragment, member))];
+    return offset === undefined || (width !== 4 && width !== 8) ? undefined : { offset, width };
+  };
+  const flag = async (member: string, profileFlag: FlagField): Promise<FlagField | undefined> => {
+    const found = await field(member);
+    return found && { ...found, ...(profileFlag.mask === undefined ? {} : { mask: profileFlag.mask }) };
+  };
+  const totals = await numbers(recipe.totals, (member) => offsetOf(member, recipe.block));
+  const firstFrag = await rule(recipe.firstFrag, recipe, evaluate);
+  const walkEnd = await rule(recipe.walkEnd, recipe, evaluate);
+  const sizes = await numbers({ headerSize: recipe.headerSize, userOffset: recipe.userOffset, overhead: recipe.overhead }, evaluate);
+  const sizeOffset = await offsetOf(recipe.members.size);
+  const free = await flag(recipe.members.free, profile.fragment.free);
+  const prevFree = recipe.members.prevFree && profile.fragment.prevFree ? await flag(recipe.members.prevFree, profile.fragment.prevFree) : undefined;
+  const trailer = await trailerOf(recipe, evaluate);
+  if (!totals || !firstFrag || !walkEnd || !sizes || sizeOffset === undefined || !free || trailer === null) return undefined;
+  const debugOffsets = await numbers({ file: recipe.debugMembers.file, func: recipe.debugMembers.func, mname: recipe.debugMembers.mname }, (m) => offsetOf(m));
+  const line = await field(recipe.debugMembers.line);
+  const debug = debugOffsets && line ? { ...debugOffsets, line, mnameInFree: profile.fragment.debug?.mnameInFree ?? true } : undefined;
   const checks: CheckPattern[] = [];
   for (const check of profile.fragment.checks) {
     const member = recipe.checkMembers[check.name];
-    const offset = member === undefined ? undefined : await offsetOf(check.inTrailer ? recipe.trailer : recipe.fragment, member);
-    if (offset !== undefined) checks.push({ ...check, offset });
+    const type = check.inTrailer ? recipe.trailer : recipe.fragment;
+    if (member === undefined || type === undefined) continue;
+    const offset = await offsetOf(member, type);
+    const width = await evaluate(memberSizeExpr(type, member));
+    if (offset !== undefined && (width === 4 || width === 8)) checks.push({ ...check, offset, width });
   }
+  const fragment: FragmentLayout = {
+    ...sizes,
+    ...(trailer ? { trailer } : {}),
+    size: { offset: sizeOffset, flagBits: profile.fragment.size.flagBits },
+    free,
+    ...(prevFree ? { prevFree } : {}),
+    ...(debug ? { debug } : {}),
+    checks,
+    roundTo: profile.fragment.roundTo,
+  };
   return {
     id: `${allocator}/${debug ? 'dbg' : 'nodbg'}/dwarf`,
     allocator,
     source: 'dwarf',
     api: memApiLayout,
-    block,
-    fragment: { headerSize, trailerSize, ...fragment, ...(debug ? { debug } : {}), checks, roundTo: profile.fragment.roundTo },
+    block: { ...totals, firstFrag, walkEnd },
+    fragment,
   };
 }
 
-/** Resolves every member offset of a record, or undefined if any member is missing. */
-async function offsets<K extends string>(
-  type: string,
-  members: Record<K, string>,
-  offsetOf: (type: string, member: string) => Promise<number | undefined>,
+/** Resolves an address rule's member and constant; undefined if either is unknown. */
+async function rule(recipe: RuleRecipe, full: DwarfRecipe, evaluate: Evaluate): Promise<AddressRule | undefined> {
+  const wordAt = recipe.wordMember === undefined ? undefined : await evaluate(offsetOfExpr(full.block, recipe.wordMember));
+  const add = recipe.add === undefined ? 0 : await evaluate(recipe.add);
+  if ((recipe.wordMember !== undefined && wordAt === undefined) || add === undefined) return undefined;
+  return { fromBlock: recipe.fromBlock, ...(wordAt === undefined ? {} : { wordAt }), add };
+}
+
+/** The trailer's place and size; undefined for none, null when the recipe names one DWARF lacks. */
+async function trailerOf(recipe: DwarfRecipe, evaluate: Evaluate): Promise<{ offset: number; size: number } | undefined | null> {
+  if (recipe.trailer === undefined || recipe.trailerOffset === undefined) return undefined;
+  const size = await evaluate(`sizeof(${recipe.trailer})`);
+  const offset = await evaluate(recipe.trailerOffset);
+  return size === undefined || offset === undefined ? null : { offset, size };
+}
+
+/** Resolves every entry of a record, or undefined if any is unknown. */
+async function numbers<K extends string>(
+  entries: Record<K, string>,
+  resolve: (text: string) => Promise<number | undefined>,
 ): Promise<Record<K, number> | undefined> {
   const out = {} as Record<K, number>;
-  for (const key of Object.keys(members) as K[]) {
-    const offset = await offsetOf(type, members[key]);
-    if (offset === undefined) return undefined;
-    out[key] = offset;
+  for (const key of Object.keys(entries) as K[]) {
+    const value = await resolve(entries[key]);
+    if (value === undefined) return undefined;
+    out[key] = value;
   }
   return out;
 }

@@ -1,15 +1,22 @@
 // Before the attach, estimates how many bytes the capture will read, so the destination buffers can
 // be touched while the target still runs. The process is running and may change under us: the
 // result only sizes buffers, never feeds the walk.
-import type { HeapLayout } from '../heap/layout.js';
+import { blockSpan, resolveAddress, type HeapLayout } from '../heap/layout.js';
 import { allocatorFromName, memApiLayout } from '../heap/layout-profiles.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import { readCString } from '../memory/read-strings.js';
 import { chooseLayout, type DwarfLayouts } from './choose-layout.js';
 import { loadBias } from './load-bias.js';
 
-/** Bytes of heap the walk will read (used part plus slack), or undefined when it cannot tell. */
-export async function estimateCaptureBytes(pid: number, memory: RawMemory, rootLinkAddress: bigint, dwarf: DwarfLayouts): Promise<number | undefined> {
+export interface CaptureEstimate {
+  /** The layout the heap will be walked with, as far as can be told before the attach. */
+  layout: HeapLayout;
+  /** Bytes of heap the walk will read (used part plus slack), when the header looks sane. */
+  bytes: number | undefined;
+}
+
+/** What the capture will need, or undefined when it cannot tell (no allocator or layout known). */
+export async function estimateCapture(pid: number, memory: RawMemory, rootLinkAddress: bigint, dwarf: DwarfLayouts): Promise<CaptureEstimate | undefined> {
   try {
     const bias = loadBias(pid);
     if (bias === undefined) return undefined;
@@ -18,12 +25,12 @@ export async function estimateCaptureBytes(pid: number, memory: RawMemory, rootL
     if (!allocator) return undefined;
     const layout: HeapLayout = chooseLayout(dwarf, allocator);
     const block = api.readBigUInt64LE(memApiLayout.memBlock);
-    const raw = await memory.read(block, Math.max(layout.block.realUsed, layout.block.firstFrag, layout.block.walkEnd) + 8);
+    const raw = await memory.read(block, blockSpan(layout.block));
     const realUsed = Number(raw.readBigUInt64LE(layout.block.realUsed));
-    const span = Number(raw.readBigUInt64LE(layout.block.walkEnd) - raw.readBigUInt64LE(layout.block.firstFrag));
-    if (!(span > 0 && span < 2 ** 40 && realUsed >= 0)) return undefined;
+    const span = Number(resolveAddress(layout.block.walkEnd, block, raw) - resolveAddress(layout.block.firstFrag, block, raw));
+    if (!(span > 0 && span < 2 ** 40 && realUsed >= 0)) return { layout, bytes: undefined };
     // Chunks around free fragments are read too: allow a quarter more and two chunks of slack.
-    return Math.min(span, Math.ceil(realUsed * 1.25) + 2 * 1024 * 1024);
+    return { layout, bytes: Math.min(span, Math.ceil(realUsed * 1.25) + 2 * 1024 * 1024) };
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@ import { GdbCommandError, KamheapError } from '../errors.js';
 import { sendDataEvaluateExpression } from '../gdb/commands.js';
 import type { AttachedTarget } from '../gdb/attached-target.js';
 import type { GdbSession } from '../gdb/gdb-session.js';
-import type { AllocatorName, HeapLayout } from '../heap/layout.js';
+import { blockSpan, resolveAddress, type AllocatorName, type HeapLayout } from '../heap/layout.js';
 import { allocatorFromName, memApiLayout } from '../heap/layout-profiles.js';
 import { readCString } from '../memory/read-strings.js';
 import type { RawMemory } from '../memory/proc-mem.js';
@@ -69,8 +69,7 @@ export async function heapRootAt(memory: RawMemory, kind: HeapKind, pid: number,
 /** Reads and sanity-checks the block header (totals and walk bounds). */
 export async function readHeapHeader(memory: RawMemory, root: HeapRoot, layout: HeapLayout): Promise<HeapHeader> {
   const b = layout.block;
-  const span = Math.max(b.size, b.used, b.realUsed, b.maxRealUsed, b.firstFrag, b.walkEnd) + 8;
-  const raw = await memory.read(root.block, span);
+  const raw = await memory.read(root.block, blockSpan(b));
   const word = (offset: number): bigint => raw.readBigUInt64LE(offset);
   const header: HeapHeader = {
     kind: root.kind,
@@ -79,8 +78,8 @@ export async function readHeapHeader(memory: RawMemory, root: HeapRoot, layout: 
     used: word(b.used),
     realUsed: word(b.realUsed),
     maxRealUsed: word(b.maxRealUsed),
-    firstFrag: word(b.firstFrag),
-    walkEnd: word(b.walkEnd),
+    firstFrag: resolveAddress(b.firstFrag, root.block, raw),
+    walkEnd: resolveAddress(b.walkEnd, root.block, raw),
   };
   const plausible =
     header.firstFrag > root.block && header.walkEnd > header.firstFrag && header.walkEnd - header.firstFrag <= header.size;

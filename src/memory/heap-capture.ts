@@ -2,7 +2,7 @@
 // which 1 MiB chunks the walk needs, reads those, and keeps them. The validated walk then runs on
 // the captured bytes after detach, so the pause holds the reads and little else.
 import type { FragmentLayout } from '../heap/layout.js';
-import { readWord, type MemorySlice, type MemoryView, type WalkBounds } from '../heap/walk-fragments.js';
+import { readSize, type MemorySlice, type MemoryView, type WalkBounds } from '../heap/walk-fragments.js';
 import type { WalkRange } from '../heap/fragment.js';
 import { MemoryReadError } from '../errors.js';
 import type { RawMemory } from './proc-mem.js';
@@ -114,7 +114,9 @@ export async function captureHeap(
   range: WalkRange,
   options: { chunkSize?: number; pool?: ChunkPool } = {},
 ): Promise<CapturedHeap> {
-  const { headerSize, trailerSize, roundTo } = layout;
+  const { headerSize, overhead, roundTo } = layout;
+  const trailerOffset = layout.trailer?.offset ?? 0;
+  const trailerSize = layout.trailer?.size ?? 0;
   const walkEnd = Number(bounds.walkEnd);
   const heapEnd = walkEnd + trailerSize;
   const captured = new CapturedHeap(memory, bounds.firstFrag, BigInt(heapEnd), options.chunkSize ?? defaultChunkSize, options.pool);
@@ -125,12 +127,14 @@ export async function captureHeap(
       const headRead = captured.ensure(address, headerSize);
       if (headRead) await headRead;
       const head = captured.slice(address, headerSize);
-      const size = readWord(head.buffer, head.offset + layout.size);
-      const trailerAt = address + headerSize + size;
-      if (trailerAt + trailerSize > heapEnd || size % roundTo !== 0) break;
-      const tailRead = captured.ensure(trailerAt, trailerSize);
-      if (tailRead) await tailRead;
-      address = trailerAt + trailerSize;
+      const size = readSize(head.buffer, head.offset, layout);
+      const next = address + overhead + size;
+      if (next > heapEnd || size % roundTo !== 0) break;
+      if (trailerSize > 0) {
+        const tailRead = captured.ensure(address + trailerOffset + size, trailerSize);
+        if (tailRead) await tailRead;
+      }
+      address = next;
     }
   } catch (error) {
     // An unreadable chunk ends the capture; the walk meets the same gap and reports a read-error
@@ -146,14 +150,15 @@ export async function captureHeap(
  */
 export async function warmUpCapture(layout: FragmentLayout, fragments = 20_000): Promise<void> {
   const size = layout.roundTo * 2;
-  const stride = layout.headerSize + size + layout.trailerSize;
-  const heap = Buffer.alloc(stride * fragments);
-  for (let at = 0; at < heap.length; at += stride) heap.writeUInt32LE(size, at + layout.size);
+  const stride = layout.overhead + size;
+  const trailerSize = layout.trailer?.size ?? 0;
+  const heap = Buffer.alloc(stride * fragments + layout.headerSize);
+  for (let at = 0; at + stride <= heap.length; at += stride) heap.writeUInt32LE(size, at + layout.size.offset);
   const base = 0x10000000;
   const memory: RawMemory = {
     read: (address, length) => heap.subarray(Number(address) - base, Number(address) - base + length),
     close: () => undefined,
   };
-  const walkEnd = BigInt(base + heap.length - layout.trailerSize);
+  const walkEnd = BigInt(base + stride * fragments - trailerSize);
   await captureHeap(memory, layout, { firstFrag: BigInt(base), walkEnd }, { from: 0, to: undefined });
 }

@@ -26,9 +26,12 @@ export interface ResolvedFragment {
   line: number;
 }
 
-/** What a snapshot needs to know of the layout (a parsed script output carries only this much). */
+/**
+ * What a snapshot needs to know of the layout (a parsed script output carries only this much): a
+ * HeapLayout is one; `debug` only tells whether the build has the debug fields.
+ */
 export type LayoutSummary = Pick<HeapLayout, 'id' | 'allocator' | 'source'> & {
-  fragment: Pick<FragmentLayout, 'headerSize' | 'debug'>;
+  fragment: Pick<FragmentLayout, 'userOffset'> & { debug?: unknown };
 };
 
 export interface WalkOutput {

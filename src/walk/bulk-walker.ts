@@ -7,8 +7,8 @@ import { walkFragments } from '../heap/walk-fragments.js';
 import { inspectProcess } from '../locate/process.js';
 import { captureHeap, defaultChunkSize, warmUpCapture } from '../memory/heap-capture.js';
 import { ChunkPool } from '../memory/chunk-pool.js';
-import { estimateCaptureBytes } from '../locate/estimate-heap.js';
-import { profileFor } from '../heap/layout-profiles.js';
+import { estimateCapture } from '../locate/estimate-heap.js';
+import { qmallocDebugX64 } from '../heap/layout-profiles.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { resolveStrings } from '../memory/read-strings.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
@@ -20,14 +20,13 @@ export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
   const process = inspectProcess(request.pid);
   const memory = openProcMem(request.pid);
   try {
-    // While the target still runs: compile the capture loop (any layout of the same shape will do)
-    // and touch the buffers the capture will read into.
-    const sample = profileFor('q_malloc');
+    // While the target still runs: compile the capture loop for the layout the heap will most
+    // likely be read with, and touch the buffers the capture will read into.
     const pool = new ChunkPool(defaultChunkSize);
     const { options, dwarf } = prepareAttach(request, async (rootLinkAddress, layouts) => {
-      if (sample) await warmUpCapture(sample.fragment);
-      const estimate = await estimateCaptureBytes(request.pid, memory, rootLinkAddress, layouts);
-      if (estimate !== undefined) pool.reserve(estimate);
+      const estimate = await estimateCapture(request.pid, memory, rootLinkAddress, layouts);
+      await warmUpCapture((estimate?.layout ?? qmallocDebugX64).fragment);
+      if (estimate?.bytes !== undefined) pool.reserve(estimate.bytes);
     });
     const { value, pauseMs } = await withAttachedTarget(options, async (target) => {
       const heap = await locateHeap(target, memory, request.kind, dwarf);
@@ -59,7 +58,10 @@ export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
   }
 }
 
-/** Replaces debug-field pointers by their text, reading each distinct pointer once. */
+/**
+ * Replaces debug-field pointers by their text, reading each distinct pointer once. As the walk
+ * script prints them: no site unless file and func are both set, no module unless mname is too.
+ */
 async function resolveFragments(memory: ReturnType<typeof openProcMem>, raw: RawFragment[]): Promise<ResolvedFragment[]> {
   const pointers = new Set<number>();
   for (const f of raw) {
@@ -67,14 +69,17 @@ async function resolveFragments(memory: ReturnType<typeof openProcMem>, raw: Raw
   }
   const text = await resolveStrings(memory, [...pointers].map(BigInt));
   const str = (pointer: number): string => text.get(BigInt(pointer)) ?? '';
-  return raw.map((f) => ({
-    index: f.index,
-    frag: BigInt(f.frag),
-    size: BigInt(f.size),
-    free: f.free,
-    module: str(f.mnamePtr),
-    file: str(f.filePtr),
-    function: str(f.funcPtr),
-    line: f.line,
-  }));
+  return raw.map((f) => {
+    const site = f.filePtr !== 0 && f.funcPtr !== 0;
+    return {
+      index: f.index,
+      frag: BigInt(f.frag),
+      size: BigInt(f.size),
+      free: f.free,
+      module: site && f.mnamePtr !== 0 ? str(f.mnamePtr) : '',
+      file: site ? str(f.filePtr) : '',
+      function: site ? str(f.funcPtr) : '',
+      line: f.line,
+    };
+  });
 }

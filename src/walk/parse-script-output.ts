@@ -13,7 +13,8 @@ interface Begin {
   kind: HeapKind;
   layoutId: string;
   source: LayoutSource;
-  headerSize: number;
+  /** frag + userOffset is the pointer Kamailio handed out. */
+  userOffset: number;
   debug: boolean;
   from: number;
   to: number | undefined;
@@ -71,7 +72,7 @@ export class ScriptOutputParser {
       walker: 'script',
       pid: begin.pid,
       executable: extra.executable,
-      layout: { id: begin.layoutId, allocator, source: begin.source, fragment: { headerSize: begin.headerSize, ...(begin.debug ? { debug: { file: 0, func: 0, mname: 0, line: 0 } } : {}) } },
+      layout: { id: begin.layoutId, allocator, source: begin.source, fragment: { userOffset: begin.userOffset, ...(begin.debug ? { debug: true } : {}) } },
       header: { kind: begin.kind, ...heap.header },
       from: begin.from,
       to: begin.to,
@@ -96,7 +97,8 @@ export class ScriptOutputParser {
       kind,
       layoutId: f.get('layout') ?? '',
       source,
-      headerSize: int(f, 'header'),
+      // Output of scripts before TLSF support has no user=; there (q_malloc only) it was the header size.
+      userOffset: f.has('user') ? int(f, 'user') : int(f, 'header'),
       debug: f.get('debug') === '1',
       from: int(f, 'from'),
       to: to === unboundedTo ? undefined : to,

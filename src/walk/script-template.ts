@@ -7,6 +7,7 @@ import type { HeapLayout } from '../heap/layout.js';
 import { rootSymbols } from '../locate/locate-heap.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import { packageRoot, toolVersion } from '../util/version.js';
+import { addressExpr, checkValues, nat, optionalLines, printFragment, sizeExpr } from './script-expressions.js';
 
 export interface ScriptParams {
   pid: number;
@@ -24,10 +25,6 @@ export const unboundedTo = 2_147_483_647;
 export function renderWalkScript(params: ScriptParams, template = loadTemplate()): string {
   const { layout } = params;
   const f = layout.fragment;
-  const nat = (value: number, what: string): string => {
-    if (!Number.isSafeInteger(value) || value < 0) throw new KamheapError('usage', `invalid ${what}: ${value}`);
-    return String(value);
-  };
   if (!Number.isSafeInteger(params.pid) || params.pid < 1) throw new KamheapError('usage', `invalid PID: ${params.pid}`);
   if (params.to !== undefined && params.to < params.from) throw new KamheapError('usage', `--to (${params.to}) is below --from (${params.from})`);
   if (!/^[a-z0-9_/]+$/.test(layout.id)) throw new KamheapError('bad-input', `invalid layout id ${layout.id}`);
@@ -50,59 +47,31 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
     BLOCK_USED: nat(layout.block.used, 'offset'),
     BLOCK_REAL_USED: nat(layout.block.realUsed, 'offset'),
     BLOCK_MAX_REAL_USED: nat(layout.block.maxRealUsed, 'offset'),
-    BLOCK_FIRST_FRAG: nat(layout.block.firstFrag, 'offset'),
-    BLOCK_WALK_END: nat(layout.block.walkEnd, 'offset'),
+    FIRST_FRAG: addressExpr(layout.block.firstFrag),
+    WALK_END: addressExpr(layout.block.walkEnd),
     HEADER_SIZE: nat(f.headerSize, 'size'),
-    TRAILER_SIZE: nat(f.trailerSize, 'size'),
-    FRAG_SIZE: nat(f.size, 'offset'),
+    USER_OFFSET: nat(f.userOffset, 'offset'),
+    OVERHEAD: nat(f.overhead, 'size'),
+    TRAILER_SIZE: nat(f.trailer?.size ?? 0, 'size'),
+    FRAG_SIZE: sizeExpr(layout),
     ROUND_TO: nat(f.roundTo, 'size'),
     DEBUG_FIELDS: f.debug ? '1' : '0',
-    ...checkValues(layout, nat),
-    PRINT_FRAGMENT: printFragment(layout, nat),
+    ...checkValues(layout),
+    ...optionalLines(layout),
+    PRINT_FRAGMENT: printFragment(layout),
   };
-  return template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`walk template: unknown placeholder {{${name}}}`);
-    return value;
-  });
+  const value = (name: string): string => {
+    const text = values[name];
+    if (text === undefined) throw new Error(`walk template: unknown placeholder {{${name}}}`);
+    return text;
+  };
+  // A placeholder alone on its line that renders empty takes its line with it.
+  return template
+    .replace(/^[ \t]*\{\{([A-Z_]+)\}\}[ \t]*\n/gm, (line, name: string) => (value(name) === '' ? '' : line))
+    .replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => value(name));
 }
 
 /** Reads the template shipped in gdb-scripts/. */
 export function loadTemplate(): string {
   return readFileSync(join(packageRoot(), 'gdb-scripts', 'walk-fragments.gdb'), 'utf8');
-}
-
-type Nat = (value: number, what: string) => string;
-
-/** The condition, format and arguments that report a broken check word. */
-function checkValues(layout: HeapLayout, nat: Nat): Record<string, string> {
-  const f = layout.fragment;
-  const word = (c: HeapLayout['fragment']['checks'][number]): string =>
-    c.inTrailer ? `*(unsigned long *) ($kh_t + ${nat(c.offset, 'offset')})` : `*(unsigned long *) ($kh_a + ${nat(c.offset, 'offset')})`;
-  if (f.checks.length === 0) return { CHECKS_BROKEN: '0', CHECKS_FORMAT: '', CHECKS_ARGS: '' };
-  return {
-    CHECKS_BROKEN: f.checks.map((c) => `${word(c)} != 0x${c.value.toString(16)}`).join(' || '),
-    CHECKS_FORMAT: f.checks.map((c) => ` ${c.inTrailer ? 'end' : 'start'}:${c.name}=%lx`).join(''),
-    CHECKS_ARGS: f.checks.map((c) => `, ${word(c)}`).join(''),
-  };
-}
-
-/** The printf lines for one fragment; strings only when their pointers are set (gdb errors on NULL). */
-function printFragment(layout: HeapLayout, nat: Nat): string {
-  const f = layout.fragment;
-  const pad = '    ';
-  const common = `$kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + ${nat(f.isFree, 'offset')}) != 0`;
-  if (!f.debug) return `${pad}printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", ${common}`;
-  const ptr = (offset: number): string => `*(char **) ($kh_a + ${nat(offset, 'offset')})`;
-  const line = `*(unsigned long *) ($kh_a + ${nat(f.debug.line, 'offset')})`;
-  const file = ptr(f.debug.file);
-  const func = ptr(f.debug.func);
-  const mname = ptr(f.debug.mname);
-  return [
-    `${pad}if (${file} != 0 && ${func} != 0 && ${mname} != 0)`,
-    `${pad}  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", ${common}, ${line}, ${file}, ${func}, ${mname}`,
-    `${pad}else`,
-    `${pad}  printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", ${common}, ${line}`,
-    `${pad}end`,
-  ].join('\n');
 }

@@ -50,7 +50,7 @@ describe('walkFragments over the captured heap bytes', () => {
   });
 
   it('walks to a heap end inside the fixture and calls it complete', async () => {
-    const end = BigInt(dumped.cutOff.frag) - BigInt(layout.trailerSize);
+    const end = BigInt(dumped.cutOff.frag) - BigInt(layout.trailer?.size ?? 0);
     const progress: number[] = [];
     const result = await walkFragments(bufferView(heapBytes), layout, { firstFrag: heap.firstFrag, walkEnd: end }, { from: 0, to: undefined }, (n) => progress.push(n));
     expect(result.fragments.map(shape)).toEqual(dumped.fragments.map(shape));
@@ -144,7 +144,7 @@ describe('walkFragments on corrupted copies', () => {
   it('leaves a size that still lands on a valid header to the check words', async () => {
     // Fragment 2 claims the space of fragments 2 and 3: its "trailer" is then fragment 3's trailer.
     const two = dumpedAt(2);
-    const merged = BigInt(two.size) + BigInt(layout.headerSize + layout.trailerSize) + BigInt(dumpedAt(3).size);
+    const merged = BigInt(two.size) + BigInt(layout.overhead) + BigInt(dumpedAt(3).size);
     const result = await walkFragments(bufferView(corrupted(offsetOf(two), merged)), layout, realBounds, { from: 0, to: 10 });
     expect(result).toMatchObject({ findings: [], complete: true });
     expect(result.fragments.map((f) => f.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -7,9 +7,11 @@ import { walkFragments } from '../../src/heap/walk-fragments.js';
 import { captureHeap, warmUpCapture } from '../../src/memory/heap-capture.js';
 import type { RawMemory } from '../../src/memory/proc-mem.js';
 import { bufferView, dumped, heap, heapBytes } from '../heap/heap-fixture.js';
+import { HEADER_FIXTURES, loadHeaderFixture, segmentMemory, segmentView } from '../heap/header-fixture.js';
+import { profiles } from '../../src/heap/layout-profiles.js';
 
 const layout = qmallocDebugX64.fragment;
-const inside = { firstFrag: heap.firstFrag, walkEnd: heap.fixtureEnd - BigInt(layout.trailerSize) };
+const inside = { firstFrag: heap.firstFrag, walkEnd: heap.fixtureEnd - BigInt(layout.trailer?.size ?? 0) };
 
 /** A RawMemory over the fixture that counts reads and fails outside it, like /proc/PID/mem. */
 function fixtureMemory(bytes: Buffer = heapBytes): RawMemory & { reads: number } {
@@ -62,7 +64,7 @@ describe('captureHeap', () => {
   it('stops at a size that leaves the heap, without reading past it', async () => {
     const broken = Buffer.from(heapBytes);
     const second = Number(BigInt(dumped.fragments[1]?.frag ?? '0') - heap.base);
-    broken.writeUInt32LE(0x7ffffff8, second + layout.size);
+    broken.writeUInt32LE(0x7ffffff8, second + layout.size.offset);
     const memory = fixtureMemory(broken);
     const captured = await captureHeap(memory, layout, inside, { from: 0, to: undefined });
     const walk = await walkFragments(captured, layout, inside, { from: 0, to: undefined });
@@ -70,7 +72,33 @@ describe('captureHeap', () => {
     expect(memory.reads).toBe(1);
   });
 
-  it('warms up on a synthetic heap without touching any process', async () => {
-    await expect(warmUpCapture(layout, 1000)).resolves.toBeUndefined();
+  it.each(profiles.map((p) => [p.id, p] as const))('warms up on a synthetic %s heap without touching any process', async (_id, profile) => {
+    await expect(warmUpCapture(profile.fragment, 1000)).resolves.toBeUndefined();
+  });
+});
+
+describe.each(HEADER_FIXTURES)('captureHeap over the %s header capture', (name) => {
+  const f = loadHeaderFixture(name);
+  const bounds = { firstFrag: f.firstFrag, walkEnd: f.walkEnd };
+
+  it.each([
+    [{ from: 0, to: undefined }],
+    [{ from: 100, to: 300 }],
+  ])('walks the capture exactly as the bytes themselves (%j)', async (range) => {
+    const memory = segmentMemory(f.segments);
+    const captured = await captureHeap(memory, f.layout.fragment, bounds, range, { chunkSize: 64 * 1024 });
+    const fromCapture = await walkFragments(captured, f.layout.fragment, bounds, range);
+    const direct = await walkFragments(segmentView(f.segments), f.layout.fragment, bounds, range);
+    expect(fromCapture).toEqual(direct);
+    expect(fromCapture.complete).toBe(true);
+    expect(captured.stats.reads).toBe(memory.reads);
+  });
+
+  it('reads only the chunks the fragments lie in', async () => {
+    const memory = segmentMemory(f.segments);
+    const chunkSize = 64 * 1024;
+    await captureHeap(memory, f.layout.fragment, bounds, { from: 0, to: undefined }, { chunkSize });
+    const chunks = new Set(f.segments.slice(1, -1).map((s) => Math.floor((s.address - Number(f.firstFrag)) / chunkSize)));
+    expect(memory.reads).toBe(chunks.size);
   });
 });

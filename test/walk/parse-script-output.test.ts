@@ -44,7 +44,8 @@ describe('parseScriptOutput on captured walks', () => {
       // last_frag_end: the last fragment's trailer
       walkEnd: BigInt(last.frag) + 56n + BigInt(last.size),
     });
-    expect(layout).toEqual({ id: 'q_malloc/dbg/x86_64', allocator: 'q_malloc', source: 'profile', fragment: { headerSize: 56, debug: { file: 0, func: 0, mname: 0, line: 0 } } });
+    // Output of a script before user= existed: the user offset is the header size (q_malloc's 56).
+    expect(layout).toEqual({ id: 'q_malloc/dbg/x86_64', allocator: 'q_malloc', source: 'profile', fragment: { userOffset: 56, debug: true } });
   });
 
   it('adds up to the totals in the heap header', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { KamheapError } from '../../src/errors.js';
 import type { HeapLayout } from '../../src/heap/layout.js';
-import { qmallocDebugX64 } from '../../src/heap/layout-profiles.js';
+import { fmallocDebugX64, qmallocDebugX64, tlsfDebugX64 } from '../../src/heap/layout-profiles.js';
 import { loadTemplate, renderWalkScript, unboundedTo, type ScriptParams } from '../../src/walk/script-template.js';
 
 const params: ScriptParams = { pid: 12649, kind: 'shm', layout: qmallocDebugX64, from: 0, to: undefined, executable: '/usr/sbin/kamailio' };
@@ -14,14 +14,23 @@ const oddLayout: HeapLayout = {
   allocator: 'q_malloc',
   source: 'dwarf',
   api: { mname: 4, memBlock: 24 },
-  block: { size: 104, used: 112, realUsed: 120, maxRealUsed: 128, firstFrag: 136, walkEnd: 144 },
+  block: {
+    size: 104,
+    used: 112,
+    realUsed: 120,
+    maxRealUsed: 128,
+    firstFrag: { fromBlock: false, wordAt: 136, add: 0 },
+    walkEnd: { fromBlock: false, wordAt: 144, add: 0 },
+  },
   fragment: {
     headerSize: 72,
-    trailerSize: 40,
-    size: 8,
-    isFree: 16,
-    debug: { file: 24, func: 32, mname: 40, line: 48 },
-    checks: [{ name: 'magic', offset: 24, inTrailer: true, value: 0x5a5a5a5an }],
+    userOffset: 64,
+    overhead: 112,
+    trailer: { offset: 72, size: 40 },
+    size: { offset: 8, flagBits: 0 },
+    free: { offset: 16, width: 8 },
+    debug: { file: 24, func: 32, mname: 40, line: { offset: 48, width: 8 }, mnameInFree: true },
+    checks: [{ name: 'magic', offset: 24, width: 8, inTrailer: true, value: 0x5a5a5a5an }],
     roundTo: 16,
   },
 };
@@ -45,7 +54,7 @@ describe('renderWalkScript', () => {
   it('fills every placeholder of the shipped template', () => {
     const template = loadTemplate();
     expect(template.match(/\{\{[A-Z_]+\}\}/g)?.length).toBeGreaterThan(20);
-    for (const layout of [qmallocDebugX64, oddLayout, withFragment({ debug: undefined, checks: [] })]) {
+    for (const layout of [qmallocDebugX64, fmallocDebugX64, tlsfDebugX64, oddLayout, withFragment({ debug: undefined, checks: [] })]) {
       const script = renderWalkScript({ ...params, layout });
       expect(script).not.toContain('{{');
       expect(script).not.toContain('}}');
@@ -55,7 +64,7 @@ describe('renderWalkScript', () => {
   it('writes the header line the parser reads', () => {
     const script = renderWalkScript(params);
     expect(script).toContain(
-      'printf "KH_BEGIN format=1 pid=12649 kind=shm layout=q_malloc/dbg/x86_64 source=profile header=56 debug=1 from=0 to=2147483647\\n"',
+      'printf "KH_BEGIN format=1 pid=12649 kind=shm layout=q_malloc/dbg/x86_64 source=profile header=56 user=56 debug=1 from=0 to=2147483647\\n"',
     );
     expect(script).toContain('# allocator q_malloc, layout q_malloc/dbg/x86_64 (profile), fragments 0 <= i < end');
     expect(script).toContain("--command=walk.gdb /usr/sbin/kamailio 12649 > walk.out");
@@ -68,19 +77,70 @@ describe('renderWalkScript', () => {
     ['block totals', '*(unsigned long *) ($kh_block + 104), *(unsigned long *) ($kh_block + 112), *(unsigned long *) ($kh_block + 120), *(unsigned long *) ($kh_block + 128)'],
     ['first fragment', 'set $kh_a = *(char **) ($kh_block + 136)'],
     ['walk end', 'set $kh_end = *(char **) ($kh_block + 144)'],
+    ['bounds in the header line', 'max_real_used=%lu first=%lx end=%lx\\n", *(char **) ($kh_root + 4), $kh_block, '],
     ['heap end', 'set $kh_heap_end = $kh_end + 40'],
-    ['size word', 'set $kh_size = *(unsigned long *) ($kh_a + 8)'],
-    ['trailer position', 'set $kh_t = $kh_a + 72 + $kh_size'],
-    ['bounds and rounding', 'if ($kh_t + 40 > $kh_heap_end || $kh_size % 16 != 0 || '],
+    ['size word', 'set $kh_size = *(unsigned long *) ($kh_a + 8)\n'],
+    ['trailer position', '\n  set $kh_t = $kh_a + 72 + $kh_size\n'],
+    ['bounds and rounding', 'if ($kh_size > $kh_heap_end - $kh_a || $kh_a + 112 + $kh_size > $kh_heap_end || $kh_size % 16 != 0 || '],
+    ['bounds report', '    if ($kh_size > $kh_heap_end - $kh_a || $kh_a + 112 + $kh_size > $kh_heap_end)\n'],
     ['rounding report', 'if ($kh_size % 16 != 0)'],
     ['check word', '|| *(unsigned long *) ($kh_t + 24) != 0x5a5a5a5a)'],
     ['check report', 'check-pattern end:magic=%lx\\n", $kh_i, $kh_a, *(unsigned long *) ($kh_t + 24)'],
-    ['next fragment', 'set $kh_a = $kh_t + 40'],
+    ['free flag', '$kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 16) != 0, *(unsigned long *) ($kh_a + 48)'],
+    ['next fragment', 'set $kh_a = $kh_a + 112 + $kh_size'],
     ['range lower bound', 'if ($kh_i >= 7)'],
     ['range upper bound', 'while ($kh_a < $kh_end && $kh_i < 99)'],
-    ['layout identity', 'layout=q_malloc/test/odd source=dwarf header=72 debug=1 from=7 to=99'],
+    ['layout identity', 'layout=q_malloc/test/odd source=dwarf header=72 user=64 debug=1 from=7 to=99'],
   ])('embeds the layout: %s', (_what, expected) => {
     expect(renderWalkScript({ ...params, layout: oddLayout, from: 7, to: 99 })).toContain(expected);
+  });
+
+  it.each<[string, string]>([
+    ['first fragment: first_frag', 'set $kh_a = *(char **) ($kh_block + 48)\n'],
+    ['walk end: the last_frag sentinel', 'set $kh_end = *(char **) ($kh_block + 56)\n'],
+    ['no trailer', 'set $kh_heap_end = $kh_end + 0\n'],
+    ['size word, then straight to the bounds', 'set $kh_size = *(unsigned long *) ($kh_a + 0)\n  if ($kh_size > $kh_heap_end - $kh_a || $kh_a + 72 + $kh_size > $kh_heap_end || $kh_size % 8 != 0 || *(unsigned int *) ($kh_a + 64) != 0xf0f0f0f0)\n'],
+    ['4-byte check word report', 'check-pattern start:check=%lx\\n", $kh_i, $kh_a, *(unsigned int *) ($kh_a + 64)\n'],
+    ['4-byte is_free and 8-byte line', '$kh_i, $kh_a, $kh_size, *(unsigned int *) ($kh_a + 24) != 0, *(unsigned long *) ($kh_a + 56), *(char **) ($kh_a + 32), *(char **) ($kh_a + 40), *(char **) ($kh_a + 48)\n'],
+    ['next fragment', '  end\n  set $kh_a = $kh_a + 72 + $kh_size\n'],
+    ['user offset', 'layout=f_malloc/dbg/x86_64 source=profile header=72 user=72 debug=1'],
+  ])('fills the f_malloc profile: %s', (_what, expected) => {
+    const script = renderWalkScript({ ...params, layout: fmallocDebugX64 });
+    expect(script).toContain(expected);
+    expect(script).not.toContain('$kh_t');
+    expect(script).not.toContain('set $kh_pf = (');
+  });
+
+  it.each<[string, string]>([
+    ['first block: after control_t, one pointer early', 'set $kh_a = $kh_block + 8432\n'],
+    ['walk end: the sentinel after total_size bytes', 'set $kh_end = $kh_block + *(unsigned long *) ($kh_block + 64) + 32\n'],
+    ['totals of control_t', '*(unsigned long *) ($kh_block + 64), *(unsigned long *) ($kh_block + 72), *(unsigned long *) ($kh_block + 80), *(unsigned long *) ($kh_block + 88), $kh_a, $kh_end\n'],
+    ['size without its flag bits', 'set $kh_size = *(unsigned long *) ($kh_a + 40) & 0xfffffffffffffffc\n'],
+    ['prev-free bit against the walk', '$kh_size % 8 != 0 || ((*(unsigned long *) ($kh_a + 40) & 0x2) != 0) != $kh_pf)\n'],
+    ['prev-free report', 'check-pattern prev-free=%d previous-free=%d\\n", $kh_i, $kh_a, ((*(unsigned long *) ($kh_a + 40) & 0x2) != 0), $kh_pf\n'],
+    ['free bit, 4-byte line', '$kh_i, $kh_a, $kh_size, (*(unsigned long *) ($kh_a + 40) & 0x1) != 0, *(unsigned int *) ($kh_a + 32)'],
+    ['module of used blocks only', 'if (!((*(unsigned long *) ($kh_a + 40) & 0x1) != 0) && *(char **) ($kh_a + 8) != 0 && *(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0)\n'],
+    ['free state kept for the next block, then the step', '  end\n  set $kh_pf = (*(unsigned long *) ($kh_a + 40) & 0x1) != 0\n  set $kh_a = $kh_a + 40 + $kh_size\n'],
+    ['user offset', 'layout=tlsf_malloc/dbg/x86_64 source=profile header=48 user=48 debug=1'],
+  ])('fills the TLSF profile: %s', (_what, expected) => {
+    const script = renderWalkScript({ ...params, layout: tlsfDebugX64 });
+    expect(script).toContain(expected);
+    expect(script).not.toContain('$kh_t');
+  });
+
+  it('leaves out a line whose only placeholder renders empty, and only such lines', () => {
+    const template = 'a\n{{SET_TRAILER}}\n  {{TRACK_PREV_FREE}}\nb {{SET_TRAILER}}\n';
+    expect(renderWalkScript({ ...params, layout: fmallocDebugX64 }, template)).toBe('a\nb \n');
+    expect(renderWalkScript({ ...params, layout: tlsfDebugX64 }, template)).toBe('a\n    set $kh_pf = (*(unsigned long *) ($kh_a + 40) & 0x1) != 0\nb \n');
+    expect(renderWalkScript(params, template)).toBe('a\n  set $kh_t = $kh_a + 56 + $kh_size\nb   set $kh_t = $kh_a + 56 + $kh_size\n');
+  });
+
+  it.each<[string, Partial<HeapLayout['fragment']>]>([
+    ['a flag mask past 32 bits', { free: { offset: 40, width: 8, mask: 2 ** 33 } }],
+    ['a field width of 2', { free: { offset: 8, width: 2 as 4 } }],
+    ['negative flag bits', { size: { offset: 0, flagBits: -1 } }],
+  ])('refuses %s', (_what, patch) => {
+    expect(renderError({ layout: withFragment(patch) })).toMatchObject({ kind: 'usage' });
   });
 
   it('uses the pkg root for pkg and prints a bounded range', () => {
@@ -98,13 +158,18 @@ describe('renderWalkScript', () => {
     );
   });
 
-  it('prints a q_malloc fragment with its debug strings only when all three pointers are set', () => {
+  it('prints a q_malloc fragment with its site only when file and func are set, its module only when mname is too', () => {
     const printf = renderWalkScript(params, '{{PRINT_FRAGMENT}}');
+    const common = '$kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0, *(unsigned long *) ($kh_a + 40)';
     expect(printf.split('\n')).toEqual([
       '    if (*(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0 && *(char **) ($kh_a + 32) != 0)',
-      '      printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0, *(unsigned long *) ($kh_a + 40), *(char **) ($kh_a + 16), *(char **) ($kh_a + 24), *(char **) ($kh_a + 32)',
+      `      printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", ${common}, *(char **) ($kh_a + 16), *(char **) ($kh_a + 24), *(char **) ($kh_a + 32)`,
       '    else',
-      '      printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0, *(unsigned long *) ($kh_a + 40)',
+      '      if (*(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0)',
+      `        printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, *(char **) ($kh_a + 16), *(char **) ($kh_a + 24)`,
+      '      else',
+      `        printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", ${common}`,
+      '      end',
       '    end',
     ]);
   });
@@ -145,8 +210,13 @@ describe('renderWalkScript', () => {
     expect(renderError({ layout: { ...qmallocDebugX64, id } })).toMatchObject({ kind: 'bad-input' });
   });
 
+  it('rejects a check name that is not a plain identifier', () => {
+    const checks = [{ name: 'check"; shell', offset: 48, width: 8 as const, inTrailer: false, value: 1n }];
+    expect(renderError({ layout: withFragment({ checks }) })).toMatchObject({ kind: 'bad-input' });
+  });
+
   it('rejects a negative offset in the layout', () => {
-    expect(renderError({ layout: withFragment({ isFree: -8 }) })).toMatchObject({ kind: 'usage' });
+    expect(renderError({ layout: withFragment({ free: { offset: -8, width: 8 } }) })).toMatchObject({ kind: 'usage' });
   });
 
   it('fails loudly on a placeholder it does not know', () => {
