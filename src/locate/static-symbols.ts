@@ -8,31 +8,42 @@ import { loadBias } from './load-bias.js';
 /** The variables kamheap reads without stopping the process (fixed names, never user text). */
 export type KamailioSymbol = '_pkg_root' | '_shm_root' | 'pt' | 'process_count' | 'core_cfg';
 
-/** Runtime addresses of the symbols in `pid`; the process is never stopped. */
-export async function resolveSymbols<S extends KamailioSymbol>(
-  pid: number,
-  symbols: readonly S[],
-  options: { gdbPath?: string; timeoutMs?: number } = {},
-): Promise<Record<S, bigint>> {
+export interface ExecutableOptions {
+  gdbPath?: string;
+  timeoutMs?: number;
+}
+
+/** Runs `fn` with gdb holding the process's executable and symbols, never attached to the process. */
+export async function withExecutable<T>(pid: number, options: ExecutableOptions, fn: (gdb: GdbSession, timeoutMs: number) => Promise<T>): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const gdb = await GdbSession.start(options.gdbPath === undefined ? {} : { gdbPath: options.gdbPath });
   try {
     await sendFileExecAndSymbols(gdb, pid, timeoutMs);
-    const bias = loadBias(pid);
-    if (bias === undefined) throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
-    const out = {} as Record<S, bigint>;
-    for (const symbol of symbols) {
-      try {
-        out[symbol] = bias + BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
-      } catch (error) {
-        if (error instanceof GdbCommandError) {
-          throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });
-        }
-        throw error;
-      }
-    }
-    return out;
+    return await fn(gdb, timeoutMs);
   } finally {
     await gdb.close();
   }
+}
+
+/** Runtime addresses of the symbols in `pid`, with gdb already holding its executable. */
+export async function symbolAddresses<S extends KamailioSymbol>(gdb: GdbSession, pid: number, symbols: readonly S[], timeoutMs: number): Promise<Record<S, bigint>> {
+  const bias = loadBias(pid);
+  if (bias === undefined) throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
+  const out = {} as Record<S, bigint>;
+  for (const symbol of symbols) {
+    try {
+      out[symbol] = bias + BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
+    } catch (error) {
+      if (error instanceof GdbCommandError) {
+        throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });
+      }
+      throw error;
+    }
+  }
+  return out;
+}
+
+/** Runtime addresses of the symbols in `pid`; the process is never stopped. */
+export function resolveSymbols<S extends KamailioSymbol>(pid: number, symbols: readonly S[], options: ExecutableOptions = {}): Promise<Record<S, bigint>> {
+  return withExecutable(pid, options, (gdb, timeoutMs) => symbolAddresses(gdb, pid, symbols, timeoutMs));
 }

@@ -1,0 +1,32 @@
+// `kamheap info <pid>`: what kamheap detects about a Kamailio process, without stopping it.
+import { Command } from 'commander';
+import { collectInstanceInfo, type InstanceInfo } from '../locate/instance-info.js';
+import { parsePid } from './options.js';
+
+/** Builds the command. */
+export function infoCommand(): Command {
+  return new Command('info')
+    .description('show the Kamailio version, allocator, layout source, sizes and debug fields of each heap, and the process role')
+    .argument('<pid>', 'Kamailio process ID')
+    .option('--json', 'print the same as JSON (schema kamheap.info/1)')
+    .option('--gdb <path>', 'gdb executable to use (only to read symbols and DWARF)', 'gdb')
+    .action(async (pidText: string, raw: { json?: boolean; gdb: string }) => {
+      const info = await collectInstanceInfo(parsePid(pidText), raw.gdb);
+      process.stdout.write(raw.json ? `${JSON.stringify(info, null, 2)}\n` : renderInfo(info));
+    });
+}
+
+/** The info as text. */
+export function renderInfo(info: InstanceInfo): string {
+  const role = info.role === null ? 'role unknown' : `"${info.role}" (process ${info.processIndex ?? '?'} of ${info.processCount ?? '?'})`;
+  const lines = [`PID ${info.pid}: ${info.version}, ${info.executable ?? 'executable unknown'}, ${role}`];
+  const debug = info.compileFlags.filter((f) => f.startsWith('DBG_'));
+  lines.push(`  memory debug build flags: ${debug.length > 0 ? debug.join(', ') : 'none'}`);
+  for (const h of info.heaps) {
+    lines.push(
+      `  ${h.kind}: ${h.allocator}, layout ${h.layout} (${h.layoutSource}), debug fields ${h.debugFields ? 'yes' : 'no'}, ` +
+        `size ${h.size} B, real used ${h.realUsed} B, max ${h.maxRealUsed} B, free ${h.free} B`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,82 @@
+// What kamheap can tell about a Kamailio process without stopping it: version and build flags,
+// the allocator, layout and totals of its pkg heap and of the shm heap, and its role.
+import { readBuildInfo } from '../doctor/kamailio-checks.js';
+import type { HeapLayout } from '../heap/layout.js';
+import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
+import type { HeapKind } from '../snapshot/snapshot.js';
+import { chooseLayout, readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
+import { heapRootAt, readHeapHeader } from './locate-heap.js';
+import { inspectProcess } from './process.js';
+import { readProcessTable } from './process-table.js';
+import { symbolAddresses, withExecutable } from './static-symbols.js';
+
+export interface HeapInfo {
+  kind: HeapKind;
+  allocator: string;
+  layout: string;
+  layoutSource: string;
+  debugFields: boolean;
+  size: number;
+  realUsed: number;
+  maxRealUsed: number;
+  free: number;
+}
+
+export interface InstanceInfo {
+  schema: 'kamheap.info/1';
+  pid: number;
+  executable: string | null;
+  version: string;
+  compileFlags: string[];
+  role: string | null;
+  processIndex: number | null;
+  processCount: number | null;
+  heaps: HeapInfo[];
+}
+
+/** Collects the info; gdb only reads the executable, the process keeps running. */
+export async function collectInstanceInfo(pid: number, gdbPath?: string): Promise<InstanceInfo> {
+  const { executable } = inspectProcess(pid);
+  const build = executable ? await readBuildInfo(executable) : { version: 'unknown', flags: [] };
+  const { symbols, dwarf } = await withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => ({
+    symbols: await symbolAddresses(gdb, pid, ['_pkg_root', '_shm_root', 'pt', 'process_count'], timeoutMs),
+    dwarf: await readDwarfLayouts(gdb, timeoutMs),
+  }));
+  const memory = openProcMem(pid);
+  try {
+    const table = await readProcessTable(memory, symbols.pt, symbols.process_count).catch(() => []);
+    const me = table.find((p) => p.pid === pid);
+    return {
+      schema: 'kamheap.info/1',
+      pid,
+      executable,
+      version: build.version,
+      compileFlags: build.flags,
+      role: me?.role ?? null,
+      processIndex: me?.index ?? null,
+      processCount: table.length || null,
+      heaps: [await heapInfo(memory, pid, 'pkg', symbols._pkg_root, dwarf), await heapInfo(memory, pid, 'shm', symbols._shm_root, dwarf)],
+    };
+  } finally {
+    memory.close();
+  }
+}
+
+/** One heap's allocator, layout and totals. */
+async function heapInfo(memory: RawMemory, pid: number, kind: HeapKind, rootAddress: bigint, dwarf: DwarfLayouts): Promise<HeapInfo> {
+  const root = await heapRootAt(memory, kind, pid, rootAddress);
+  const layout: HeapLayout = chooseLayout(dwarf, root.allocator);
+  const header = await readHeapHeader(memory, root, layout);
+  const size = Number(header.size);
+  return {
+    kind,
+    allocator: root.allocator,
+    layout: layout.id,
+    layoutSource: layout.source,
+    debugFields: layout.fragment.debug !== undefined,
+    size,
+    realUsed: Number(header.realUsed),
+    maxRealUsed: Number(header.maxRealUsed),
+    free: size - Number(header.realUsed),
+  };
+}
