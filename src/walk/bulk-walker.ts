@@ -5,17 +5,20 @@ import { withAttachedTarget } from '../gdb/attached-target.js';
 import type { RawFragment } from '../heap/fragment.js';
 import { walkFragments } from '../heap/walk-fragments.js';
 import { inspectProcess } from '../locate/process.js';
-import { captureHeap, defaultChunkSize, warmUpCapture } from '../memory/heap-capture.js';
+import { captureHeap, defaultChunkSize, warmUpCapture, type CapturedHeap } from '../memory/heap-capture.js';
 import { ChunkPool } from '../memory/chunk-pool.js';
 import { estimateCapture } from '../locate/estimate-heap.js';
 import { qmallocDebugX64 } from '../heap/layout-profiles.js';
-import { openProcMem } from '../memory/proc-mem.js';
+import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import { resolveStrings } from '../memory/read-strings.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
 import { locateHeap, prepareAttach, type WalkRequest } from './walk-request.js';
 
-/** Walks the requested heap with bulk reads. */
-export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
+/** What the walk read during the pause, for callers that look inside fragments (`inspect`). */
+export type CapturedAccess = (captured: CapturedHeap, memory: RawMemory, output: WalkOutput) => Promise<void>;
+
+/** Walks the requested heap with bulk reads; `withCaptured` runs before the captured bytes are dropped. */
+export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAccess): Promise<WalkOutput> {
   const started = performance.now();
   const process = inspectProcess(request.pid);
   const memory = openProcMem(request.pid);
@@ -37,7 +40,7 @@ export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
     const walk = await walkFragments(captured, heap.layout.fragment, heap.header, request.range, request.onProgress);
     const stats = captured.stats;
     const fragments = await resolveFragments(memory, walk.fragments);
-    return {
+    const output: WalkOutput = {
       walker: 'bulk',
       pid: request.pid,
       executable: process.executable,
@@ -53,6 +56,8 @@ export async function bulkWalk(request: WalkRequest): Promise<WalkOutput> {
       memoryReads: stats.reads,
       bytesRead: stats.bytes,
     };
+    await withCaptured?.(captured, memory, output);
+    return output;
   } finally {
     memory.close();
   }

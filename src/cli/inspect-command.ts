@@ -1,0 +1,127 @@
+// `kamheap inspect <pid> --site "FILE: FUNCTION(LINE)"`: what the fragments of one allocation site
+// hold, sampled across the heap. The bytes are the ones captured while the target was stopped.
+import { Command } from 'commander';
+import { KamheapError } from '../errors.js';
+import { hexDump, printableStrings } from '../export/hex-dump.js';
+import type { MemorySlice } from '../heap/walk-fragments.js';
+import { userAddress } from '../heap/layout.js';
+import type { CapturedHeap } from '../memory/heap-capture.js';
+import type { RawMemory } from '../memory/proc-mem.js';
+import { hex } from '../util/hex.js';
+import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
+import { bulkWalk } from '../walk/bulk-walker.js';
+import { abortOnSignals } from './abort-on-signal.js';
+import { parseCount, parseHeapKind, parsePid } from './options.js';
+
+export interface InspectedFragment {
+  index: number;
+  address: string;
+  size: number;
+  /** The first bytes of the fragment's user area, hex. */
+  bytes: string;
+  strings: string[];
+}
+
+export interface Inspection {
+  schema: 'kamheap.inspect/1';
+  pid: number;
+  kind: string;
+  site: string;
+  matching: number;
+  fragments: InspectedFragment[];
+}
+
+interface RawInspectOptions {
+  heap: string;
+  site: string;
+  sample: string;
+  bytes: string;
+  json?: boolean;
+  gdb?: string;
+}
+
+/** Builds the command. */
+export function inspectCommand(): Command {
+  return new Command('inspect')
+    .description('hex dump of the fragments of one allocation site, sampled across the heap')
+    .argument('<pid>', 'Kamailio process ID')
+    .requiredOption('--site <site>', 'the site as the summary prints it: "FILE: FUNCTION(LINE)", e.g. "htable: ht_api.c: ht_cell_new(186)"')
+    .option('--heap <kind>', 'pkg or shm', 'pkg')
+    .option('--sample <n>', 'fragments to show, spread evenly over the matching ones', '5')
+    .option('--bytes <b>', 'bytes to show per fragment (at most its size)', '256')
+    .option('--json', 'print the same as JSON (schema kamheap.inspect/1)')
+    .option('--gdb <path>', 'gdb executable to use', 'gdb')
+    .action(async (pidText: string, raw: RawInspectOptions) => {
+      const inspection = await collectInspection(pidText, raw);
+      process.stdout.write(raw.json ? `${JSON.stringify(inspection, null, 2)}\n` : renderInspection(inspection));
+    });
+}
+
+/** Parses "FILE: FUNCTION(LINE)"; FILE itself may contain ": " (module prefix). */
+export function parseSite(text: string): { file: string; function: string; line: number } {
+  const m = /^(.+): ([^:]+)\((\d+)\)$/.exec(text.trim());
+  if (!m?.[1] || !m[2] || !m[3]) throw new KamheapError('usage', `--site must look like "FILE: FUNCTION(LINE)", not "${text}"`);
+  return { file: m[1], function: m[2], line: Number(m[3]) };
+}
+
+/** Walks, picks the site's used fragments, and reads the sampled ones' first bytes. */
+export async function collectInspection(pidText: string, raw: RawInspectOptions): Promise<Inspection> {
+  const pid = parsePid(pidText);
+  const kind = parseHeapKind(raw.heap);
+  const site = parseSite(raw.site);
+  const sample = Math.max(1, parseCount(raw.sample, '--sample'));
+  const limit = parseCount(raw.bytes, '--bytes');
+  const abort = abortOnSignals(undefined);
+  let picked: InspectedFragment[] = [];
+  let matching = 0;
+  try {
+    await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) }, async (captured, memory, output) => {
+      const hits = output.fragments.filter((f) => !f.free && f.file === site.file && f.function === site.function && f.line === site.line);
+      matching = hits.length;
+      picked = [];
+      for (const f of spread(hits, sample)) picked.push(await inspectFragment(f, output, captured, memory, limit));
+    });
+  } catch (error) {
+    if (abort.signal.aborted) throw abort.error();
+    throw error;
+  } finally {
+    abort.dispose();
+  }
+  if (matching === 0) throw new KamheapError('bad-input', `no used fragment from ${raw.site} in the ${kind} heap of PID ${pid}`);
+  return { schema: 'kamheap.inspect/1', pid, kind, site: raw.site, matching, fragments: picked };
+}
+
+/** `n` items spread evenly over the list, first and last included. */
+function spread<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) {
+    const item = items[Math.round((i * (items.length - 1)) / (n - 1 || 1))];
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}
+
+/** The first bytes of one fragment: from the capture, or (outside it) from live memory. */
+async function inspectFragment(f: ResolvedFragment, output: WalkOutput, captured: CapturedHeap, memory: RawMemory, limit: number): Promise<InspectedFragment> {
+  const address = userAddress(output.layout.fragment, f.frag);
+  const length = Math.min(limit, Number(f.size));
+  let bytes: Buffer;
+  try {
+    const slice: MemorySlice = captured.slice(Number(address), length);
+    bytes = slice.buffer.subarray(slice.offset, slice.offset + length);
+  } catch {
+    bytes = await memory.read(address, length);
+  }
+  return { index: f.index, address: hex(address), size: Number(f.size), bytes: bytes.toString('hex'), strings: printableStrings(bytes) };
+}
+
+/** The inspection as text. */
+export function renderInspection(i: Inspection): string {
+  const lines = [`${i.matching} used fragments from ${i.site} in the ${i.kind} heap of PID ${i.pid}; ${i.fragments.length} shown`];
+  for (const f of i.fragments) {
+    lines.push('', `fragment ${f.index} at ${f.address}, ${f.size} bytes:`);
+    lines.push(...hexDump(Buffer.from(f.bytes, 'hex')).map((l) => `  ${l}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
