@@ -7,6 +7,20 @@ import type { AllocatorName, ApiLayout, HeapLayout } from './layout.js';
 export const memApiLayout: ApiLayout = { mname: 0, memBlock: 16 };
 
 /**
+ * q_malloc's qm_block and f_malloc's fm_block begin alike: type, size, used, real_used,
+ * max_real_used, ffrags, then the first fragment and the one the walk stops at (last_frag_end /
+ * last_frag).
+ */
+const listBlock: HeapLayout['block'] = {
+  size: 8,
+  used: 16,
+  realUsed: 24,
+  maxRealUsed: 32,
+  firstFrag: { fromBlock: false, wordAt: 48, add: 0 },
+  walkEnd: { fromBlock: false, wordAt: 56, add: 0 },
+};
+
+/**
  * q_malloc (src/core/mem/q_malloc.h): 56-byte `struct qm_frag` (size @0, u.is_free @8, file @16,
  * func @24, mname @32, line @40, check @48, all 8 bytes), then the user's bytes, then a 48-byte
  * `struct qm_frag_end` (check1 @0, check2 @8). `struct qm_block`: size @8, used @16, real_used
@@ -17,14 +31,7 @@ export const qmallocDebugX64: HeapLayout = {
   allocator: 'q_malloc',
   source: 'profile',
   api: memApiLayout,
-  block: {
-    size: 8,
-    used: 16,
-    realUsed: 24,
-    maxRealUsed: 32,
-    firstFrag: { fromBlock: false, wordAt: 48, add: 0 },
-    walkEnd: { fromBlock: false, wordAt: 56, add: 0 },
-  },
+  block: listBlock,
   fragment: {
     headerSize: 56,
     userOffset: 56,
@@ -54,14 +61,7 @@ export const fmallocDebugX64: HeapLayout = {
   allocator: 'f_malloc',
   source: 'profile',
   api: memApiLayout,
-  block: {
-    size: 8,
-    used: 16,
-    realUsed: 24,
-    maxRealUsed: 32,
-    firstFrag: { fromBlock: false, wordAt: 48, add: 0 },
-    walkEnd: { fromBlock: false, wordAt: 56, add: 0 },
-  },
+  block: listBlock,
   fragment: {
     headerSize: 72,
     userOffset: 72,

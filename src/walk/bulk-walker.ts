@@ -63,17 +63,21 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
   }
 }
 
-/**
- * Replaces debug-field pointers by their text, reading each distinct pointer once. As the walk
- * script prints them: no site unless file and func are both set, no module unless mname is too.
- */
-async function resolveFragments(memory: ReturnType<typeof openProcMem>, raw: RawFragment[]): Promise<ResolvedFragment[]> {
+/** Replaces debug-field pointers by their text, reading each distinct pointer once. */
+async function resolveFragments(memory: RawMemory, raw: RawFragment[]): Promise<ResolvedFragment[]> {
   const pointers = new Set<number>();
   for (const f of raw) {
     pointers.add(f.filePtr).add(f.funcPtr).add(f.mnamePtr);
   }
   const text = await resolveStrings(memory, [...pointers].map(BigInt));
-  const str = (pointer: number): string => text.get(BigInt(pointer)) ?? '';
+  return applyStrings(raw, (pointer) => text.get(BigInt(pointer)) ?? '');
+}
+
+/**
+ * Fragments with their site text. As the walk script prints them: no site unless file and func
+ * are both set, no module unless mname is too.
+ */
+export function applyStrings(raw: readonly RawFragment[], str: (pointer: number) => string): ResolvedFragment[] {
   return raw.map((f) => {
     const site = f.filePtr !== 0 && f.funcPtr !== 0;
     return {

@@ -2,6 +2,7 @@
 // walk reads, served at the addresses it was read from, and Kamailio's own dump of the same heap.
 import { readFileSync } from 'node:fs';
 import { MemoryReadError } from '../../src/errors.js';
+import { applyStrings } from '../../src/walk/bulk-walker.js';
 import type { RawFragment } from '../../src/heap/fragment.js';
 import type { HeapLayout } from '../../src/heap/layout.js';
 import { fmallocDebugX64, tlsfDebugX64 } from '../../src/heap/layout-profiles.js';
@@ -98,18 +99,5 @@ export function segmentMemory(segments: HeaderFixture['segments']): RawMemory & 
 
 /** The fragments with their strings, as the bulk walker resolves them. */
 export function resolve(fixture: HeaderFixture, raw: RawFragment[]): ResolvedFragment[] {
-  const str = (pointer: number): string => fixture.strings.get(pointer) ?? '';
-  return raw.map((f) => {
-    const site = f.filePtr !== 0 && f.funcPtr !== 0;
-    return {
-      index: f.index,
-      frag: BigInt(f.frag),
-      size: BigInt(f.size),
-      free: f.free,
-      module: site && f.mnamePtr !== 0 ? str(f.mnamePtr) : '',
-      file: site ? str(f.filePtr) : '',
-      function: site ? str(f.funcPtr) : '',
-      line: f.line,
-    };
-  });
+  return applyStrings(raw, (pointer) => fixture.strings.get(pointer) ?? '');
 }
