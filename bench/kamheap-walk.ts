@@ -12,8 +12,8 @@ export type Walker = 'script' | 'bulk';
 export interface KamheapWalkOptions {
   pid: number;
   walker: Walker;
-  /** Distinguishes repeated runs' files. */
-  run: number;
+  /** Distinguishes repeated runs' files (and the allocators' and untimed probes' ones). */
+  run: number | string;
   repoRoot: string;
   workDir: string;
   timeoutMs: number;
@@ -56,6 +56,9 @@ export async function runKamheapWalk(opts: KamheapWalkOptions): Promise<MethodRe
     toolRssKb: readRss(rssFile),
     treeRssKb: run.treeMaxRssKb,
     heapBytes: snapshot.heap.size,
+    allocator: snapshot.heap.allocator,
+    bytesRead: snapshot.walk.bytesRead,
+    walkMs: snapshot.walk.durationMs,
     modules: [...new Set(snapshot.sites.map((s) => s.module))].sort(),
   };
 }

@@ -19,6 +19,12 @@ export interface MethodResult {
   treeRssKb: number | null;
   /** Size of the walked heap from kamheap's snapshot (null for the seed loop, which does not read it). */
   heapBytes: number | null;
+  /** The heap's allocator as kamheap found it ("q_malloc", ...; null for the seed loop). */
+  allocator: string | null;
+  /** Bytes of heap read from /proc/PID/mem during the pause (walk.bytesRead; null when not reported). */
+  bytesRead: number | null;
+  /** kamheap's own walk time, attach preparation to snapshot data (walk.durationMs; null for the seed loop). */
+  walkMs: number | null;
   /** Modules owning used fragments (from kamheap's sites; empty for the seed loop). */
   modules: string[];
 }

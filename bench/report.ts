@@ -1,4 +1,7 @@
-// Turns the measured runs into the printed table, the repeat statistics and the target verdicts.
+// Turns the measured runs into the printed tables, the repeat statistics and the target verdicts:
+// the q_malloc comparison of the three methods, and the bulk walker on each shm allocator.
+import type { Allocator } from '../testbed/index.js';
+import { allocatorNames } from './config.js';
 import type { MethodResult } from './method-result.js';
 
 export interface BenchResults {
@@ -117,6 +120,101 @@ function verdicts(results: BenchResults, bulk: MethodResult): string[] {
   ];
 }
 
+/** The bulk walker's repeated runs on one allocator's heap, or why there are none. */
+export interface AllocatorResult {
+  allocator: Allocator;
+  targetPid: number | null;
+  targetRole: string | null;
+  /** htable cells filled in, top-ups included. */
+  cells: number;
+  /** fillShm top-up rounds it took to reach the fragment minimum. */
+  topUps: number;
+  /** The bulk runs, in run order (for q_malloc, the same runs as (c) of the comparison). */
+  bulk: MethodResult[];
+  /** Set when this allocator's runs failed; the other allocators still run. */
+  error: string | null;
+}
+
+/** Whether every bulk run on each allocator saw the same number of fragments (the heap is quiet). */
+export function allocatorAgreement(results: readonly AllocatorResult[]): { ok: boolean; messages: string[] } {
+  const messages: string[] = [];
+  for (const r of results) {
+    const counts = r.bulk.map((b) => b.fragments);
+    if (counts.some((c) => c !== counts[0])) {
+      messages.push(`FRAGMENT COUNT MISMATCH on ${allocatorNames[r.allocator]}: bulk runs saw ${counts.join(', ')}`);
+    }
+  }
+  return { ok: messages.length === 0, messages };
+}
+
+/**
+ * The per-allocator report: one row per allocator with the median of its bulk runs. fragments/s
+ * and read MB/s divide by the median wall time; read MB is walk.bytesRead, the heap bytes read
+ * from /proc/PID/mem during the pause, in MiB.
+ */
+export function renderAllocatorReport(results: readonly AllocatorResult[], shmMb: number): string {
+  const header = [
+    'allocator', 'fragments', 'heap MB', 'read MB', 'wall s', 'fragments/s', 'read MB/s',
+    'pause ms median', 'pause ms worst', 'stop seen ms', 'peak RSS MB',
+  ];
+  const body = results.map((r) => {
+    const name = allocatorNames[r.allocator];
+    if (r.bulk.length === 0) return [name, 'failed', ...header.slice(2).map(() => '-')];
+    const row = medianRun(r.bulk);
+    const wallS = row.wallMs / 1000;
+    const readMb = mb(minMedian(r.bulk.map((b) => b.bytesRead))?.median ?? null, 2 ** 20);
+    return [
+      `${name} (median of ${r.bulk.length})`,
+      row.fragments.toLocaleString('en-US'),
+      fixed(mb(row.heapBytes, 2 ** 20), 0),
+      fixed(readMb, 1),
+      wallS.toFixed(2),
+      Math.round(row.fragments / wallS).toLocaleString('en-US'),
+      fixed(readMb === null ? null : readMb / wallS, 1),
+      fixed(row.pauseMs, 1),
+      fixed(worst(r.bulk.map((b) => b.pauseMs)), 1),
+      fixed(row.observedStop.stoppedMs, 0),
+      fixed(mb(row.toolRssKb), 0),
+    ];
+  });
+  const lines = [
+    `bulk walker per shm allocator (${shmMb} MB shm, pkg the same allocator; fragments/s and read MB/s over the median wall time;`,
+    'read MB = heap bytes read from /proc/PID/mem during the pause, walk.bytesRead, MiB)',
+    '',
+    ...table(header, body),
+    '',
+    ...results.flatMap((r) => allocatorLines(r, shmMb)),
+    ...allocatorAgreement(results).messages,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+// Per allocator: the target, the fill, min/median of the runs and the pause target, or the error.
+function allocatorLines(r: AllocatorResult, shmMb: number): string[] {
+  const name = allocatorNames[r.allocator];
+  if (r.error !== null) return [`${name}: FAILED: ${r.error.split('\n')[0] ?? ''}`];
+  const row = medianRun(r.bulk);
+  const fill = `${r.cells.toLocaleString('en-US')} htable cells${r.topUps > 0 ? ` (${r.topUps} top-up${r.topUps > 1 ? 's' : ''})` : ''}`;
+  const walk = minMedian(r.bulk.map((b) => (b.walkMs === null ? null : b.walkMs / 1000)));
+  const walkPart = walk === null ? '' : `; kamheap's own walk (walk.durationMs) min ${walk.min.toFixed(2)} / median ${walk.median.toFixed(2)} s`;
+  const worstPause = worst(r.bulk.map((b) => b.pauseMs));
+  const heapMb = Math.round((row.heapBytes ?? 0) / 2 ** 20);
+  const big = row.fragments >= targets.minFragments && heapMb === shmMb && shmMb === targets.heapMb;
+  const pauseOk = big && worstPause !== null && worstPause < targets.pauseMs;
+  const why = big ? '' : ` (precondition not met: ${row.fragments} fragments, ${heapMb} MB heap)`;
+  return [
+    `${name}: PID ${r.targetPid ?? '?'} (${r.targetRole ?? '?'}), ${fill}${walkPart}`,
+    `${name}: ${repeatLine(r.bulk).replace(/^\(c\) /, '')}`,
+    `${name}: pause < ${targets.pauseMs} ms at >= ${targets.minFragments.toLocaleString('en-US')} fragments, ${targets.heapMb} MB shm: ` +
+      `worst of ${r.bulk.length} ${fixed(worstPause, 1)} ms ... ${pauseOk ? 'PASS' : 'MISS'}${why}`,
+  ];
+}
+
+// The largest value; null when any is unknown (an unknown worst case is not a figure).
+function worst(values: readonly (number | null)[]): number | null {
+  return values.length === 0 || values.includes(null) ? null : Math.max(...values.map((v) => v ?? 0));
+}
+
 // Left-aligned first column, right-aligned figures, a rule under the header.
 function table(header: string[], body: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
@@ -125,9 +223,9 @@ function table(header: string[], body: string[][]): string[] {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
 }
 
-// kB to MB (MiB), keeping null.
-function mb(kb: number | null): number | null {
-  return kb === null ? null : kb / 1024;
+// kB (or any unit, by `per`) to MB (MiB), keeping null.
+function mb(value: number | null, per = 1024): number | null {
+  return value === null ? null : value / per;
 }
 
 // A figure with fixed decimals, or "n/a".

@@ -1,7 +1,9 @@
-// `npm run bench`: the seed-style GDB loop vs kamheap's script and bulk walkers on the shm heap of
-// one testbed Kamailio process. The table goes to stdout, progress to stderr. Exit codes: 0 done
-// (targets missed are reported, not failed), 1 error, 2 the methods disagree on the fragment
-// count, 130 interrupted. Kamailio is stopped and no gdb is left behind on every path.
+// `npm run bench`: the seed-style GDB loop vs kamheap's script and bulk walkers on the q_malloc shm
+// heap of one testbed Kamailio process, then the bulk walker alone on each shm allocator (q_malloc,
+// f_malloc, TLSF: one Kamailio each, one after the other). The tables go to stdout, progress to
+// stderr. Exit codes: 0 done (targets missed are reported, not failed), 1 error (any allocator),
+// 2 runs disagree on the fragment count, 130 interrupted. Kamailio is stopped and no gdb is left
+// behind on every path.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +11,19 @@ import { join } from 'node:path';
 import { packageRoot } from '../src/util/version.js';
 import { KAMAILIO } from '../testbed/kamailio-instance.js';
 import { processState, stopAllKamailio } from '../testbed/index.js';
-import { benchConfig, type BenchConfig } from './config.js';
+import { allocatorNames, benchConfig, type BenchConfig } from './config.js';
 import { runKamheapWalk } from './kamheap-walk.js';
 import { haveGnuTime, killLiveGroupsNow } from './measure.js';
 import type { MethodResult } from './method-result.js';
-import { prepareTarget } from './prepare-target.js';
-import { fragmentAgreement, renderReport, type BenchResults } from './report.js';
+import { ensureFragments, prepareTarget, type PreparedTarget } from './prepare-target.js';
+import {
+  allocatorAgreement,
+  fragmentAgreement,
+  renderAllocatorReport,
+  renderReport,
+  type AllocatorResult,
+  type BenchResults,
+} from './report.js';
 import { runSeedLoop } from './seed-loop.js';
 import { describeSourceState } from './source-state.js';
 import { tracerOf } from './target-stop.js';
@@ -27,50 +36,104 @@ function log(line: string): void {
 /** Sets up, measures, reports; returns the exit code. */
 async function runBench(config: BenchConfig, workDir: string, signal: AbortSignal): Promise<number> {
   const repoRoot = packageRoot();
-  const target = await prepareTarget(config, log);
-  const { pid } = target;
   const rssVia = haveGnuTime() ? 'GNU time' : '/proc VmHWM sampling (no /usr/bin/time)';
-  log(`target: PID ${pid} (${target.role}); peak RSS via ${rssVia} + getrusage inside kamheap`);
+  log(`allocators: ${config.allocators.map((a) => allocatorNames[a]).join(', ')}; peak RSS via ${rssVia} + getrusage inside kamheap`);
   warmUp(config, repoRoot);
-  const common = { pid, workDir, timeoutMs: config.methodTimeoutMs, signal };
+  let comparison: BenchResults | undefined;
+  const perAllocator: AllocatorResult[] = [];
+  for (const allocator of config.allocators) {
+    const withBaselines = allocator === 'qm' && config.baselines;
+    const result: AllocatorResult = { allocator, targetPid: null, targetRole: null, cells: 0, topUps: 0, bulk: [], error: null };
+    perAllocator.push(result);
+    let target: PreparedTarget | undefined;
+    try {
+      target = await prepareTarget(config, allocator, log);
+      const { pid } = target;
+      Object.assign(result, { targetPid: pid, targetRole: target.role });
+      log(`target: PID ${pid} (${target.role})`);
+      const common = { pid, workDir, timeoutMs: config.methodTimeoutMs, signal, repoRoot };
+      // Untimed probe walks: the fragment count (topped up if short), the allocator kamheap finds,
+      // and a first run of node and gdb on this heap so no measured run pays for a cold start alone.
+      const check = await ensureFragments(
+        config,
+        target,
+        async (round) => {
+          const probe = await runKamheapWalk({ ...common, walker: 'bulk', run: `${allocator}-probe-${round}` });
+          await assertReleased(pid, 'probe walk');
+          if (probe.allocator !== allocatorNames[allocator]) {
+            throw new Error(`started Kamailio with -x ${allocator}, but kamheap found a ${probe.allocator ?? 'unknown'} shm heap`);
+          }
+          return probe.fragments;
+        },
+        log,
+      );
+      Object.assign(result, { cells: target.cells, topUps: check.topUps });
 
-  log('(a) seed-style GDB loop (the target stays stopped for the whole run)');
-  const seed = await runSeedLoop({ ...common, executable: KAMAILIO, gdb: config.gdb });
-  await assertReleased(pid, 'seed loop');
-  log(describe(seed));
+      let seed: MethodResult | undefined;
+      let script: MethodResult | undefined;
+      if (withBaselines) {
+        log('(a) seed-style GDB loop (the target stays stopped for the whole run)');
+        seed = await runSeedLoop({ ...common, executable: KAMAILIO, gdb: config.gdb });
+        await assertReleased(pid, 'seed loop');
+        log(describe(seed));
 
-  log('(b) kamheap --walker script');
-  const script = await runKamheapWalk({ ...common, repoRoot, walker: 'script', run: 1 });
-  await assertReleased(pid, 'script walker');
-  log(describe(script));
+        log('(b) kamheap --walker script');
+        script = await runKamheapWalk({ ...common, walker: 'script', run: 1 });
+        await assertReleased(pid, 'script walker');
+        log(describe(script));
+      }
 
-  const bulk: MethodResult[] = [];
-  for (let run = 1; run <= config.bulkRepeats; run++) {
-    log(`(c) kamheap --walker bulk, run ${run}/${config.bulkRepeats}`);
-    const result = await runKamheapWalk({ ...common, repoRoot, walker: 'bulk', run });
-    await assertReleased(pid, 'bulk walker');
-    log(describe(result));
-    bulk.push(result);
+      for (let run = 1; run <= config.bulkRepeats; run++) {
+        log(`${withBaselines ? '(c) ' : ''}kamheap --walker bulk on ${allocatorNames[allocator]}, run ${run}/${config.bulkRepeats}`);
+        const bulk = await runKamheapWalk({ ...common, walker: 'bulk', run: `${allocator}-${run}` });
+        await assertReleased(pid, 'bulk walker');
+        log(describe(bulk));
+        result.bulk.push(bulk);
+      }
+
+      if (seed !== undefined && script !== undefined) {
+        comparison = {
+          seed,
+          script,
+          bulk: result.bulk,
+          heapBytes: result.bulk.at(-1)?.heapBytes ?? 0,
+          targetPid: pid,
+          targetRole: target.role,
+          source: describeSourceState(repoRoot),
+        };
+      }
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // One allocator failing does not throw away the others' minutes: report it and go on.
+      result.error = error instanceof Error ? error.message : String(error);
+      result.bulk = [];
+      log(`error on ${allocatorNames[allocator]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    } finally {
+      // One 64 MB Kamailio at a time; stopAllKamailio in main catches any left over.
+      await target?.instance.stop();
+    }
   }
 
-  const last = bulk.at(-1);
-  const results: BenchResults = {
-    seed,
-    script,
-    bulk,
-    heapBytes: last?.heapBytes ?? 0,
-    targetPid: pid,
-    targetRole: target.role,
-    source: describeSourceState(repoRoot),
-  };
-  process.stdout.write(renderReport(results));
-  process.stdout.write(`modules holding shm: ${last?.modules.join(', ') ?? 'n/a'}\n`);
-  const agreement = fragmentAgreement(results);
-  if (!agreement.ok) {
-    log(`!!!!!!!! ${agreement.message} !!!!!!!!`);
-    return 2;
+  let code = 0;
+  if (comparison !== undefined) {
+    process.stdout.write(renderReport(comparison));
+    process.stdout.write(`modules holding shm: ${comparison.bulk.at(-1)?.modules.join(', ') ?? 'n/a'}\n\n`);
+    const agreement = fragmentAgreement(comparison);
+    if (!agreement.ok) {
+      log(`!!!!!!!! ${agreement.message} !!!!!!!!`);
+      code = 2;
+    }
+  } else if (!config.baselines || !config.allocators.includes('qm')) {
+    process.stdout.write(`${describeSourceState(repoRoot)}\n(a)/(b) comparison skipped (it runs on q_malloc with KAMHEAP_BENCH_BASELINES=1)\n\n`);
+  } else {
+    process.stdout.write(`${describeSourceState(repoRoot)}\n(a)/(b)/(c) comparison on q_malloc FAILED (see below)\n\n`);
   }
-  return 0;
+  process.stdout.write(renderAllocatorReport(perAllocator, config.shmMb));
+  const allocatorsAgree = allocatorAgreement(perAllocator);
+  for (const message of allocatorsAgree.messages) log(`!!!!!!!! ${message} !!!!!!!!`);
+  if (!allocatorsAgree.ok && code === 0) code = 2;
+  if (perAllocator.some((r) => r.error !== null)) code = 1;
+  return code;
 }
 
 // One progress line per measured run.
@@ -79,7 +142,9 @@ function describe(r: MethodResult): string {
   const seen =
     stop.stoppedMs === null ? 'never seen stopped' : `stop seen ${stop.stoppedMs.toFixed(1)} ms (sampling gap <= ${stop.maxGapMs.toFixed(1)} ms)`;
   const pause = r.pauseMs?.toFixed(1) ?? 'n/a';
-  return `    ${r.fragments} fragments, wall ${(r.wallMs / 1000).toFixed(2)} s, pause ${pause} ms, ${seen}`;
+  const read = r.bytesRead === null ? '' : `, read ${(r.bytesRead / 2 ** 20).toFixed(1)} MB`;
+  const walk = r.walkMs === null ? '' : `, walk ${(r.walkMs / 1000).toFixed(2)} s`;
+  return `    ${r.fragments} fragments, wall ${(r.wallMs / 1000).toFixed(2)} s${walk}, pause ${pause} ms, ${seen}${read}`;
 }
 
 // Untimed first runs of gdb and node, so no method pays for a cold page cache alone.

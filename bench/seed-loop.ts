@@ -84,6 +84,9 @@ export async function runSeedLoop(opts: SeedLoopOptions): Promise<MethodResult> 
     toolRssKb: run.treeMaxRssKb,
     treeRssKb: run.treeMaxRssKb,
     heapBytes: null,
+    allocator: null,
+    bytesRead: null,
+    walkMs: null,
     modules: [],
   };
 }

@@ -38,6 +38,15 @@ export interface StartOptions {
   /** Defaults to the shm allocator, as Kamailio does. */
   pkgAllocator?: Allocator;
   extraArgs?: string[];
+  /**
+   * 'file' (default): Kamailio logs to stderr, into `logFile`, which the oracle reads. 'syslog':
+   * Kamailio logs through syslog(3) to /dev/log (facility daemon, ident `logName` or the binary's
+   * path); `logFile` then holds only what it prints before its log is set up, and the oracle's
+   * dumps cannot be read from it. For capturing what syslog daemons store.
+   */
+  logTo?: 'file' | 'syslog';
+  /** With logTo 'syslog': Kamailio's log_name, the syslog ident (default: argv[0]). */
+  logName?: string;
   /** How long to wait for the ctl socket to answer. */
   readyTimeoutMs?: number;
   /** Keep the temp dir (log, socket) after stop(); also set by KAMHEAP_KEEP_TESTBED=1. */
@@ -73,6 +82,7 @@ const KILL_TIMEOUT_MS = 5_000;
 
 /** Starts Kamailio and resolves once its ctl socket answers `core.version`. */
 export async function startKamailio(opts: StartOptions = {}): Promise<KamailioInstance> {
+  const logging = logArgs(opts);
   const cfg = testbedAsset('kamailio.cfg');
   const buildName = opts.build ?? 'debian';
   const build = await resolveBuild(buildName);
@@ -83,7 +93,7 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
   const shmAllocator = opts.shmAllocator ?? 'qm';
   const pkgAllocator = opts.pkgAllocator ?? shmAllocator;
   const args = [
-    '-DD', '-E', '-f', cfg,
+    '-DD', ...logging, '-f', cfg,
     '-m', String(opts.shmMb ?? 64), '-M', String(opts.pkgMb ?? 8),
     '-x', shmAllocator, '-X', pkgAllocator,
     '-w', dir, '-P', join(dir, 'kamailio.pid'),
@@ -114,6 +124,15 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
     throw error;
   }
   return instance;
+}
+
+// -E (stderr) for the log file; the cfg's KH_SYSLOG switch (and log_name) for syslog.
+function logArgs(opts: StartOptions): string[] {
+  if (opts.logTo !== 'syslog') return ['-E'];
+  if (opts.logName !== undefined && !/^[A-Za-z0-9._-]+$/.test(opts.logName)) {
+    throw new KamailioStartError(`logName must be letters, digits, ".", "_" or "-", not "${opts.logName}"`, '', undefined);
+  }
+  return ['-A', 'KH_SYSLOG', ...(opts.logName === undefined ? [] : ['-A', `KH_LOG_NAME="${opts.logName}"`])];
 }
 
 class RunningKamailio implements KamailioInstance {

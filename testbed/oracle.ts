@@ -126,9 +126,10 @@ async function waitFor<T>(
   let nextTick = 0;
   for (;;) {
     for (const line of await follower.readLines()) {
-      const block = collector.push(line);
-      const picked = block === undefined ? undefined : pick(block);
-      if (picked !== undefined) return picked;
+      for (const block of collector.push(line)) {
+        const picked = pick(block);
+        if (picked !== undefined) return picked;
+      }
     }
     if (Date.now() >= deadline) {
       throw new OracleTimeoutError(what, timeoutMs, await logTail(instance.logFile, 20));

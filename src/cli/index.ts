@@ -8,6 +8,7 @@ import { doctorCommand } from './doctor-command.js';
 import { infoCommand } from './info-command.js';
 import { inspectCommand } from './inspect-command.js';
 import { parseCommand } from './parse-command.js';
+import { parseLogCommand } from './parse-log-command.js';
 import { psCommand } from './ps-command.js';
 import { scriptCommand } from './script-command.js';
 import { walkCommand } from './walk-command.js';
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) })
     .showHelpAfterError('(run kamheap --help for usage)')
     .addHelpText('after', '\nExit codes: see the README ("Exit codes"). Snapshot schema: schema/snapshot.schema.json.');
-  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand()]) {
+  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), parseLogCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand()]) {
     program.addCommand(command.exitOverride());
   }
   try {

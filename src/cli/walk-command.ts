@@ -7,6 +7,8 @@ import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
 import { scriptWalk } from '../walk/script-walker.js';
+import { walkInstance } from '../walk/walk-instance.js';
+import { renderInstanceReport } from '../export/instance-report.js';
 import { abortOnSignals } from './abort-on-signal.js';
 import { parseCount, parseHeapKind, parsePid, parseRange, parseTimeout, parseWalker } from './options.js';
 import { startProgress } from './progress.js';
@@ -21,6 +23,7 @@ interface RawWalkOptions {
   top: string;
   timeout?: string;
   gdb?: string;
+  all?: boolean;
 }
 
 /** Builds the command; `setExitCode` receives the outcome (commands never exit the process). */
@@ -37,8 +40,9 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--top <k>', 'allocation sites to show in the summary', '20')
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
+    .option('--all', 'the shm heap once, then the pkg heap of every process of the instance (each stopped only for its own heap)')
     .action(async (pidText: string, raw: RawWalkOptions) => {
-      const snapshot = await collectWalk(pidText, raw);
+      const snapshot = raw.all ? await collectInstanceWalk(pidText, raw) : await collectWalk(pidText, raw);
       await printWalk(snapshot, raw);
       setExitCode(walkExitCode(snapshot));
     });
@@ -74,10 +78,39 @@ export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise
   }
 }
 
+/** `--all`: the shm snapshot with a section per process and the pkg aggregate. */
+export async function collectInstanceWalk(pidText: string, raw: RawWalkOptions): Promise<Snapshot> {
+  const pid = parsePid(pidText);
+  if (raw.from !== undefined || raw.to !== undefined || raw.fragments || parseWalker(raw.walker) !== 'bulk') {
+    throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments or --walker script');
+  }
+  parseCount(raw.top, '--top');
+  const abort = abortOnSignals(parseTimeout(raw.timeout));
+  const progress = startProgress(raw.json !== '-', `reading the process table of PID ${pid}`);
+  try {
+    const walk = await walkInstance(pid, {
+      signal: abort.signal,
+      ...(raw.gdb ? { gdbPath: raw.gdb } : {}),
+      onHeap: (what) => progress.update(what === 'shm' ? 'walking the shm heap' : `walking the pkg heap of PID ${what}`),
+    });
+    return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
+  } catch (error) {
+    if (abort.signal.aborted) throw abort.error();
+    throw error;
+  } finally {
+    progress.stop();
+    abort.dispose();
+  }
+}
+
 /** Prints the text summary and/or writes the JSON snapshot. */
 async function printWalk(snapshot: Snapshot, raw: RawWalkOptions): Promise<void> {
   if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json);
-  if (raw.json !== '-') process.stdout.write(renderTextReport(snapshot, parseCount(raw.top, '--top')));
+  if (raw.json !== '-') {
+    const top = parseCount(raw.top, '--top');
+    process.stdout.write(renderTextReport(snapshot, top));
+    if (snapshot.processes && snapshot.pkgAggregate) process.stdout.write(renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, top));
+  }
   const broken = snapshot.findings[0];
   if (broken && !snapshot.walk.complete) {
     process.stderr.write(`kamheap: heap walk stopped at fragment ${broken.index} (${broken.address}): ${broken.message}\n`);
@@ -86,5 +119,6 @@ async function printWalk(snapshot: Snapshot, raw: RawWalkOptions): Promise<void>
 
 /** A walk that met a broken fragment exits with the heap-corrupt code after printing what it has. */
 export function walkExitCode(snapshot: Snapshot): number {
-  return snapshot.walk.complete ? ExitCode.ok : new KamheapError('heap-corrupt', '').exitCode;
+  const complete = snapshot.walk.complete && (snapshot.processes ?? []).every((p) => p.walk?.complete !== false);
+  return complete ? ExitCode.ok : new KamheapError('heap-corrupt', '').exitCode;
 }

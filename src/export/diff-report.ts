@@ -7,8 +7,13 @@ export function renderDiffReport(diff: SnapshotDiff, top: number, all: boolean):
   const lines: string[] = [];
   const pids = before.pid === after.pid ? `PID ${before.pid}` : `PID ${before.pid} -> PID ${after.pid}`;
   lines.push(`${after.kind} heap, ${pids}: ${before.createdAt} -> ${after.createdAt} (${duration(diff.elapsedSeconds)})`);
-  lines.push(`  free ${heap.freeBefore} -> ${heap.freeAfter} B (${signed(heap.freeDelta)} B); used ${signed(heap.usedDelta)} B; real used ${signed(heap.realUsedDelta)} B`);
-  lines.push(`  walked sites: ${signed(used.countDelta)} fragments, ${signed(used.bytesDelta)} B`);
+  if (heap.freeDelta === null) {
+    lines.push(`  free ${known(heap.freeBefore)} -> ${known(heap.freeAfter)} B: heap totals unknown (a snapshot parsed from *_sums lines has none)`);
+  } else {
+    lines.push(`  free ${heap.freeBefore} -> ${heap.freeAfter} B (${signed(heap.freeDelta)} B); used ${signedOrUnknown(heap.usedDelta)} B; real used ${signedOrUnknown(heap.realUsedDelta)} B`);
+  }
+  const fromLog = before.walker === 'log' || after.walker === 'log';
+  lines.push(`  ${fromLog ? 'listed' : 'walked'} sites: ${signed(used.countDelta)} fragments, ${signed(used.bytesDelta)} B`);
   lines.push(`  sites: ${counts.grew} grew, ${counts.shrank} shrank, ${counts.new} new, ${counts.vanished} vanished, ${counts.unchanged} unchanged`);
   if (!before.complete || !after.complete) lines.push('  note: at least one snapshot is an incomplete walk');
   const shown = diff.sites.filter((s) => all || s.status !== 'unchanged').slice(0, top);
@@ -21,8 +26,18 @@ export function renderDiffReport(diff: SnapshotDiff, top: number, all: boolean):
 function siteLine(s: SiteDiff): string {
   return (
     `${signed(s.bytesDelta).padStart(11)} ${signed(s.countDelta).padStart(8)} ${String(s.bytesAfter).padStart(11)} ${String(s.countAfter).padStart(7)}  ` +
-    `${s.status.padEnd(9)} ${s.module.padEnd(10)} ${s.file}: ${s.function}(${s.line})`
+    `${s.status.padEnd(9)} ${s.module.padEnd(10)} ${s.sizeClass ? `(no debug fields) size ${s.sizeClass}` : `${s.file}: ${s.function}(${s.line})`}`
   );
+}
+
+// A total, or "?" where the snapshot does not know it.
+function known(n: number | null): string {
+  return n === null ? '?' : String(n);
+}
+
+// A signed change, or "?" where a snapshot does not know the value.
+function signedOrUnknown(n: number | null): string {
+  return n === null ? '?' : signed(n);
 }
 
 function signed(n: number): string {

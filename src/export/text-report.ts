@@ -22,7 +22,12 @@ export function renderTextReport(snapshot: Snapshot, top: number): string {
   );
   lines.push('');
   const shown = snapshot.sites.slice(0, top);
-  lines.push(`top ${shown.length} of ${snapshot.sites.length} allocation sites by bytes:`);
+  const noSites = !heap.debugFields;
+  lines.push(
+    noSites
+      ? `top ${shown.length} of ${snapshot.sites.length} size classes by bytes (built without the memory debug fields: no sites; rebuild with MEMDBG=1):`
+      : `top ${shown.length} of ${snapshot.sites.length} allocation sites by bytes:`,
+  );
   lines.push(`${'count'.padStart(8)} ${'bytes'.padStart(12)}  ${'module'.padEnd(12)} file: function(line)`);
   for (const site of shown) lines.push(siteLine(site));
   if (snapshot.findings.length > 0) {
@@ -35,6 +40,7 @@ export function renderTextReport(snapshot: Snapshot, top: number): string {
 
 /** One site, as `count bytes module file: function(line)`. */
 function siteLine(site: SiteRecord): string {
+  if (site.sizeClass) return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${'?'.padEnd(12)} (no debug fields) size ${site.sizeClass}`;
   return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${site.module.padEnd(12)} ${site.file}: ${site.function}(${site.line})`;
 }
 

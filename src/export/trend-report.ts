@@ -2,12 +2,16 @@
 import type { SiteSeries, Trend } from '../snapshot/trend.js';
 
 /** The watch report as text. */
-export function renderTrendReport(trend: Trend, top: number): string {
+export function renderTrendReport(trend: Trend<null>, top: number): string {
   const lines: string[] = [];
   const { free } = trend;
   lines.push(`${trend.kind} heap of PID ${trend.pid}, ${trend.samples.length} samples from ${trend.samples[0]?.createdAt ?? '?'} to ${trend.samples.at(-1)?.createdAt ?? '?'}`);
-  const exhaustion = free.hoursToExhaustion === null ? 'not shrinking' : `exhausted in about ${free.hoursToExhaustion.toFixed(1)} h at this rate`;
-  lines.push(`  free ${free.first} -> ${free.last} B (${signed(free.delta)} B, ${signed(Math.round(free.bytesPerHour))} B/h): ${exhaustion}`);
+  if (free === null) {
+    lines.push('  free: unknown (snapshots parsed from *_sums lines carry no heap totals)');
+  } else {
+    const exhaustion = free.hoursToExhaustion === null ? 'not shrinking' : `exhausted in about ${free.hoursToExhaustion.toFixed(1)} h at this rate`;
+    lines.push(`  free ${free.first} -> ${free.last} B (${signed(free.delta)} B, ${signed(Math.round(free.bytesPerHour))} B/h): ${exhaustion}`);
+  }
   lines.push('');
   lines.push(`leak suspects (${trend.suspects.length}): ${trend.rule}`);
   if (trend.suspects.length === 0) lines.push('  none');

@@ -1,10 +1,10 @@
 // Writes a snapshot as JSON to a file or to stdout ("-"), nothing else on stdout in that case.
 import { writeFile } from 'node:fs/promises';
 import { KamheapError } from '../errors.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
+import type { AnySnapshot } from '../snapshot/snapshot.js';
 
 /** Serializes the snapshot; a write failure is a one-line error. */
-export async function writeSnapshotJson(snapshot: Snapshot, target: string): Promise<void> {
+export async function writeSnapshotJson(snapshot: AnySnapshot, target: string): Promise<void> {
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
   if (target === '-') {
     await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));

@@ -14,7 +14,7 @@ export interface BuildOptions {
 /** Builds the snapshot; fragments are listed only when asked for (they can be 100k+ entries). */
 export function buildSnapshot(output: WalkOutput, options: BuildOptions): Snapshot {
   const { header, layout } = output;
-  const summary = summarize(output.fragments);
+  const summary = summarize(output.fragments, layout.fragment.debug !== undefined);
   const snapshot: Snapshot = {
     schema: snapshotSchemaId,
     createdAt: (options.now ?? new Date()).toISOString(),

@@ -1,6 +1,6 @@
 // Compares two snapshots of the same heap: per allocation site the change in count and bytes,
 // sites that appeared or vanished, and how free memory moved. Sorted by growth, largest first.
-import type { SiteRecord, Snapshot } from './snapshot.js';
+import type { AnySnapshot, SiteRecord } from './snapshot.js';
 import { siteKey } from './summarize.js';
 
 export const diffSchemaId = 'kamheap.diff/1';
@@ -12,6 +12,7 @@ export interface SiteDiff {
   file: string;
   function: string;
   line: number;
+  sizeClass?: string;
   status: SiteChange;
   countBefore: number;
   countAfter: number;
@@ -35,7 +36,8 @@ export interface SnapshotDiff {
   after: SnapshotRef;
   /** Seconds between the two snapshots. */
   elapsedSeconds: number;
-  heap: { freeDelta: number; usedDelta: number; realUsedDelta: number; freeBefore: number; freeAfter: number };
+  /** Changes of the heap totals; null where a snapshot has none (parsed from *_sums lines alone). */
+  heap: { freeDelta: number | null; usedDelta: number | null; realUsedDelta: number | null; freeBefore: number | null; freeAfter: number | null };
   /** Used bytes and fragments over the walked range, after minus before. */
   used: { countDelta: number; bytesDelta: number };
   counts: Record<SiteChange, number>;
@@ -43,7 +45,7 @@ export interface SnapshotDiff {
 }
 
 /** The difference from `before` to `after`. */
-export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
+export function diffSnapshots(before: AnySnapshot, after: AnySnapshot): SnapshotDiff {
   const sites = new Map<string, SiteDiff>();
   for (const site of before.sites) sites.set(siteKey(site), entry(site, site.count, site.bytes, 0, 0));
   for (const site of after.sites) {
@@ -66,9 +68,9 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
     heap: {
       freeBefore: before.heap.free,
       freeAfter: after.heap.free,
-      freeDelta: after.heap.free - before.heap.free,
-      usedDelta: after.heap.used - before.heap.used,
-      realUsedDelta: after.heap.realUsed - before.heap.realUsed,
+      freeDelta: change(before.heap.free, after.heap.free),
+      usedDelta: change(before.heap.used, after.heap.used),
+      realUsedDelta: change(before.heap.realUsed, after.heap.realUsed),
     },
     used: {
       countDelta: sum(after.sites, 'count') - sum(before.sites, 'count'),
@@ -79,9 +81,14 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
   };
 }
 
+// after - before, or null when either side does not know the value.
+function change(before: number | null, after: number | null): number | null {
+  return before === null || after === null ? null : after - before;
+}
+
 function entry(site: SiteRecord, countBefore: number, bytesBefore: number, countAfter: number, bytesAfter: number): SiteDiff {
   const { module, file, line } = site;
-  return { module, file, function: site.function, line, status: 'unchanged', countBefore, countAfter, countDelta: 0, bytesBefore, bytesAfter, bytesDelta: 0 };
+  return { module, file, function: site.function, line, ...(site.sizeClass ? { sizeClass: site.sizeClass } : {}), status: 'unchanged', countBefore, countAfter, countDelta: 0, bytesBefore, bytesAfter, bytesDelta: 0 };
 }
 
 /** Fills the deltas and the status once both sides are known. */
@@ -100,7 +107,7 @@ function byGrowth(a: SiteDiff, b: SiteDiff): number {
   return b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta || siteKey(a).localeCompare(siteKey(b));
 }
 
-function ref(s: Snapshot): SnapshotRef {
+function ref(s: AnySnapshot): SnapshotRef {
   return { createdAt: s.createdAt, pid: s.target.pid, kind: s.heap.kind, walker: s.walk.walker, complete: s.walk.complete };
 }
 

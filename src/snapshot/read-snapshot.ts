@@ -2,10 +2,10 @@
 // a foreign file is a one-line bad-input error, never a crash deeper in.
 import { readFile } from 'node:fs/promises';
 import { KamheapError } from '../errors.js';
-import { snapshotSchemaId, type Snapshot } from './snapshot.js';
+import { snapshotSchemaId, type AnySnapshot } from './snapshot.js';
 
-/** Reads and validates a snapshot written by `kamheap walk --json` or `kamheap parse --json`. */
-export async function readSnapshot(file: string): Promise<Snapshot> {
+/** Reads and validates a snapshot written by `kamheap walk --json`, `parse --json` or `parse-log`. */
+export async function readSnapshot(file: string): Promise<AnySnapshot> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -20,7 +20,7 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
   }
   const problem = snapshotProblem(value);
   if (problem) throw new KamheapError('bad-input', `${file} is not a ${snapshotSchemaId} snapshot: ${problem}`);
-  return value as Snapshot;
+  return value as AnySnapshot;
 }
 
 /** The first reason `value` is not a usable snapshot, or undefined. */
@@ -29,8 +29,10 @@ export function snapshotProblem(value: unknown): string | undefined {
   if (value['schema'] !== snapshotSchemaId) return `schema is ${JSON.stringify(value['schema'])}`;
   const heap = value['heap'];
   if (!isObject(heap)) return 'no heap';
+  // A snapshot parsed from *_sums lines alone has no heap totals: null there, and only there.
+  const fromLog = isObject(value['walk']) && value['walk']['walker'] === 'log';
   for (const field of ['size', 'used', 'realUsed', 'maxRealUsed', 'free']) {
-    if (typeof heap[field] !== 'number') return `heap.${field} is not a number`;
+    if (typeof heap[field] !== 'number' && !(fromLog && heap[field] === null)) return `heap.${field} is not a number`;
   }
   if (heap['kind'] !== 'pkg' && heap['kind'] !== 'shm') return 'heap.kind is not pkg or shm';
   if (!isObject(value['target']) || typeof value['target']['pid'] !== 'number') return 'target.pid is not a number';

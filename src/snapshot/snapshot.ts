@@ -1,11 +1,18 @@
 // The snapshot model (schema "kamheap.snapshot/1", documented in schema/snapshot.schema.json).
 import type { AllocatorName, LayoutSource } from '../heap/layout.js';
 import type { FindingKind } from '../heap/fragment.js';
+import type { PkgAggregate, ProcessSection } from './instance.js';
 
 export const snapshotSchemaId = 'kamheap.snapshot/1';
 
 export type HeapKind = 'pkg' | 'shm';
 export type WalkerName = 'bulk' | 'script';
+/** How a snapshot was made: by a walker, or ('log') from Kamailio's own dump lines (`parse-log`). */
+export type SnapshotSource = WalkerName | 'log';
+/** Where the layout came from; 'log' when no layout was used (a snapshot parsed from the log). */
+export type SnapshotLayoutSource = LayoutSource | 'log';
+/** A walk's finding kinds, and 'log-incomplete': lines of a dump missing from the log. */
+export type SnapshotFindingKind = FindingKind | 'log-incomplete';
 
 /** One allocation site: every used fragment allocated from the same module, file, function and line. */
 export interface SiteRecord {
@@ -13,6 +20,8 @@ export interface SiteRecord {
   file: string;
   function: string;
   line: number;
+  /** Builds without debug fields only: the power-of-two size class, e.g. "65-128". */
+  sizeClass?: string;
   count: number;
   bytes: number;
 }
@@ -32,7 +41,7 @@ export interface FragmentRecord {
 }
 
 export interface FindingRecord {
-  kind: FindingKind;
+  kind: SnapshotFindingKind;
   index: number;
   /** Address of the broken fragment's header, hex. */
   address: string;
@@ -44,7 +53,36 @@ export interface CountBytes {
   bytes: number;
 }
 
-export interface Snapshot {
+export interface FreeTotals extends CountBytes {
+  largest: number;
+}
+
+/** Where a snapshot parsed from a log (`kamheap parse-log`) came from. */
+export interface LogOrigin {
+  /** The file read ("-" for stdin). */
+  file: string;
+  /** 1-based line numbers of the dump's first and last line in it. */
+  firstLine: number;
+  lastLine: number;
+  /** The line prefix: Kamailio's stderr, classic syslog / journalctl short, ISO syslog, RFC 5424. */
+  format: 'stderr' | 'syslog' | 'syslog-iso' | 'rfc5424';
+  /** The syslog host field; null for stderr lines. */
+  host: string | null;
+  /** A status dump (heap totals, fragments), a *_sums block (sites), or both from one process. */
+  parts: 'status' | 'sums' | 'status+sums';
+  /** Where `sites` come from: the status dump's fragments, the *_sums lines, or nowhere. */
+  sitesFrom: 'fragments' | 'sums' | 'none';
+  /** Where createdAt comes from: the line's timestamp, one without a year, or the file's mtime / the time it was read. */
+  timeFrom: 'log' | 'log-without-year' | 'file' | 'read';
+}
+
+/**
+ * One heap snapshot. `Unknown` is what a value the source does not give becomes: never for a
+ * walk (every value is known), null for a snapshot parsed from the log (`AnySnapshot`): a *_sums
+ * block alone gives no heap totals, and a dump that does not list every free fragment gives no free
+ * totals.
+ */
+export interface Snapshot<Unknown extends null = never> {
   schema: typeof snapshotSchemaId;
   createdAt: string;
   tool: { name: 'kamheap'; version: string };
@@ -53,17 +91,17 @@ export interface Snapshot {
     kind: HeapKind;
     allocator: AllocatorName;
     layout: string;
-    layoutSource: LayoutSource;
+    layoutSource: SnapshotLayoutSource;
     debugFields: boolean;
-    block: string;
-    size: number;
-    used: number;
-    realUsed: number;
-    maxRealUsed: number;
-    free: number;
+    block: string | Unknown;
+    size: number | Unknown;
+    used: number | Unknown;
+    realUsed: number | Unknown;
+    maxRealUsed: number | Unknown;
+    free: number | Unknown;
   };
   walk: {
-    walker: WalkerName;
+    walker: SnapshotSource;
     from: number;
     to: number | null;
     fragmentsWalked: number;
@@ -75,11 +113,20 @@ export interface Snapshot {
   };
   totals: {
     used: CountBytes;
-    free: CountBytes & { largest: number };
+    free: FreeTotals | Unknown;
     /** 1 - largest free fragment / free bytes: 0 is one free block, near 1 is free memory in crumbs. */
-    fragmentation: number;
+    fragmentation: number | Unknown;
   };
   sites: SiteRecord[];
   fragments?: FragmentRecord[];
   findings: FindingRecord[];
+  /** Only in a snapshot parsed from the log. */
+  log?: LogOrigin;
+  /** Only with `walk --all`: the pkg heap of every process of the instance (this snapshot's heap is shm). */
+  processes?: ProcessSection[];
+  /** Only with `walk --all`: all pkg heaps summed. */
+  pkgAggregate?: PkgAggregate;
 }
+
+/** Any snapshot kamheap reads back: walked, or parsed from the log with some values unknown (null). */
+export type AnySnapshot = Snapshot<null>;

@@ -9,8 +9,11 @@ export interface Summary {
   fragmentation: number;
 }
 
-/** Sums used fragments per allocation site (module, file, function, line) and totals free ones. */
-export function summarize(fragments: readonly ResolvedFragment[]): Summary {
+/**
+ * Sums used fragments per allocation site (module, file, function, line) and totals free ones.
+ * Without debug fields there are no sites: used fragments are grouped by size class instead.
+ */
+export function summarize(fragments: readonly ResolvedFragment[], debugFields = true): Summary {
   const sites = new Map<string, SiteRecord>();
   const used = { count: 0, bytes: 0 };
   const free = { count: 0, bytes: 0, largest: 0 };
@@ -24,11 +27,14 @@ export function summarize(fragments: readonly ResolvedFragment[]): Summary {
     }
     used.count++;
     used.bytes += size;
-    const key = siteKey(f);
+    const sizeClass = debugFields ? undefined : sizeClassOf(size);
+    const key = sizeClass ?? siteKey(f);
     const site = sites.get(key);
     if (site) {
       site.count++;
       site.bytes += size;
+    } else if (sizeClass) {
+      sites.set(key, { module: '', file: '', function: '', line: 0, sizeClass, count: 1, bytes: size });
     } else {
       sites.set(key, { module: f.module, file: f.file, function: f.function, line: f.line, count: 1, bytes: size });
     }
@@ -37,9 +43,16 @@ export function summarize(fragments: readonly ResolvedFragment[]): Summary {
   return { sites: sortSites([...sites.values()]), used, free, fragmentation };
 }
 
+/** The power-of-two class of a size: "1-16", "17-32", "33-64", ... */
+export function sizeClassOf(size: number): string {
+  let high = 16;
+  while (high < size) high *= 2;
+  return `${high === 16 ? 1 : high / 2 + 1}-${high}`;
+}
+
 /** The identity of a site as text; Kamailio itself groups by pointer, which can split one site. */
-export function siteKey(site: { module: string; file: string; function: string; line: number }): string {
-  return `${site.module}\u0000${site.file}\u0000${site.function}\u0000${site.line}`;
+export function siteKey(site: { module: string; file: string; function: string; line: number; sizeClass?: string }): string {
+  return `${site.module}\u0000${site.file}\u0000${site.function}\u0000${site.line}\u0000${site.sizeClass ?? ''}`;
 }
 
 /** Largest first; ties broken by count and then by name so output is stable. */

@@ -1,6 +1,6 @@
 // What a series of snapshots of one heap says: the trend of free memory, and which allocation sites
 // grow steadily (leak suspects) while traffic-driven sites rise and fall.
-import type { Snapshot } from './snapshot.js';
+import type { AnySnapshot, Snapshot } from './snapshot.js';
 import { siteKey } from './summarize.js';
 
 export const trendSchemaId = 'kamheap.watch/1';
@@ -26,28 +26,40 @@ export interface SiteSeries {
   suspect: boolean;
 }
 
-export interface SampleSummary {
+/** `Unknown` is null when snapshots parsed from *_sums lines alone (no heap totals) may be among them. */
+export interface SampleSummary<Unknown extends null = never> {
   createdAt: string;
-  free: number;
-  realUsed: number;
+  free: number | Unknown;
+  realUsed: number | Unknown;
   usedBytes: number;
   usedCount: number;
 }
 
-export interface Trend {
+export interface Trend<Unknown extends null = never> {
   schema: typeof trendSchemaId;
   pid: number;
   kind: string;
   rule: string;
-  samples: SampleSummary[];
-  free: { first: number; last: number; delta: number; bytesPerHour: number; hoursToExhaustion: number | null };
+  samples: SampleSummary<Unknown>[];
+  /** Over the samples that know their free bytes; null when none does. */
+  free: FreeTrend | Unknown;
   /** Sites with any change, largest growth first. */
   sites: SiteSeries[];
   suspects: SiteSeries[];
 }
 
-/** Analyses snapshots taken in time order. */
-export function analyzeTrend(snapshots: readonly Snapshot[]): Trend {
+export interface FreeTrend {
+  first: number;
+  last: number;
+  delta: number;
+  bytesPerHour: number;
+  hoursToExhaustion: number | null;
+}
+
+/** Analyses snapshots taken in time order (walked ones know every heap total, parsed ones may not). */
+export function analyzeTrend(snapshots: readonly Snapshot[]): Trend;
+export function analyzeTrend(snapshots: readonly AnySnapshot[]): Trend<null>;
+export function analyzeTrend(snapshots: readonly AnySnapshot[]): Trend<null> {
   const first = snapshots[0];
   const last = snapshots.at(-1);
   if (!first || !last) throw new Error('analyzeTrend needs at least one snapshot');
@@ -67,8 +79,6 @@ export function analyzeTrend(snapshots: readonly Snapshot[]): Trend {
   });
   const sites = [...series.values()].map((s) => settle(s, minutes)).filter((s) => s.rises + s.falls > 0);
   sites.sort((a, b) => b.bytesDelta - a.bytesDelta || b.bytesPerMinute - a.bytesPerMinute || siteKey(a).localeCompare(siteKey(b)));
-  const frees = snapshots.map((s) => s.heap.free);
-  const perHour = slope(minutes, frees) * 60;
   return {
     schema: trendSchemaId,
     pid: last.target.pid,
@@ -81,16 +91,26 @@ export function analyzeTrend(snapshots: readonly Snapshot[]): Trend {
       usedBytes: s.totals.used.bytes,
       usedCount: s.totals.used.count,
     })),
-    free: {
-      first: first.heap.free,
-      last: last.heap.free,
-      delta: last.heap.free - first.heap.free,
-      bytesPerHour: perHour,
-      hoursToExhaustion: perHour < 0 ? last.heap.free / -perHour : null,
-    },
+    free: freeTrend(snapshots, minutes),
     sites,
     suspects: sites.filter((s) => s.suspect),
   };
+}
+
+/** The free-bytes trend over the samples whose heap totals are known. */
+function freeTrend(snapshots: readonly AnySnapshot[], minutes: readonly number[]): FreeTrend | null {
+  const x: number[] = [];
+  const y: number[] = [];
+  snapshots.forEach((s, i) => {
+    if (s.heap.free === null) return;
+    x.push(minutes[i] ?? 0);
+    y.push(s.heap.free);
+  });
+  const first = y[0];
+  const last = y.at(-1);
+  if (first === undefined || last === undefined) return null;
+  const perHour = slope(x, y) * 60;
+  return { first, last, delta: last - first, bytesPerHour: perHour, hoursToExhaustion: perHour < 0 ? last / -perHour : null };
 }
 
 /** Deltas, rises/falls, slope and the suspect verdict of one site. */

@@ -86,5 +86,10 @@ describe.each(allocators)('-x %s on the source builds', (allocator, name) => {
     expect({ total: snapshot.heap.size, used: snapshot.heap.used }).toEqual({ total: shmmem.total, used: shmmem.used });
     if (allocator !== 'qm') expect(snapshot.totals.free.count).toBe(shmmem.fragments);
     expect(script.fragments).toEqual(snapshot.fragments);
+    // No sites are invented: used fragments are grouped by size class, with empty site fields.
+    expect(snapshot.sites.length).toBeGreaterThan(1);
+    for (const site of snapshot.sites) expect(site).toMatchObject({ module: '', file: '', function: '', line: 0, sizeClass: expect.stringMatching(/^\d+-\d+$/) });
+    expect(snapshot.sites.reduce((n, s) => n + s.count, 0)).toBe(snapshot.totals.used.count);
+    expect(script.sites).toEqual(snapshot.sites);
   }, 900_000);
 });

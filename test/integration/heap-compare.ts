@@ -1,7 +1,7 @@
 // Helpers for comparing kamheap snapshots with Kamailio's own dumps, field by field.
 import type { DumpFragment, SumsEntry } from '../../testbed/index.js';
 import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
-import type { HeapKind, Snapshot, WalkerName } from '../../src/snapshot/snapshot.js';
+import type { AnySnapshot, HeapKind, Snapshot, WalkerName } from '../../src/snapshot/snapshot.js';
 import { bulkWalk } from '../../src/walk/bulk-walker.js';
 import { scriptWalk } from '../../src/walk/script-walker.js';
 import type { WalkRange } from '../../src/heap/fragment.js';
@@ -32,7 +32,7 @@ export function sameFragments(a: Snapshot, b: Snapshot): boolean {
 }
 
 /** Fragments as comparable lines: index, address, frag, size, used, file, function(line). */
-export function snapshotFragmentLines(s: Snapshot): string[] {
+export function snapshotFragmentLines(s: AnySnapshot): string[] {
   return (s.fragments ?? []).map((f) => `${f.index} ${f.address} ${f.frag} ${f.size} ${f.used ? 'used' : 'free'} ${f.file}: ${f.function}(${f.line})`);
 }
 
@@ -44,7 +44,7 @@ export function dumpFragmentLines(fragments: readonly DumpFragment[]): string[] 
 }
 
 /** Per-site "count bytes" keyed by `file: function(line)` from a snapshot (qm_sums prints no module). */
-export function snapshotSiteTotals(s: Snapshot): Map<string, string> {
+export function snapshotSiteTotals(s: AnySnapshot): Map<string, string> {
   const totals = new Map<string, { count: number; bytes: bigint }>();
   for (const site of s.sites) add(totals, `${site.file}: ${site.function}(${site.line})`, site.count, BigInt(site.bytes));
   return render(totals);

@@ -2,7 +2,7 @@
 // and on Kamailio's own dump of a real shm heap (whose header totals it must add up to).
 import { describe, expect, it } from 'vitest';
 import type { SiteRecord } from '../../src/snapshot/snapshot.js';
-import { siteKey, sortSites, summarize } from '../../src/snapshot/summarize.js';
+import { siteKey, sizeClassOf, sortSites, summarize } from '../../src/snapshot/summarize.js';
 import type { ResolvedFragment } from '../../src/snapshot/walk-output.js';
 import { dump, expectedFragments, expectedSites } from '../walk/walk-fixture.js';
 
@@ -115,5 +115,28 @@ describe('siteKey', () => {
     const b = { module: 'a', file: 'bc', function: 'f', line: 1 };
     expect(siteKey(a)).not.toBe(siteKey(b));
     expect(siteKey(a)).toBe(siteKey({ ...a }));
+  });
+});
+
+describe('summarize without debug fields', () => {
+  it.each([
+    [1, '1-16'],
+    [16, '1-16'],
+    [17, '17-32'],
+    [120, '65-128'],
+    [4096, '2049-4096'],
+    [4097, '4097-8192'],
+  ])('puts size %i in class %s', (size, expected) => {
+    expect(sizeClassOf(size)).toBe(expected);
+  });
+
+  it('groups used fragments by size class and invents no site', () => {
+    const frag = (index: number, size: number, free = false) => ({ index, frag: BigInt(index * 1000), size: BigInt(size), free, module: '', file: '', function: '', line: 0 });
+    const summary = summarize([frag(0, 24), frag(1, 32), frag(2, 120), frag(3, 4000, true), frag(4, 100)], false);
+    expect(summary.sites).toEqual([
+      { module: '', file: '', function: '', line: 0, sizeClass: '65-128', count: 2, bytes: 220 },
+      { module: '', file: '', function: '', line: 0, sizeClass: '17-32', count: 2, bytes: 56 },
+    ]);
+    expect(summary.free).toEqual({ count: 1, bytes: 4000, largest: 4000 });
   });
 });

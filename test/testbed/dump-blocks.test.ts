@@ -141,8 +141,9 @@ describe('a pkg dump of a build without memory debug fields (nodebug)', () => {
 
   it("turns qm_sums' warning into an empty, unavailable sums block under its header", () => {
     expect(blocks).toHaveLength(2);
-    expect(blocks[1]).toEqual({
+    expect(blocks[1]).toMatchObject({
       kind: 'sums', pid: 8450, header: { what: 'pkg-sums', pid: 8450 }, entries: [], available: false,
+      allocator: 'q_malloc', origin: { firstLine: 12, lastLine: 13, format: 'stderr' },
     });
   });
 

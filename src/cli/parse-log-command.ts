@@ -1,0 +1,91 @@
+// `kamheap parse-log <file>`: Kamailio's own memory dumps, as a log already holds them (stderr,
+// syslog, journalctl), turned into snapshots that `diff` and the trend read like walked ones.
+import { Command } from 'commander';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitCode, KamheapError } from '../errors.js';
+import { renderLogDumpReport } from '../export/log-dump-report.js';
+import { writeSnapshotJson } from '../export/write-json.js';
+import { logDumpSnapshot } from '../kamailio-log/dump-snapshot.js';
+import { readLogDumps } from '../kamailio-log/read-log.js';
+import type { AnySnapshot } from '../snapshot/snapshot.js';
+import { parseCount, parsePid } from './options.js';
+
+interface RawParseLogOptions {
+  out?: string;
+  json?: boolean;
+  pid?: string;
+  fragments?: boolean;
+  top: string;
+}
+
+export interface ParsedLog {
+  file: string;
+  lines: number;
+  snapshots: AnySnapshot[];
+}
+
+/** Builds the command. */
+export function parseLogCommand(setExitCode: (code: number) => void): Command {
+  return new Command('parse-log')
+    .description("turn Kamailio's own memory dumps in a log (mem_dump_pkg / mem_dump_shm status dumps, *_sums lines) into snapshots")
+    .argument('<file>', "Kamailio's stderr log, a syslog file or journalctl output (-o short, short-iso, ...); - for stdin")
+    .option('--out <dir>', 'write one snapshot per dump there: pid-<pid>-<heap>-<n>.json')
+    .option('--json', 'print the snapshots as a JSON array')
+    .option('--pid <pid>', 'only the dumps logged by this process')
+    .option('--fragments', "include the status dumps' fragments in the snapshots")
+    .option('--top <k>', 'allocation sites to show per dump', '5')
+    .action(async (file: string, raw: RawParseLogOptions) => {
+      const top = parseCount(raw.top, '--top');
+      const pid = raw.pid === undefined ? undefined : parsePid(raw.pid);
+      const parsed = await collectParseLog(file, { pid, includeFragments: raw.fragments === true });
+      if (raw.out !== undefined) await writeLogSnapshots(raw.out, parsed.snapshots);
+      process.stdout.write(raw.json ? `${JSON.stringify(parsed.snapshots, null, 2)}\n` : renderLogDumpReport(file, parsed.lines, parsed.snapshots, top));
+      warnIncomplete(parsed.snapshots);
+      if (parsed.snapshots.some((s) => s.findings.some((f) => f.kind === 'check-pattern'))) setExitCode(ExitCode.heapCorrupt);
+    });
+}
+
+/** Reads the log and builds one snapshot per dump; no dump at all is a bad-input error. */
+export async function collectParseLog(file: string, options: { pid: number | undefined; includeFragments: boolean }): Promise<ParsedLog> {
+  const { dumps, source, lines } = await readLogDumps(file);
+  if (lines === 0) throw new KamheapError('bad-input', `${file} is empty`);
+  if (dumps.length === 0) {
+    throw new KamheapError('bad-input', `no Kamailio memory dump in ${file} (${lines} lines): found no qm_status/fm_status/tlsf_status or *_sums lines`);
+  }
+  const mine = options.pid === undefined ? dumps : dumps.filter((d) => d.pid === options.pid);
+  if (mine.length === 0) {
+    const pids = [...new Set(dumps.map((d) => d.pid))].join(', ');
+    throw new KamheapError('bad-input', `no dump by PID ${options.pid} in ${file}; the dumps there are by ${pids}`);
+  }
+  return { file, lines, snapshots: mine.map((d) => logDumpSnapshot(d, source, { includeFragments: options.includeFragments })) };
+}
+
+/** Writes pid-<pid>-<heap>-<n>.json per snapshot, n counting each process's dumps of that heap from 1. */
+export async function writeLogSnapshots(dir: string, snapshots: readonly AnySnapshot[]): Promise<string[]> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new KamheapError('bad-input', `cannot create ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+  const seen = new Map<string, number>();
+  const files: string[] = [];
+  for (const snapshot of snapshots) {
+    const stem = `pid-${snapshot.target.pid}-${snapshot.heap.kind}`;
+    const n = (seen.get(stem) ?? 0) + 1;
+    seen.set(stem, n);
+    const target = join(dir, `${stem}-${n}.json`);
+    await writeSnapshotJson(snapshot, target);
+    files.push(target);
+  }
+  process.stderr.write(`kamheap: wrote ${files.length} snapshot${files.length === 1 ? '' : 's'} to ${dir}\n`);
+  return files;
+}
+
+// One stderr line per dump with lines missing, so a table or a JSON array on stdout stays data.
+function warnIncomplete(snapshots: readonly AnySnapshot[]): void {
+  for (const s of snapshots) {
+    const first = s.findings.find((f) => f.kind === 'log-incomplete');
+    if (first && s.log) process.stderr.write(`kamheap: dump of PID ${s.target.pid} at lines ${s.log.firstLine}-${s.log.lastLine} is incomplete: ${first.message}\n`);
+  }
+}
