@@ -20,7 +20,24 @@ export function renderDiffReport(diff: SnapshotDiff, top: number, all: boolean):
   lines.push('');
   lines.push(`${'Δbytes'.padStart(11)} ${'Δcount'.padStart(8)} ${'bytes'.padStart(11)} ${'count'.padStart(7)}  ${'status'.padEnd(9)} ${'module'.padEnd(10)} file: function(line)`);
   for (const site of shown) lines.push(siteLine(site));
+  if (diff.processes) lines.push(...processLines(diff, top));
   return `${lines.join('\n')}\n`;
+}
+
+/** `walk --all` snapshots: one line per process, then the pkg sum's moving sites. */
+function processLines(diff: SnapshotDiff, top: number): string[] {
+  const lines = ['', `pkg heaps of ${diff.processes?.length ?? 0} processes in both snapshots, most growth first:`];
+  for (const p of diff.processes ?? []) {
+    const first = p.sites.find((s) => s.status !== 'unchanged');
+    const site = first ? `; ${signed(first.bytesDelta)} B ${first.file}: ${first.function}(${first.line})` : '';
+    lines.push(`  ${String(p.pid).padStart(8)} ${signed(p.used.bytesDelta).padStart(10)} B ${signed(p.used.countDelta).padStart(7)} frags  ${p.role}${site}`);
+  }
+  const aggregate = diff.pkgAggregate;
+  if (aggregate) {
+    lines.push('', `all pkg heaps: ${signed(aggregate.used.bytesDelta)} B, ${signed(aggregate.used.countDelta)} fragments`);
+    for (const s of aggregate.sites.filter((x) => x.status !== 'unchanged').slice(0, top)) lines.push(siteLine(s));
+  }
+  return lines;
 }
 
 function siteLine(s: SiteDiff): string {

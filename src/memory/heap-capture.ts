@@ -72,6 +72,14 @@ export class CapturedHeap implements MemoryView {
     return { buffer: this.copySpan(address, length), offset: 0 };
   }
 
+  /** The captured chunk holding all of [address, address+length), with its start address. */
+  chunkHolding(address: number, length: number): { buffer: Buffer; start: number } | undefined {
+    const index = this.chunkOf(address);
+    const buffer = this.chunks.get(index);
+    const start = this.start + index * this.chunkSize;
+    return buffer && address + length <= start + buffer.length ? { buffer, start } : undefined;
+  }
+
   private remember(index: number): Buffer | undefined {
     const chunk = this.chunks.get(index);
     if (chunk) {
@@ -122,16 +130,33 @@ export async function captureHeap(
   const captured = new CapturedHeap(memory, bounds.firstFrag, BigInt(heapEnd), options.chunkSize ?? defaultChunkSize, options.pool);
   const to = range.to ?? Number.POSITIVE_INFINITY;
   let address = Number(bounds.firstFrag);
+  // The chunk the walk is in: while header and trailer stay inside it (nearly always), a fragment
+  // costs two comparisons and one size read, no call into the cache.
+  let chunk: Buffer | undefined;
+  let chunkStart = 0;
+  let chunkEnd = 0;
   try {
     for (let index = 0; address < walkEnd && index < to; index++) {
-      const headRead = captured.ensure(address, headerSize);
-      if (headRead) await headRead;
-      const head = captured.slice(address, headerSize);
-      const size = readSize(head.buffer, head.offset, layout);
+      let size: number;
+      if (chunk && address >= chunkStart && address + headerSize <= chunkEnd) {
+        size = readSize(chunk, address - chunkStart, layout);
+      } else {
+        const headRead = captured.ensure(address, headerSize);
+        if (headRead) await headRead;
+        const holder = captured.chunkHolding(address, headerSize);
+        if (holder) {
+          chunk = holder.buffer;
+          chunkStart = holder.start;
+          chunkEnd = holder.start + holder.buffer.length;
+        }
+        const head = captured.slice(address, headerSize);
+        size = readSize(head.buffer, head.offset, layout);
+      }
       const next = address + overhead + size;
       if (next > heapEnd || size % roundTo !== 0) break;
-      if (trailerSize > 0) {
-        const tailRead = captured.ensure(address + trailerOffset + size, trailerSize);
+      const trailerAt = address + trailerOffset + size;
+      if (trailerSize > 0 && (trailerAt < chunkStart || trailerAt + trailerSize > chunkEnd)) {
+        const tailRead = captured.ensure(trailerAt, trailerSize);
         if (tailRead) await tailRead;
       }
       address = next;

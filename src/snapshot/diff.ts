@@ -42,24 +42,30 @@ export interface SnapshotDiff {
   used: { countDelta: number; bytesDelta: number };
   counts: Record<SiteChange, number>;
   sites: SiteDiff[];
+  /** `walk --all` snapshots: each process present in both (matched by pid), and the pkg sum. */
+  processes?: ProcessDiff[];
+  pkgAggregate?: SitesDiff;
+}
+
+/** Site changes with their totals. */
+export interface SitesDiff {
+  used: { countDelta: number; bytesDelta: number };
+  counts: Record<SiteChange, number>;
+  sites: SiteDiff[];
+}
+
+/** One process's pkg heap between two `walk --all` snapshots. */
+export interface ProcessDiff extends SitesDiff {
+  pid: number;
+  role: string;
+  freeDelta: number | null;
+  realUsedDelta: number | null;
 }
 
 /** The difference from `before` to `after`. */
 export function diffSnapshots(before: AnySnapshot, after: AnySnapshot): SnapshotDiff {
-  const sites = new Map<string, SiteDiff>();
-  for (const site of before.sites) sites.set(siteKey(site), entry(site, site.count, site.bytes, 0, 0));
-  for (const site of after.sites) {
-    const existing = sites.get(siteKey(site));
-    if (existing) {
-      existing.countAfter = site.count;
-      existing.bytesAfter = site.bytes;
-    } else {
-      sites.set(siteKey(site), entry(site, 0, 0, site.count, site.bytes));
-    }
-  }
-  const list = [...sites.values()].map(settle).sort(byGrowth);
-  const counts: Record<SiteChange, number> = { new: 0, vanished: 0, grew: 0, shrank: 0, unchanged: 0 };
-  for (const site of list) counts[site.status]++;
+  const { sites: list, counts, used } = diffSites(before.sites, after.sites);
+  const perProcess = diffProcesses(before, after);
   return {
     schema: diffSchemaId,
     before: ref(before),
@@ -72,13 +78,51 @@ export function diffSnapshots(before: AnySnapshot, after: AnySnapshot): Snapshot
       usedDelta: change(before.heap.used, after.heap.used),
       realUsedDelta: change(before.heap.realUsed, after.heap.realUsed),
     },
-    used: {
-      countDelta: sum(after.sites, 'count') - sum(before.sites, 'count'),
-      bytesDelta: sum(after.sites, 'bytes') - sum(before.sites, 'bytes'),
-    },
+    used,
     counts,
     sites: list,
+    ...perProcess,
   };
+}
+
+/** Per-site changes between two site lists, largest growth first. */
+export function diffSites(before: readonly SiteRecord[], after: readonly SiteRecord[]): SitesDiff {
+  const sites = new Map<string, SiteDiff>();
+  for (const site of before) sites.set(siteKey(site), entry(site, site.count, site.bytes, 0, 0));
+  for (const site of after) {
+    const existing = sites.get(siteKey(site));
+    if (existing) {
+      existing.countAfter = site.count;
+      existing.bytesAfter = site.bytes;
+    } else {
+      sites.set(siteKey(site), entry(site, 0, 0, site.count, site.bytes));
+    }
+  }
+  const list = [...sites.values()].map(settle).sort(byGrowth);
+  const counts: Record<SiteChange, number> = { new: 0, vanished: 0, grew: 0, shrank: 0, unchanged: 0 };
+  for (const site of list) counts[site.status]++;
+  return { used: { countDelta: sum(after, 'count') - sum(before, 'count'), bytesDelta: sum(after, 'bytes') - sum(before, 'bytes') }, counts, sites: list };
+}
+
+/** The per-process part, when both snapshots come from `walk --all`. */
+function diffProcesses(before: AnySnapshot, after: AnySnapshot): Pick<SnapshotDiff, 'processes' | 'pkgAggregate'> {
+  if (!before.processes || !after.processes) return {};
+  const earlier = new Map(before.processes.map((p) => [p.pid, p]));
+  const processes: ProcessDiff[] = [];
+  for (const later of after.processes) {
+    const was = earlier.get(later.pid);
+    if (!was?.sites || !later.sites || !was.heap || !later.heap) continue;
+    processes.push({
+      pid: later.pid,
+      role: later.role,
+      freeDelta: change(was.heap.free, later.heap.free),
+      realUsedDelta: change(was.heap.realUsed, later.heap.realUsed),
+      ...diffSites(was.sites, later.sites),
+    });
+  }
+  processes.sort((a, b) => b.used.bytesDelta - a.used.bytesDelta || a.pid - b.pid);
+  const pkgAggregate = before.pkgAggregate && after.pkgAggregate ? diffSites(before.pkgAggregate.sites, after.pkgAggregate.sites) : undefined;
+  return { processes, ...(pkgAggregate ? { pkgAggregate } : {}) };
 }
 
 // after - before, or null when either side does not know the value.

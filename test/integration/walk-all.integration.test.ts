@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { dumpPkg, runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import type { SnapshotDiff } from '../../src/snapshot/diff.js';
 import { snapshotSiteTotals, sumsSiteTotals } from './heap-compare.js';
 import { runCli } from './run-cli.js';
 import { expectInstanceHealthy } from './target-health.js';
@@ -69,3 +70,19 @@ it("gives each process a section equal to that process's own mem_dump_pkg summar
     expect({ pid: p.pid, sites: sites(before, p.pid) }).toEqual({ pid: p.pid, sites: sumsSiteTotals(dumps.get(p.pid)?.sums ?? []) });
   }
 });
+
+it('diff of two --all snapshots lists every process and the shm growth', async () => {
+  const before = join(dir, 'diff-before.json');
+  const after = join(dir, 'diff-after.json');
+  expect((await runCli(['walk', String(kamailio.pid), '--all', '--json', before])).exitCode).toBe(0);
+  await runSipp(kamailio, { scenario: 'options', calls: 100, rate: 200 });
+  expect((await runCli(['walk', String(kamailio.pid), '--all', '--json', after])).exitCode).toBe(0);
+  const result = await runCli(['diff', before, after, '--json']);
+  const diff = JSON.parse(result.stdout) as SnapshotDiff;
+  expect(diff.sites[0]).toMatchObject({ function: 'ht_cell_new', countDelta: 100 });
+  expect(diff.processes?.map((p) => p.pid).sort()).toEqual((await kamailio.processes()).map((p) => p.pid).sort());
+  expect(diff.pkgAggregate?.used).toBeDefined();
+  const text = await runCli(['diff', before, after]);
+  expect(text.stdout).toMatch(/pkg heaps of \d+ processes in both snapshots/);
+});
+
