@@ -10,6 +10,8 @@ import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { analyzeTrend, suspectRule } from '../snapshot/trend.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
+import { walkInstance } from '../walk/walk-instance.js';
+import type { HeapKind } from '../snapshot/snapshot.js';
 import { abortOnSignals } from './abort-on-signal.js';
 import { parseCount, parseHeapKind, parsePid, parseTimeout } from './options.js';
 
@@ -21,6 +23,7 @@ interface RawWatchOptions {
   json?: boolean;
   top: string;
   gdb?: string;
+  all?: boolean;
 }
 
 /** Builds the command. */
@@ -35,11 +38,19 @@ export function watchCommand(): Command {
     .option('--json', 'print the trend as JSON (schema kamheap.watch/1)')
     .option('--top <k>', 'sites to show per list', '15')
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
+    .option('--all', 'each sample walks the shm heap and the pkg heap of every process (walk --all); the pkg trend is over their sum')
     .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.`)
     .action(async (pidText: string, raw: RawWatchOptions) => {
       const snapshots = await collectWatch(pidText, raw);
       const trend = analyzeTrend(snapshots);
-      process.stdout.write(raw.json ? `${JSON.stringify(trend, null, 2)}\n` : renderTrendReport(trend, parseCount(raw.top, '--top')));
+      const pkgTrend = raw.all ? analyzeTrend(snapshots.map(pkgSumAsSnapshot)) : undefined;
+      const top = parseCount(raw.top, '--top');
+      if (raw.json) {
+        process.stdout.write(`${JSON.stringify(pkgTrend ? { ...trend, pkg: pkgTrend } : trend, null, 2)}\n`);
+      } else {
+        process.stdout.write(renderTrendReport(trend, top));
+        if (pkgTrend) process.stdout.write(`\nall pkg heaps together:\n${renderTrendReport(pkgTrend, top)}`);
+      }
     });
 }
 
@@ -58,8 +69,7 @@ export async function collectWatch(pidText: string, raw: RawWatchOptions): Promi
     for (let i = 0; i < samples && !abort.signal.aborted; i++) {
       if (i > 0) await pause(intervalMs, abort.signal);
       if (abort.signal.aborted) break;
-      const output = await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
-      const snapshot = buildSnapshot(output, { includeFragments: false });
+      const snapshot = raw.all ? await instanceSample(pid, abort.signal, raw.gdb) : await heapSample(pid, kind, abort.signal, raw.gdb);
       snapshots.push(snapshot);
       process.stderr.write(`sample ${i + 1}/${samples}: free ${snapshot.heap.free} B, ${snapshot.totals.used.count} used fragments\n`);
       if (raw.out) await keep(raw.out, i, snapshot);
@@ -71,6 +81,31 @@ export async function collectWatch(pidText: string, raw: RawWatchOptions): Promi
   }
   if (snapshots.length < 2) throw abort.signal.aborted ? abort.error() : new KamheapError('usage', 'fewer than two samples');
   return snapshots;
+}
+
+/** One sample of one heap. */
+async function heapSample(pid: number, kind: HeapKind, signal: AbortSignal, gdbPath: string | undefined): Promise<Snapshot> {
+  const output = await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, signal, ...(gdbPath ? { gdbPath } : {}) });
+  return buildSnapshot(output, { includeFragments: false });
+}
+
+/** One `walk --all` sample: shm, with every process's pkg heap and their sum. */
+async function instanceSample(pid: number, signal: AbortSignal, gdbPath: string | undefined): Promise<Snapshot> {
+  const walk = await walkInstance(pid, { signal, ...(gdbPath ? { gdbPath } : {}) });
+  return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
+}
+
+/** The pkg sum of a `walk --all` sample, shaped as a snapshot so the trend reads it like any heap. */
+export function pkgSumAsSnapshot(s: Snapshot): Snapshot {
+  const sum = s.pkgAggregate;
+  if (!sum) throw new KamheapError('bad-input', 'a --all sample without its pkg sum');
+  const { processes: _processes, pkgAggregate: _sum, ...shm } = s;
+  return {
+    ...shm,
+    heap: { ...s.heap, kind: 'pkg', size: sum.size, realUsed: sum.realUsed, free: sum.free, used: sum.used.bytes, maxRealUsed: sum.realUsed },
+    totals: { ...s.totals, used: sum.used },
+    sites: sum.sites,
+  };
 }
 
 /** Writes one sample to the --out directory. */

@@ -57,3 +57,20 @@ it('watch names ht_cell_new as the leak suspect under steady new Call-IDs, and f
   expect(kept).toEqual(['samples.ndjson', 'snapshot-001.json', 'snapshot-002.json', 'snapshot-003.json', 'snapshot-004.json', 'snapshot-005.json']);
   expect(readFileSync(join(out, 'samples.ndjson'), 'utf8').trim().split('\n')).toHaveLength(5);
 });
+
+it('watch --all follows shm and the sum of every pkg heap', async () => {
+  const watch = runCli(['watch', String(kamailio.pid), '--all', '--interval', '1', '--samples', '3', '--json']);
+  // Each --all sample walks every process (seconds): keep new Call-IDs coming for the whole watch.
+  const traffic = runSipp(kamailio, { scenario: 'options', calls: 400, rate: 20 });
+  const result = await watch;
+  await traffic;
+  expect(result.exitCode).toBe(0);
+  const trend = JSON.parse(result.stdout) as Trend & { pkg: Trend };
+  expect(trend.kind).toBe('shm');
+  expect(trend.suspects.map((s) => s.function)).toEqual(['ht_cell_new']);
+  expect(trend.pkg.kind).toBe('pkg');
+  expect(trend.pkg.samples).toHaveLength(3);
+  const processes = (await kamailio.processes()).length;
+  expect(trend.pkg.samples[0]?.free).toBeGreaterThan((processes - 1) * 7_000_000);
+});
+
