@@ -34,3 +34,19 @@ export function abortOnSignals(timeoutMs: number | undefined): CommandAbort {
     },
   };
 }
+
+/**
+ * Runs `body` under one abort for signals and the deadline; when the run was aborted, the error
+ * the user sees is "interrupted" or "timed out", not whatever the cancelled command threw.
+ */
+export async function runAbortable<T>(timeoutMs: number | undefined, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = abortOnSignals(timeoutMs);
+  try {
+    return await body(abort.signal);
+  } catch (error) {
+    if (abort.signal.aborted) throw abort.error();
+    throw error;
+  } finally {
+    abort.dispose();
+  }
+}

@@ -10,7 +10,7 @@ import type { RawMemory } from '../memory/proc-mem.js';
 import { hex } from '../util/hex.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
-import { abortOnSignals } from './abort-on-signal.js';
+import { runAbortable } from './abort-on-signal.js';
 import { parseCount, parseHeapKind, parsePid } from './options.js';
 
 export interface InspectedFragment {
@@ -71,22 +71,16 @@ export async function collectInspection(pidText: string, raw: RawInspectOptions)
   const site = parseSite(raw.site);
   const sample = Math.max(1, parseCount(raw.sample, '--sample'));
   const limit = parseCount(raw.bytes, '--bytes');
-  const abort = abortOnSignals(undefined);
   let picked: InspectedFragment[] = [];
   let matching = 0;
-  try {
-    await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) }, async (captured, memory, output) => {
+  await runAbortable(undefined, (signal) =>
+    bulkWalk({ pid, kind, range: { from: 0, to: undefined }, signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) }, async (captured, memory, output) => {
       const hits = output.fragments.filter((f) => !f.free && f.file === site.file && f.function === site.function && f.line === site.line);
       matching = hits.length;
       picked = [];
       for (const f of spread(hits, sample)) picked.push(await inspectFragment(f, output, captured, memory, limit));
-    });
-  } catch (error) {
-    if (abort.signal.aborted) throw abort.error();
-    throw error;
-  } finally {
-    abort.dispose();
-  }
+    }),
+  );
   if (matching === 0) throw new KamheapError('bad-input', `no used fragment from ${raw.site} in the ${kind} heap of PID ${pid}`);
   return { schema: 'kamheap.inspect/1', pid, kind, site: raw.site, matching, fragments: picked };
 }

@@ -5,7 +5,7 @@ import { inspectProcess } from '../locate/process.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { renderWalkScript } from '../walk/script-template.js';
 import { locateHeap, prepareAttach } from '../walk/walk-request.js';
-import { abortOnSignals } from './abort-on-signal.js';
+import { runAbortable } from './abort-on-signal.js';
 import { parseHeapKind, parsePid, parseRange } from './options.js';
 
 interface RawScriptOptions {
@@ -36,16 +36,13 @@ export async function collectScript(pidText: string, raw: RawScriptOptions): Pro
   const range = parseRange(raw.from, raw.to);
   const info = inspectProcess(pid);
   const memory = openProcMem(pid);
-  const abort = abortOnSignals(undefined);
   try {
-    const { options, dwarf } = prepareAttach({ pid, kind, signal: abort.signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
-    const { value: layout } = await withAttachedTarget(options, async (target) => (await locateHeap(target, memory, kind, dwarf)).layout);
-    return renderWalkScript({ pid, kind, layout, from: range.from, to: range.to, executable: info.executable });
-  } catch (error) {
-    if (abort.signal.aborted) throw abort.error();
-    throw error;
+    return await runAbortable(undefined, async (signal) => {
+      const { options, dwarf } = prepareAttach({ pid, kind, signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
+      const { value: layout } = await withAttachedTarget(options, async (target) => (await locateHeap(target, memory, kind, dwarf)).layout);
+      return renderWalkScript({ pid, kind, layout, from: range.from, to: range.to, executable: info.executable });
+    });
   } finally {
-    abort.dispose();
     memory.close();
   }
 }

@@ -9,7 +9,7 @@ import { bulkWalk } from '../walk/bulk-walker.js';
 import { scriptWalk } from '../walk/script-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
 import { renderInstanceReport } from '../export/instance-report.js';
-import { abortOnSignals } from './abort-on-signal.js';
+import { runAbortable } from './abort-on-signal.js';
 import { parseCount, parseHeapKind, parsePid, parseRange, parseTimeout, parseWalker } from './options.js';
 import { startProgress } from './progress.js';
 
@@ -55,26 +55,23 @@ export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise
   const walker = parseWalker(raw.walker);
   const range = parseRange(raw.from, raw.to);
   parseCount(raw.top, '--top'); // checked now, before anything is attached
-  const abort = abortOnSignals(parseTimeout(raw.timeout));
   const progress = startProgress(raw.json !== '-', `attaching to PID ${pid}`);
   try {
-    const walk = walker === 'bulk' ? bulkWalk : scriptWalk;
-    const output = await walk({
-      pid,
-      kind,
-      range,
-      signal: abort.signal,
-      ...(raw.gdb ? { gdbPath: raw.gdb } : {}),
-      onProgress: (n) => progress.update(`walking the ${kind} heap of PID ${pid}: ${n} fragments`),
-      onPhase: (phase) => progress.update(phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`),
+    return await runAbortable(parseTimeout(raw.timeout), async (signal) => {
+      const walk = walker === 'bulk' ? bulkWalk : scriptWalk;
+      const output = await walk({
+        pid,
+        kind,
+        range,
+        signal,
+        ...(raw.gdb ? { gdbPath: raw.gdb } : {}),
+        onProgress: (n) => progress.update(`walking the ${kind} heap of PID ${pid}: ${n} fragments`),
+        onPhase: (phase) => progress.update(phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`),
+      });
+      return buildSnapshot(output, { includeFragments: raw.fragments === true });
     });
-    return buildSnapshot(output, { includeFragments: raw.fragments === true });
-  } catch (error) {
-    if (abort.signal.aborted) throw abort.error();
-    throw error;
   } finally {
     progress.stop();
-    abort.dispose();
   }
 }
 
@@ -85,21 +82,18 @@ export async function collectInstanceWalk(pidText: string, raw: RawWalkOptions):
     throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments or --walker script');
   }
   parseCount(raw.top, '--top');
-  const abort = abortOnSignals(parseTimeout(raw.timeout));
   const progress = startProgress(raw.json !== '-', `reading the process table of PID ${pid}`);
   try {
-    const walk = await walkInstance(pid, {
-      signal: abort.signal,
-      ...(raw.gdb ? { gdbPath: raw.gdb } : {}),
-      onHeap: (what) => progress.update(what === 'shm' ? 'walking the shm heap' : `walking the pkg heap of PID ${what}`),
+    return await runAbortable(parseTimeout(raw.timeout), async (signal) => {
+      const walk = await walkInstance(pid, {
+        signal,
+        ...(raw.gdb ? { gdbPath: raw.gdb } : {}),
+        onHeap: (what) => progress.update(what === 'shm' ? 'walking the shm heap' : `walking the pkg heap of PID ${what}`),
+      });
+      return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
     });
-    return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
-  } catch (error) {
-    if (abort.signal.aborted) throw abort.error();
-    throw error;
   } finally {
     progress.stop();
-    abort.dispose();
   }
 }
 
