@@ -8,7 +8,7 @@
 import type { AllocatorName } from '../heap/layout.js';
 import { hex } from '../util/hex.js';
 import { toolVersion } from '../util/version.js';
-import { siteKey, sortSites } from '../snapshot/summarize.js';
+import { siteKey, sortSites, summarize } from '../snapshot/summarize.js';
 import { snapshotSchemaId, type AnySnapshot, type CountBytes, type FragmentRecord, type FreeTotals, type LogOrigin, type SiteRecord } from '../snapshot/snapshot.js';
 import type { DumpFragment, SumsEntry } from './dump-blocks.js';
 import { dumpFindings } from './dump-findings.js';
@@ -83,7 +83,9 @@ function chooseSites(dump: LogDump, complete: boolean): { sites: SiteRecord[]; u
   if (fragments.length > 0 && ((dump.status?.sites === true && complete) || !sumsUsable)) {
     const used = fragments.filter((f) => !f.free);
     const bytes = used.reduce((n, f) => n + Number(f.size), 0);
-    return { sites: sitesOf(used.map((f) => ({ ...f, count: 1, bytes: f.size }))), used: { count: used.length, bytes }, from: 'fragments' };
+    // A build without the debug fields logs no origins: group by size class, as a walk does.
+    const sites = dump.status?.sites === true ? sitesOf(used.map((f) => ({ ...f, count: 1, bytes: f.size }))) : sizeClassSites(used);
+    return { sites, used: { count: used.length, bytes }, from: 'fragments' };
   }
   if (sumsUsable && dump.sums !== undefined) {
     const entries: SumsEntry[] = dump.sums.entries;
@@ -91,6 +93,12 @@ function chooseSites(dump: LogDump, complete: boolean): { sites: SiteRecord[]; u
     return { sites: sitesOf(entries), used, from: 'sums' };
   }
   return { sites: [], used: { count: 0, bytes: 0 }, from: 'none' };
+}
+
+// Used fragments without origins, summed per power-of-two size class.
+function sizeClassSites(used: readonly DumpFragment[]): SiteRecord[] {
+  const resolved = used.map((f) => ({ index: f.index, frag: f.frag, size: f.size, free: false, module: '', file: '', function: '', line: 0 }));
+  return summarize(resolved, false).sites;
 }
 
 // Sums per site; Kamailio's *_sums group by string pointer, so equal text is merged here.

@@ -212,3 +212,31 @@ describe('moduleOfFile', () => {
     expect(moduleOfFile(file)).toBe(module);
   });
 });
+
+describe('a pkg dump of a build without the memory debug fields', () => {
+  // Lines of a live timer's pkg dump on the MEMDBG=0 source build (trimmed), as in test/testbed/dump-blocks.test.ts.
+  const dump = [
+    ' 4(8450) ALERT: <core> [core/pt.c:551]: mem_dump_pkg_cb(): Memory status (pkg) of process 8450:',
+    ' 4(8450) ALERT: qm_status: qm_status(): (0x7f906fcdd010):',
+    ' 4(8450) ALERT: qm_status: qm_status(): heap size= 8388608',
+    ' 4(8450) ALERT: qm_status: qm_status(): used= 1280, used+overhead=585632, free=7802976',
+    ' 4(8450) ALERT: qm_status: qm_status(): max used (+overhead)= 589184',
+    " 4(8450) ALERT: qm_status: qm_status(): dumping all alloc'ed. fragments:",
+    ' 4(8450) ALERT: qm_status: qm_status():      0. N  address=0x7f906fce7860 frag=0x7f906fce7850 size=1024 used=1',
+    ' 4(8450) ALERT: qm_status: qm_status():      1. N  address=0x7f906fce7c80 frag=0x7f906fce7c70 size=256 used=1',
+    ' 4(8450) ALERT: qm_status: qm_status():      2. A  address=0x7f906fd6ddc0 frag=0x7f906fd6ddb0 size=7795264 used=1',
+    ' 4(8450) ALERT: qm_status: qm_status(): dumping free list stats :',
+    ' 4(8450) ALERT: qm_status: qm_status(): -----------------------------',
+    ' 4(8450) ALERT: <core> [core/pt.c:555]: mem_dump_pkg_cb(): Memory still-in-use summary (pkg) of process 8450:',
+    ' 4(8450) WARNING: <core> [core/mem/q_malloc.c:1148]: qm_sums(): Enable DBG_QM_MALLOC for getting the status summary',
+  ];
+
+  it('groups used fragments by size class, as a walk of that build does, and invents no site', () => {
+    const [snapshot] = snapshots(dump);
+    expect(snapshot?.heap.debugFields).toBe(false);
+    expect(snapshot?.sites).toEqual([
+      { module: '', file: '', function: '', line: 0, sizeClass: '513-1024', count: 1, bytes: 1024 },
+      { module: '', file: '', function: '', line: 0, sizeClass: '129-256', count: 1, bytes: 256 },
+    ]);
+  });
+});
