@@ -1,9 +1,8 @@
 // Checks of one Kamailio instance, the wiki's checklist: built with the memory debug fields? how much
 // headroom do shm and each pkg heap have? is mem_join on? Nothing is stopped: memory reads only.
 import { execa } from 'execa';
-import { chooseLayout } from '../locate/choose-layout.js';
 import { collectProcesses } from '../locate/instance-processes.js';
-import { heapRootAt, readHeapHeader } from '../locate/locate-heap.js';
+import { readHeapTotals } from '../locate/locate-heap.js';
 import { resolveSymbols } from '../locate/static-symbols.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { percent, type CheckResult } from './check.js';
@@ -55,9 +54,8 @@ export async function checkHeadroom(pid: number, symbols: InstanceSymbols): Prom
   const memory = openProcMem(pid);
   let shm: CheckResult;
   try {
-    const root = await heapRootAt(memory, 'shm', pid, symbols._shm_root);
-    const h = await readHeapHeader(memory, root, chooseLayout({}, root.allocator));
-    shm = headroom('shm headroom', Number(h.size), Number(h.realUsed), Number(h.maxRealUsed), '-m');
+    const h = await readHeapTotals(memory, 'shm', pid, symbols._shm_root);
+    shm = headroom('shm headroom', h.size, h.realUsed, h.maxRealUsed, '-m');
   } finally {
     memory.close();
   }

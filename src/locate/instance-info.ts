@@ -1,11 +1,10 @@
 // What kamheap can tell about a Kamailio process without stopping it: version and build flags,
 // the allocator, layout and totals of its pkg heap and of the shm heap, and its role.
 import { readBuildInfo } from '../doctor/kamailio-checks.js';
-import type { HeapLayout } from '../heap/layout.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
-import { chooseLayout, readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
-import { heapRootAt, readHeapHeader } from './locate-heap.js';
+import { readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
+import { readHeapTotals } from './locate-heap.js';
 import { inspectProcess } from './process.js';
 import { readProcessTable } from './process-table.js';
 import { symbolAddresses, withExecutable } from './static-symbols.js';
@@ -64,19 +63,16 @@ export async function collectInstanceInfo(pid: number, gdbPath?: string): Promis
 
 /** One heap's allocator, layout and totals. */
 async function heapInfo(memory: RawMemory, pid: number, kind: HeapKind, rootAddress: bigint, dwarf: DwarfLayouts): Promise<HeapInfo> {
-  const root = await heapRootAt(memory, kind, pid, rootAddress);
-  const layout: HeapLayout = chooseLayout(dwarf, root.allocator);
-  const header = await readHeapHeader(memory, root, layout);
-  const size = Number(header.size);
+  const t = await readHeapTotals(memory, kind, pid, rootAddress, dwarf);
   return {
     kind,
-    allocator: root.allocator,
-    layout: layout.id,
-    layoutSource: layout.source,
-    debugFields: layout.fragment.debug !== undefined,
-    size,
-    realUsed: Number(header.realUsed),
-    maxRealUsed: Number(header.maxRealUsed),
-    free: size - Number(header.realUsed),
+    allocator: t.allocator,
+    layout: t.layout.id,
+    layoutSource: t.layout.source,
+    debugFields: t.layout.fragment.debug !== undefined,
+    size: t.size,
+    realUsed: t.realUsed,
+    maxRealUsed: t.maxRealUsed,
+    free: t.free,
   };
 }

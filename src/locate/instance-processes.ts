@@ -2,8 +2,7 @@
 // anything (used by `kamheap ps` and `kamheap doctor`).
 import { KamheapError } from '../errors.js';
 import { openProcMem } from '../memory/proc-mem.js';
-import { chooseLayout } from './choose-layout.js';
-import { heapRootAt, readHeapHeader } from './locate-heap.js';
+import { readHeapTotals } from './locate-heap.js';
 import { inspectProcess } from './process.js';
 import { readProcessTable, type KamailioProcessEntry } from './process-table.js';
 import { resolveSymbols } from './static-symbols.js';
@@ -54,17 +53,7 @@ async function withPkgTotals(entry: KamailioProcessEntry, pkgRoot: bigint): Prom
   let memory;
   try {
     memory = openProcMem(entry.pid);
-    const root = await heapRootAt(memory, 'pkg', entry.pid, pkgRoot);
-    const header = await readHeapHeader(memory, root, chooseLayout({}, root.allocator));
-    const size = Number(header.size);
-    const pkg = {
-      allocator: root.allocator,
-      size,
-      used: Number(header.used),
-      realUsed: Number(header.realUsed),
-      maxRealUsed: Number(header.maxRealUsed),
-      free: size - Number(header.realUsed),
-    };
+    const { layout: _layout, ...pkg } = await readHeapTotals(memory, 'pkg', entry.pid, pkgRoot);
     return { ...entry, pkg };
   } catch (error) {
     return { ...entry, pkg: null, pkgError: error instanceof KamheapError ? error.message : String(error) };

@@ -1,7 +1,6 @@
 // Finds the heap of a kind in an attached Kamailio: the memory API root symbol, its manager name,
 // its block header, and the layout to read it with.
-import { GdbCommandError, KamheapError } from '../errors.js';
-import { sendDataEvaluateExpression } from '../gdb/commands.js';
+import { KamheapError } from '../errors.js';
 import type { AttachedTarget } from '../gdb/attached-target.js';
 import type { GdbSession } from '../gdb/gdb-session.js';
 import { blockSpan, resolveAddress, type AllocatorName, type HeapLayout } from '../heap/layout.js';
@@ -10,6 +9,8 @@ import { readCString } from '../memory/read-strings.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import type { HeapHeader } from '../snapshot/walk-output.js';
+import { chooseLayout, type DwarfLayouts } from './choose-layout.js';
+import { symbolAddress } from './static-symbols.js';
 
 /** The exported memory API of each heap (src/core/mem/pkg.c, shm.c). */
 export const rootSymbols: Record<HeapKind, '_pkg_root' | '_shm_root'> = { pkg: '_pkg_root', shm: '_shm_root' };
@@ -26,30 +27,13 @@ export interface HeapRoot {
  * Refuses, before stopping anything, an executable without the heap's root symbol; returns the
  * symbol's link-time address (not yet relocated: no process is attached).
  */
-export async function assertKamailioExecutable(gdb: GdbSession, pid: number, kind: HeapKind, timeoutMs: number): Promise<bigint> {
-  const symbol = rootSymbols[kind];
-  try {
-    return BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
-  } catch (error) {
-    if (error instanceof GdbCommandError) {
-      throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });
-    }
-    throw error;
-  }
+export function assertKamailioExecutable(gdb: GdbSession, pid: number, kind: HeapKind, timeoutMs: number): Promise<bigint> {
+  return symbolAddress(gdb, pid, rootSymbols[kind], timeoutMs);
 }
 
 /** Address of the heap's API struct; a process without it is not Kamailio (or too old a one). */
 export async function findHeapRoot(target: AttachedTarget, memory: RawMemory, kind: HeapKind): Promise<HeapRoot> {
-  const symbol = rootSymbols[kind];
-  let rootAddress: bigint;
-  try {
-    rootAddress = BigInt(await sendDataEvaluateExpression(target.gdb, `(unsigned long)&${symbol}`, target.commandTimeoutMs));
-  } catch (error) {
-    if (error instanceof GdbCommandError) {
-      throw new KamheapError('not-kamailio', `PID ${target.pid} is not a Kamailio process (no symbol ${symbol})`, { cause: error });
-    }
-    throw error;
-  }
+  const rootAddress = await symbolAddress(target.gdb, target.pid, rootSymbols[kind], target.commandTimeoutMs);
   return heapRootAt(memory, kind, target.pid, rootAddress);
 }
 
@@ -91,3 +75,26 @@ export async function readHeapHeader(memory: RawMemory, root: HeapRoot, layout: 
   }
   return header;
 }
+
+/** A heap's totals as its allocator keeps them, with the layout they were read with. */
+export interface LiveHeapTotals {
+  allocator: AllocatorName;
+  layout: HeapLayout;
+  size: number;
+  used: number;
+  realUsed: number;
+  maxRealUsed: number;
+  /** size - real used, as Kamailio reports free. */
+  free: number;
+}
+
+/** Reads a heap's totals from a running process (no attach): `ps`, `info` and `doctor`. */
+export async function readHeapTotals(memory: RawMemory, kind: HeapKind, pid: number, rootAddress: bigint, dwarf: DwarfLayouts = {}): Promise<LiveHeapTotals> {
+  const root = await heapRootAt(memory, kind, pid, rootAddress);
+  const layout = chooseLayout(dwarf, root.allocator);
+  const header = await readHeapHeader(memory, root, layout);
+  const size = Number(header.size);
+  const realUsed = Number(header.realUsed);
+  return { allocator: root.allocator, layout, size, used: Number(header.used), realUsed, maxRealUsed: Number(header.maxRealUsed), free: size - realUsed };
+}
+

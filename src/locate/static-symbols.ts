@@ -25,21 +25,27 @@ export async function withExecutable<T>(pid: number, options: ExecutableOptions,
   }
 }
 
+/**
+ * The symbol's address as gdb knows it: link-time before an attach, relocated once attached. A
+ * missing symbol means the process is not Kamailio.
+ */
+export async function symbolAddress(gdb: GdbSession, pid: number, symbol: KamailioSymbol, timeoutMs: number): Promise<bigint> {
+  try {
+    return BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
+  } catch (error) {
+    if (error instanceof GdbCommandError) {
+      throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });
+    }
+    throw error;
+  }
+}
+
 /** Runtime addresses of the symbols in `pid`, with gdb already holding its executable. */
 export async function symbolAddresses<S extends KamailioSymbol>(gdb: GdbSession, pid: number, symbols: readonly S[], timeoutMs: number): Promise<Record<S, bigint>> {
   const bias = loadBias(pid);
   if (bias === undefined) throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
   const out = {} as Record<S, bigint>;
-  for (const symbol of symbols) {
-    try {
-      out[symbol] = bias + BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
-    } catch (error) {
-      if (error instanceof GdbCommandError) {
-        throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });
-      }
-      throw error;
-    }
-  }
+  for (const symbol of symbols) out[symbol] = bias + (await symbolAddress(gdb, pid, symbol, timeoutMs));
   return out;
 }
 

@@ -27,7 +27,7 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
     // likely be read with, and touch the buffers the capture will read into.
     const pool = new ChunkPool(defaultChunkSize);
     const { options, dwarf } = prepareAttach(request, async (rootLinkAddress, layouts) => {
-      const estimate = await estimateCapture(request.pid, memory, rootLinkAddress, layouts);
+      const estimate = await estimateCapture(request.pid, request.kind, memory, rootLinkAddress, layouts);
       await warmUpCapture((estimate?.layout ?? qmallocDebugX64).fragment);
       if (estimate?.bytes !== undefined) pool.reserve(estimate.bytes);
     });
