@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what kamheap and its tests need on Debian 12 (bookworm): gdb, Kamailio, sipp, and the
+# Installs what kamheap and its tests need on Debian 12 (bookworm): gdb, gcc, Kamailio, sipp, and the
 # npm packages. Idempotent; runs as root (or through sudo). Needs Node.js >= 20 on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,14 +13,15 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need=()
-for cmd in gdb kamailio kamcmd sipp setpriv; do
+# gcc: a test compiles Kamailio 4.x's memory structs to read their DWARF.
+for cmd in gdb gcc kamailio kamcmd sipp setpriv; do
   command -v "$cmd" >/dev/null || need+=("$cmd")
 done
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing gdb kamailio sip-tester (missing: ${need[*]})"
+  echo "setup: installing gdb gcc kamailio sip-tester (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends gdb kamailio sip-tester util-linux procps >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps >/dev/null
 fi
 
 # The package starts a system Kamailio on the default ports; kamheap's demo and tests start their

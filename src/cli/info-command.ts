@@ -24,7 +24,7 @@ export function renderInfo(info: InstanceInfo): string {
   lines.push(`  memory debug build flags: ${debug.length > 0 ? debug.join(', ') : 'none'}`);
   for (const h of info.heaps) {
     lines.push(
-      `  ${h.kind}: ${h.allocator}, layout ${h.layout} (${h.layoutSource}), debug fields ${h.debugFields ? 'yes' : 'no'}, ` +
+      `  ${h.kind}: ${h.allocator} via ${h.rootSymbol}, layout ${h.layout} (${h.layoutSource}), debug fields ${h.debugFields ? 'yes' : 'no'}, ` +
         `size ${h.size} B, real used ${h.realUsed} B, max ${h.maxRealUsed} B, free ${h.free} B`,
     );
   }

@@ -44,3 +44,9 @@ export function parseTimeout(text: string | undefined): number | undefined {
   if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || seconds <= 0) throw new KamheapError('usage', `--timeout must be a positive number of seconds, not "${text}"`);
   return seconds * 1000;
 }
+
+/** Help text of --heap-symbol (walk, script, inspect). */
+export const heapSymbolHelp =
+  'reach the heap through this variable instead of the memory API (_pkg_root/_shm_root): mem_block or shm_block ' +
+  '(Kamailio 4.x and older, found automatically too), or an allocator\'s own pointer on builds with debug info ' +
+  '(_qm_pkg_block, _fm_shm_block, _tlsf_shm_block, ...)';

@@ -6,12 +6,14 @@ import { openProcMem } from '../memory/proc-mem.js';
 import { renderWalkScript } from '../walk/script-template.js';
 import { locateHeap, prepareAttach } from '../walk/walk-request.js';
 import { runAbortable } from './abort-on-signal.js';
-import { parseHeapKind, parsePid, parseRange } from './options.js';
+import { heapRootSymbol } from '../locate/heap-roots.js';
+import { heapSymbolHelp, parseHeapKind, parsePid, parseRange } from './options.js';
 
 interface RawScriptOptions {
   heap: string;
   from?: string;
   to?: string;
+  heapSymbol?: string;
   gdb?: string;
 }
 
@@ -23,6 +25,7 @@ export function scriptCommand(): Command {
     .option('--heap <kind>', 'pkg or shm', 'pkg')
     .option('--from <n>', 'first fragment index to print')
     .option('--to <m>', 'stop before this fragment index')
+    .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .action(async (pidText: string, raw: RawScriptOptions) => {
       process.stdout.write(await collectScript(pidText, raw));
@@ -34,13 +37,14 @@ export async function collectScript(pidText: string, raw: RawScriptOptions): Pro
   const pid = parsePid(pidText);
   const kind = parseHeapKind(raw.heap);
   const range = parseRange(raw.from, raw.to);
+  const heapSymbol = raw.heapSymbol === undefined ? undefined : heapRootSymbol(kind, raw.heapSymbol);
   const info = inspectProcess(pid);
   const memory = openProcMem(pid);
   try {
     return await runAbortable(undefined, async (signal) => {
-      const { options, dwarf } = prepareAttach({ pid, kind, signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
-      const { value: layout } = await withAttachedTarget(options, async (target) => (await locateHeap(target, memory, kind, dwarf)).layout);
-      return renderWalkScript({ pid, kind, layout, from: range.from, to: range.to, executable: info.executable });
+      const prepared = prepareAttach({ pid, kind, signal, ...(heapSymbol ? { heapSymbol } : {}), ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
+      const { value: heap } = await withAttachedTarget(prepared.options, () => locateHeap(memory, pid, prepared));
+      return renderWalkScript({ pid, kind, root: heap.root, layout: heap.layout, from: range.from, to: range.to, executable: info.executable });
     });
   } finally {
     memory.close();

@@ -10,7 +10,8 @@ import { scriptWalk } from '../walk/script-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
 import { renderInstanceReport } from '../export/instance-report.js';
 import { runAbortable } from './abort-on-signal.js';
-import { parseCount, parseHeapKind, parsePid, parseRange, parseTimeout, parseWalker } from './options.js';
+import { heapRootSymbol } from '../locate/heap-roots.js';
+import { heapSymbolHelp, parseCount, parseHeapKind, parsePid, parseRange, parseTimeout, parseWalker } from './options.js';
 import { startProgress } from './progress.js';
 
 interface RawWalkOptions {
@@ -22,6 +23,7 @@ interface RawWalkOptions {
   fragments?: boolean;
   top: string;
   timeout?: string;
+  heapSymbol?: string;
   gdb?: string;
   all?: boolean;
 }
@@ -39,6 +41,7 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--fragments', 'include every walked fragment in the JSON snapshot')
     .option('--top <k>', 'allocation sites to show in the summary', '20')
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
+    .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--all', 'the shm heap once, then the pkg heap of every process of the instance (each stopped only for its own heap)')
     .action(async (pidText: string, raw: RawWalkOptions) => {
@@ -54,6 +57,7 @@ export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise
   const kind = parseHeapKind(raw.heap);
   const walker = parseWalker(raw.walker);
   const range = parseRange(raw.from, raw.to);
+  const heapSymbol = raw.heapSymbol === undefined ? undefined : heapRootSymbol(kind, raw.heapSymbol);
   parseCount(raw.top, '--top'); // checked now, before anything is attached
   const progress = startProgress(raw.json !== '-', `attaching to PID ${pid}`);
   try {
@@ -64,6 +68,7 @@ export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise
         kind,
         range,
         signal,
+        ...(heapSymbol ? { heapSymbol } : {}),
         ...(raw.gdb ? { gdbPath: raw.gdb } : {}),
         onProgress: (n) => progress.update(`walking the ${kind} heap of PID ${pid}: ${n} fragments`),
         onPhase: (phase) => progress.update(phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`),
@@ -78,8 +83,8 @@ export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise
 /** `--all`: the shm snapshot with a section per process and the pkg aggregate. */
 export async function collectInstanceWalk(pidText: string, raw: RawWalkOptions): Promise<Snapshot> {
   const pid = parsePid(pidText);
-  if (raw.from !== undefined || raw.to !== undefined || raw.fragments || parseWalker(raw.walker) !== 'bulk') {
-    throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments or --walker script');
+  if (raw.from !== undefined || raw.to !== undefined || raw.fragments || raw.heapSymbol !== undefined || parseWalker(raw.walker) !== 'bulk') {
+    throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments, --heap-symbol or --walker script');
   }
   parseCount(raw.top, '--top');
   const progress = startProgress(raw.json !== '-', `reading the process table of PID ${pid}`);

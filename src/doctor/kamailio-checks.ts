@@ -2,7 +2,7 @@
 // headroom do shm and each pkg heap have? is mem_join on? Nothing is stopped: memory reads only.
 import { execa } from 'execa';
 import { collectProcesses } from '../locate/instance-processes.js';
-import { readHeapTotals } from '../locate/locate-heap.js';
+import { apiRoot, readHeapTotals } from '../locate/locate-heap.js';
 import { resolveSymbols } from '../locate/static-symbols.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { percent, type CheckResult } from './check.js';
@@ -54,7 +54,7 @@ export async function checkHeadroom(pid: number, symbols: InstanceSymbols): Prom
   const memory = openProcMem(pid);
   let shm: CheckResult;
   try {
-    const h = await readHeapTotals(memory, 'shm', pid, symbols._shm_root);
+    const h = await readHeapTotals(memory, pid, apiRoot('shm'), symbols._shm_root);
     shm = headroom('shm headroom', h.size, h.realUsed, h.maxRealUsed, '-m');
   } finally {
     memory.close();

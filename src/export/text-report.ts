@@ -8,6 +8,8 @@ export function renderTextReport(snapshot: Snapshot, top: number): string {
   const lines: string[] = [];
   lines.push(
     `${heap.kind} heap of PID ${snapshot.target.pid}: ${heap.allocator}, layout ${heap.layout} (${heap.layoutSource})` +
+      // The memory API is the usual way in; any other root is worth naming.
+      (heap.rootSymbol === undefined || heap.rootSymbol === `_${heap.kind}_root` ? '' : `, through ${heap.rootSymbol}`) +
       (heap.debugFields ? '' : ', no debug fields: sites unknown'),
   );
   lines.push(

@@ -1,6 +1,6 @@
 // Typed wrappers around the few MI commands kamheap uses. Raw MI values become domain values here.
 import { GdbCommandError, KamheapError } from '../errors.js';
-import { miString } from '../mi/mi-record.js';
+import { isMiTuple, miString, type MiTuple } from '../mi/mi-record.js';
 import type { GdbSession } from './gdb-session.js';
 
 /** Quotes text as a MI c-string; refuses control characters so no second command can be smuggled in. */
@@ -40,6 +40,30 @@ export async function sendTargetDetach(gdb: GdbSession, timeoutMs: number): Prom
 export async function sendDataEvaluateExpression(gdb: GdbSession, expression: string, timeoutMs: number): Promise<string> {
   const results = await gdb.send(`-data-evaluate-expression ${miQuote(expression)}`, { timeoutMs });
   return miString(results, 'value');
+}
+
+/**
+ * The DWARF type of a global or static variable (`struct qm_block *`), or undefined when the
+ * executable has no debug info for it. The name comes from kamheap's fixed table of symbols.
+ */
+export async function sendSymbolInfoVariableType(gdb: GdbSession, symbol: string, timeoutMs: number): Promise<string | undefined> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) throw new KamheapError('usage', `invalid symbol name "${symbol}"`);
+  return variableTypeOf(await gdb.send(`-symbol-info-variables --name ${miQuote(`^${symbol}$`)}`, { timeoutMs }), symbol);
+}
+
+/** Picks the variable's type out of a `-symbol-info-variables` result (debug symbols only). */
+export function variableTypeOf(results: MiTuple, symbol: string): string | undefined {
+  const symbols = results['symbols'];
+  const files = isMiTuple(symbols) ? symbols['debug'] : undefined;
+  if (!Array.isArray(files)) return undefined;
+  for (const file of files) {
+    const entries = isMiTuple(file) ? file['symbols'] : undefined;
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (isMiTuple(entry) && entry['name'] === symbol && typeof entry['type'] === 'string') return entry['type'];
+    }
+  }
+  return undefined;
 }
 
 /** Runs a CLI command (e.g. `source FILE`), streaming its console output. */

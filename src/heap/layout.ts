@@ -61,14 +61,15 @@ export interface CheckPattern {
 
 /**
  * Where a fragment keeps its allocation site (pointers to string literals, and the line). A site is
- * read only when file and func are both set; the module only when mname is set too, and, if
+ * read only when file and func are both set; the module only when the layout has an mname (Kamailio
+ * 4.x fragments have none: their sites have no module) and it is set too, and, if
  * `mnameInFree` is false, only for used fragments (TLSF's block splits and trims set file, func
  * and line of the free remainder but leave mname as whatever bytes were there).
  */
 export interface DebugFields {
   file: number;
   func: number;
-  mname: number;
+  mname?: number;
   line: WordField;
   mnameInFree: boolean;
 }

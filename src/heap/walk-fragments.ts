@@ -145,7 +145,7 @@ function toRawFragment(layout: FragmentLayout, index: number, frag: number, size
     free,
     filePtr: debug ? readWord(buffer, offset + debug.file) : 0,
     funcPtr: debug ? readWord(buffer, offset + debug.func) : 0,
-    mnamePtr: debug && (debug.mnameInFree || !free) ? readWord(buffer, offset + debug.mname) : 0,
+    mnamePtr: debug?.mname !== undefined && (debug.mnameInFree || !free) ? readWord(buffer, offset + debug.mname) : 0,
     line: debug ? readField(buffer, offset, debug.line) : 0,
   };
 }

@@ -33,9 +33,12 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
     const [offset, width] = [await offsetOf(member), await evaluate(memberSizeExpr(recipe.fragment, member))];
     return offset === undefined || (width !== 4 && width !== 8) ? undefined : { offset, width };
   };
-  const flag = async (member: string, profileFlag: FlagField): Promise<FlagField | undefined> => {
-    const found = await field(member);
-    return found && { ...found, ...(profileFlag.mask === undefined ? {} : { mask: profileFlag.mask }) };
+  const flag = async (members: string | readonly string[], profileFlag: FlagField): Promise<FlagField | undefined> => {
+    for (const member of typeof members === 'string' ? [members] : members) {
+      const found = await field(member);
+      if (found) return { ...found, ...(profileFlag.mask === undefined ? {} : { mask: profileFlag.mask }) };
+    }
+    return undefined;
   };
   const totals = await numbers(recipe.totals, (member) => offsetOf(member, recipe.block));
   const firstFrag = await rule(recipe.firstFrag, recipe, evaluate);
@@ -46,9 +49,11 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
   const prevFree = recipe.members.prevFree && profile.fragment.prevFree ? await flag(recipe.members.prevFree, profile.fragment.prevFree) : undefined;
   const trailer = await trailerOf(recipe, evaluate);
   if (!totals || !firstFrag || !walkEnd || !sizes || sizeOffset === undefined || !free || trailer === null) return undefined;
-  const debugOffsets = await numbers({ file: recipe.debugMembers.file, func: recipe.debugMembers.func, mname: recipe.debugMembers.mname }, (m) => offsetOf(m));
+  const debugOffsets = await numbers({ file: recipe.debugMembers.file, func: recipe.debugMembers.func }, (m) => offsetOf(m));
   const line = await field(recipe.debugMembers.line);
-  const debug = debugOffsets && line ? { ...debugOffsets, line, mnameInFree: profile.fragment.debug?.mnameInFree ?? true } : undefined;
+  // Kamailio 4.x fragments record file, function and line but no module.
+  const mname = await offsetOf(recipe.debugMembers.mname);
+  const debug = debugOffsets && line ? { ...debugOffsets, ...(mname === undefined ? {} : { mname }), line, mnameInFree: profile.fragment.debug?.mnameInFree ?? true } : undefined;
   const checks: CheckPattern[] = [];
   for (const check of profile.fragment.checks) {
     const member = recipe.checkMembers[check.name];

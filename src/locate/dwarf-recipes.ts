@@ -25,8 +25,11 @@ export interface DwarfRecipe {
   userOffset: string;
   overhead: string;
   trailerOffset?: string;
-  /** Fragment members: size word, free flag, prev-free flag (widths come from sizeof). */
-  members: { size: string; free: string; prevFree?: string };
+  /**
+   * Fragment members: size word, free flag (the first member present, set when free), prev-free
+   * flag (widths come from sizeof).
+   */
+  members: { size: string; free: readonly string[]; prevFree?: string };
   /** Debug members (DBG_SR_MEMORY); a build without them gets a layout without debug fields. */
   debugMembers: { file: string; func: string; mname: string; line: string };
   /** Check word members by the profile's check name (trailer ones are members of `trailer`). */
@@ -62,7 +65,7 @@ export const dwarfRecipes: Record<AllocatorName, DwarfRecipe> = {
     userOffset: `sizeof(${qmFrag})`,
     overhead: `sizeof(${qmFrag}) + sizeof(${qmEnd})`,
     trailerOffset: `sizeof(${qmFrag})`,
-    members: { size: 'size', free: 'u.is_free' },
+    members: { size: 'size', free: ['u.is_free'] },
     debugMembers: { file: 'file', func: 'func', mname: 'mname', line: 'line' },
     checkMembers: { check: 'check', check1: 'check1', check2: 'check2' },
   },
@@ -76,7 +79,9 @@ export const dwarfRecipes: Record<AllocatorName, DwarfRecipe> = {
     headerSize: `sizeof(${fmFrag})`,
     userOffset: `sizeof(${fmFrag})`,
     overhead: `sizeof(${fmFrag})`,
-    members: { size: 'size', free: 'is_free' },
+    // 5.x marks free fragments in is_free; 4.x has no such member: a fragment is free while it is
+    // linked in a free list, prv_free set (fm_insert_free), cleared on malloc (fm_extract_free).
+    members: { size: 'size', free: ['is_free', 'prv_free'] },
     debugMembers: { file: 'file', func: 'func', mname: 'mname', line: 'line' },
     checkMembers: { check: 'check' },
   },
@@ -92,7 +97,7 @@ export const dwarfRecipes: Record<AllocatorName, DwarfRecipe> = {
     userOffset: tlsfStart,
     // prev_phys_block of the next block lives in this block's last word.
     overhead: `${tlsfStart} - sizeof(${tlsfBlock} *)`,
-    members: { size: 'size', free: 'size', prevFree: 'size' },
+    members: { size: 'size', free: ['size'], prevFree: 'size' },
     debugMembers: { file: 'alloc_info.file', func: 'alloc_info.func', mname: 'alloc_info.mname', line: 'alloc_info.line' },
     checkMembers: {},
   },

@@ -3,10 +3,9 @@
 // result only sizes buffers, never feeds the walk.
 import { blockSpan, resolveAddress, type HeapLayout } from '../heap/layout.js';
 import type { RawMemory } from '../memory/proc-mem.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
-import { chooseLayout, type DwarfLayouts } from './choose-layout.js';
-import { loadBias } from './load-bias.js';
-import { heapRootAt } from './locate-heap.js';
+import type { DwarfLayouts } from './choose-layout.js';
+import type { ResolvedRoot } from './heap-roots.js';
+import { heapRootAt, layoutForRoot } from './locate-heap.js';
 
 export interface CaptureEstimate {
   /** The layout the heap will be walked with, as far as can be told before the attach. */
@@ -16,13 +15,12 @@ export interface CaptureEstimate {
 }
 
 /** What the capture will need, or undefined when it cannot tell (no allocator or layout known). */
-export async function estimateCapture(pid: number, kind: HeapKind, memory: RawMemory, rootLinkAddress: bigint, dwarf: DwarfLayouts): Promise<CaptureEstimate | undefined> {
+export async function estimateCapture(pid: number, memory: RawMemory, root: ResolvedRoot, address: bigint, dwarf: DwarfLayouts): Promise<CaptureEstimate | undefined> {
   try {
-    const bias = loadBias(pid);
-    if (bias === undefined) return undefined;
     // Any failure (unknown manager, heap not set up, unreadable) means: no estimate.
-    const { allocator, block } = await heapRootAt(memory, kind, pid, bias + rootLinkAddress);
-    const layout: HeapLayout = chooseLayout(dwarf, allocator);
+    const heap = await heapRootAt(memory, pid, root, address);
+    const { block } = heap;
+    const layout: HeapLayout = layoutForRoot(dwarf, heap);
     const raw = await memory.read(block, blockSpan(layout.block));
     const realUsed = Number(raw.readBigUInt64LE(layout.block.realUsed));
     const span = Number(resolveAddress(layout.block.walkEnd, block, raw) - resolveAddress(layout.block.firstFrag, block, raw));

@@ -4,6 +4,9 @@ import { readBuildInfo } from '../doctor/kamailio-checks.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import { readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
+import { KamheapError } from '../errors.js';
+import { resolveHeapRoot, type ResolvedRoot } from './heap-roots.js';
+import { loadBias } from './load-bias.js';
 import { readHeapTotals } from './locate-heap.js';
 import { inspectProcess } from './process.js';
 import { readProcessTable } from './process-table.js';
@@ -11,6 +14,8 @@ import { symbolAddresses, withExecutable } from './static-symbols.js';
 
 export interface HeapInfo {
   kind: HeapKind;
+  /** The variable the heap was found through (`_pkg_root`, `mem_block`, ...). */
+  rootSymbol: string;
   allocator: string;
   layout: string;
   layoutSource: string;
@@ -37,13 +42,17 @@ export interface InstanceInfo {
 export async function collectInstanceInfo(pid: number, gdbPath?: string): Promise<InstanceInfo> {
   const { executable } = inspectProcess(pid);
   const build = executable ? await readBuildInfo(executable) : { version: 'unknown', flags: [] };
-  const { symbols, dwarf } = await withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => ({
-    symbols: await symbolAddresses(gdb, pid, ['_pkg_root', '_shm_root', 'pt', 'process_count'], timeoutMs),
+  const { roots, table: tableSymbols, dwarf } = await withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => ({
+    roots: [await resolveHeapRoot(gdb, pid, 'pkg', timeoutMs), await resolveHeapRoot(gdb, pid, 'shm', timeoutMs)] as const,
+    // The process table as Kamailio 5.x lays it out; older releases simply get no role.
+    table: await symbolAddresses(gdb, pid, ['pt', 'process_count'], timeoutMs).catch(() => undefined),
     dwarf: await readDwarfLayouts(gdb, timeoutMs),
   }));
+  const bias = loadBias(pid);
+  if (bias === undefined) throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
   const memory = openProcMem(pid);
   try {
-    const table = await readProcessTable(memory, symbols.pt, symbols.process_count).catch(() => []);
+    const table = tableSymbols ? await readProcessTable(memory, tableSymbols.pt, tableSymbols.process_count).catch(() => []) : [];
     const me = table.find((p) => p.pid === pid);
     return {
       schema: 'kamheap.info/1',
@@ -54,7 +63,7 @@ export async function collectInstanceInfo(pid: number, gdbPath?: string): Promis
       role: me?.role ?? null,
       processIndex: me?.index ?? null,
       processCount: table.length || null,
-      heaps: [await heapInfo(memory, pid, 'pkg', symbols._pkg_root, dwarf), await heapInfo(memory, pid, 'shm', symbols._shm_root, dwarf)],
+      heaps: [await heapInfo(memory, pid, roots[0], bias, dwarf), await heapInfo(memory, pid, roots[1], bias, dwarf)],
     };
   } finally {
     memory.close();
@@ -62,10 +71,11 @@ export async function collectInstanceInfo(pid: number, gdbPath?: string): Promis
 }
 
 /** One heap's allocator, layout and totals. */
-async function heapInfo(memory: RawMemory, pid: number, kind: HeapKind, rootAddress: bigint, dwarf: DwarfLayouts): Promise<HeapInfo> {
-  const t = await readHeapTotals(memory, kind, pid, rootAddress, dwarf);
+async function heapInfo(memory: RawMemory, pid: number, root: ResolvedRoot, bias: bigint, dwarf: DwarfLayouts): Promise<HeapInfo> {
+  const t = await readHeapTotals(memory, pid, root, bias + root.linkAddress, dwarf);
   return {
-    kind,
+    kind: root.entry.kind,
+    rootSymbol: root.entry.symbol,
     allocator: t.allocator,
     layout: t.layout.id,
     layoutSource: t.layout.source,

@@ -2,7 +2,7 @@
 // anything (used by `kamheap ps` and `kamheap doctor`).
 import { KamheapError } from '../errors.js';
 import { openProcMem } from '../memory/proc-mem.js';
-import { readHeapTotals } from './locate-heap.js';
+import { apiRoot, readHeapTotals } from './locate-heap.js';
 import { inspectProcess } from './process.js';
 import { readProcessTable, type KamailioProcessEntry } from './process-table.js';
 import { resolveSymbols } from './static-symbols.js';
@@ -53,7 +53,7 @@ async function withPkgTotals(entry: KamailioProcessEntry, pkgRoot: bigint): Prom
   let memory;
   try {
     memory = openProcMem(entry.pid);
-    const { layout: _layout, ...pkg } = await readHeapTotals(memory, 'pkg', entry.pid, pkgRoot);
+    const { layout: _layout, ...pkg } = await readHeapTotals(memory, entry.pid, apiRoot('pkg'), pkgRoot);
     return { ...entry, pkg };
   } catch (error) {
     return { ...entry, pkg: null, pkgError: error instanceof KamheapError ? error.message : String(error) };

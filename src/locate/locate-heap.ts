@@ -1,8 +1,6 @@
-// Finds the heap of a kind in an attached Kamailio: the memory API root symbol, its manager name,
+// Finds the heap of a kind in a Kamailio process: the root it is reached through, its manager,
 // its block header, and the layout to read it with.
 import { KamheapError } from '../errors.js';
-import type { AttachedTarget } from '../gdb/attached-target.js';
-import type { GdbSession } from '../gdb/gdb-session.js';
 import { blockSpan, resolveAddress, type AllocatorName, type HeapLayout } from '../heap/layout.js';
 import { allocatorFromName, memApiLayout } from '../heap/layout-profiles.js';
 import { readCString } from '../memory/read-strings.js';
@@ -10,44 +8,68 @@ import type { RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import type { HeapHeader } from '../snapshot/walk-output.js';
 import { chooseLayout, type DwarfLayouts } from './choose-layout.js';
-import { symbolAddress } from './static-symbols.js';
-
-/** The exported memory API of each heap (src/core/mem/pkg.c, shm.c). */
-export const rootSymbols: Record<HeapKind, '_pkg_root' | '_shm_root'> = { pkg: '_pkg_root', shm: '_shm_root' };
+import { heapRootSymbols, type ResolvedRoot, type RootShape } from './heap-roots.js';
 
 export interface HeapRoot {
   kind: HeapKind;
+  /** The variable the heap was reached through, and its shape. */
+  symbol: string;
+  shape: RootShape;
   rootAddress: bigint;
+  /** The manager's name string (API roots) or the allocator's name (pointer roots). */
   mname: string;
   allocator: AllocatorName;
   block: bigint;
 }
 
+/** The memory API entry of a heap kind (`_pkg_root`, `_shm_root`), for callers that know it is there. */
+export function apiRoot(kind: HeapKind, linkAddress = 0n): ResolvedRoot {
+  const entry = heapRootSymbols.find((e) => e.kind === kind && e.shape === 'api');
+  if (!entry) throw new Error(`no API root for ${kind}`);
+  return { entry, linkAddress, allocator: undefined };
+}
+
 /**
- * Refuses, before stopping anything, an executable without the heap's root symbol; returns the
- * symbol's link-time address (not yet relocated: no process is attached).
+ * The heap behind a root found in the executable, read at its runtime `address`: an API struct
+ * names its manager; a bare block pointer's allocator was told by its DWARF type or name.
  */
-export function assertKamailioExecutable(gdb: GdbSession, pid: number, kind: HeapKind, timeoutMs: number): Promise<bigint> {
-  return symbolAddress(gdb, pid, rootSymbols[kind], timeoutMs);
-}
-
-/** Address of the heap's API struct; a process without it is not Kamailio (or too old a one). */
-export async function findHeapRoot(target: AttachedTarget, memory: RawMemory, kind: HeapKind): Promise<HeapRoot> {
-  const rootAddress = await symbolAddress(target.gdb, target.pid, rootSymbols[kind], target.commandTimeoutMs);
-  return heapRootAt(memory, kind, target.pid, rootAddress);
-}
-
-/** The memory API struct at `rootAddress`: manager name, allocator and block. */
-export async function heapRootAt(memory: RawMemory, kind: HeapKind, pid: number, rootAddress: bigint): Promise<HeapRoot> {
-  const api = await memory.read(rootAddress, memApiLayout.memBlock + 8);
-  const mname = (await readCString(memory, api.readBigUInt64LE(memApiLayout.mname))) ?? '';
-  const allocator = allocatorFromName(mname);
-  if (!allocator) {
-    throw new KamheapError('heap-not-found', `the ${kind} heap of PID ${pid} has an unknown memory manager "${mname}"`);
+export async function heapRootAt(memory: RawMemory, pid: number, root: ResolvedRoot, address: bigint): Promise<HeapRoot> {
+  const { kind, symbol, shape } = root.entry;
+  let mname: string;
+  let allocator: AllocatorName | undefined;
+  let block: bigint;
+  if (shape === 'api') {
+    const api = await memory.read(address, memApiLayout.memBlock + 8);
+    mname = (await readCString(memory, api.readBigUInt64LE(memApiLayout.mname))) ?? '';
+    allocator = allocatorFromName(mname);
+    if (!allocator) throw new KamheapError('heap-not-found', `the ${kind} heap of PID ${pid} has an unknown memory manager "${mname}"`);
+    block = api.readBigUInt64LE(memApiLayout.memBlock);
+  } else {
+    allocator = root.allocator;
+    if (!allocator) {
+      throw new KamheapError(
+        'heap-not-found',
+        `the ${kind} heap of PID ${pid} is reached through ${symbol} (${root.entry.origin}) and the executable has no debug info to tell its allocator and layout; kamheap's built-in layouts are for Kamailio 5.x: install the build's debug symbols`,
+      );
+    }
+    mname = allocator;
+    block = (await memory.read(address, 8)).readBigUInt64LE(0);
   }
-  const block = api.readBigUInt64LE(memApiLayout.memBlock);
-  if (block === 0n) throw new KamheapError('heap-not-found', `the ${kind} heap of PID ${pid} is not initialized`);
-  return { kind, rootAddress, mname, allocator, block };
+  if (block === 0n) throw new KamheapError('heap-not-found', `the ${kind} heap of PID ${pid} is not initialized (${symbol} holds no block)`);
+  return { kind, symbol, shape, rootAddress: address, mname, allocator, block };
+}
+
+/**
+ * The layout to read a heap with. Built-in profiles describe Kamailio 5.x and are only trusted for
+ * heaps found through the memory API; a heap reached through a bare pointer (an older release or a
+ * debug build) is read with the layout its own DWARF gives.
+ */
+export function layoutForRoot(dwarf: DwarfLayouts, root: HeapRoot): HeapLayout {
+  if (root.shape === 'api' || dwarf[root.allocator]) return chooseLayout(dwarf, root.allocator);
+  throw new KamheapError(
+    'heap-not-found',
+    `the ${root.kind} heap is reached through ${root.symbol} but the executable's debug info does not describe ${root.allocator}'s structs; kamheap's built-in layouts are for Kamailio 5.x`,
+  );
 }
 
 /** Reads and sanity-checks the block header (totals and walk bounds). */
@@ -88,13 +110,16 @@ export interface LiveHeapTotals {
   free: number;
 }
 
-/** Reads a heap's totals from a running process (no attach): `ps`, `info` and `doctor`. */
-export async function readHeapTotals(memory: RawMemory, kind: HeapKind, pid: number, rootAddress: bigint, dwarf: DwarfLayouts = {}): Promise<LiveHeapTotals> {
-  const root = await heapRootAt(memory, kind, pid, rootAddress);
-  const layout = chooseLayout(dwarf, root.allocator);
-  const header = await readHeapHeader(memory, root, layout);
+/**
+ * Reads a heap's totals from a running process (no attach): `ps`, `info` and `doctor`. `root` is
+ * where the heap is reached from (default: the memory API), `address` where that root is at runtime.
+ */
+export async function readHeapTotals(memory: RawMemory, pid: number, root: ResolvedRoot, address: bigint, dwarf: DwarfLayouts = {}): Promise<LiveHeapTotals> {
+  const heap = await heapRootAt(memory, pid, root, address);
+  const layout = layoutForRoot(dwarf, heap);
+  const header = await readHeapHeader(memory, heap, layout);
   const size = Number(header.size);
   const realUsed = Number(header.realUsed);
-  return { allocator: root.allocator, layout, size, used: Number(header.used), realUsed, maxRealUsed: Number(header.maxRealUsed), free: size - realUsed };
+  return { allocator: heap.allocator, layout, size, used: Number(header.used), realUsed, maxRealUsed: Number(header.maxRealUsed), free: size - realUsed };
 }
 

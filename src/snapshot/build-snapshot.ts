@@ -26,6 +26,7 @@ export function buildSnapshot(output: WalkOutput, options: BuildOptions): Snapsh
       layout: layout.id,
       layoutSource: layout.source,
       debugFields: layout.fragment.debug !== undefined,
+      ...(output.rootSymbol === undefined ? {} : { rootSymbol: output.rootSymbol }),
       block: hex(header.block),
       size: Number(header.size),
       used: Number(header.used),

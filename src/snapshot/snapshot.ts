@@ -93,6 +93,8 @@ export interface Snapshot<Unknown extends null = never> {
     layout: string;
     layoutSource: SnapshotLayoutSource;
     debugFields: boolean;
+    /** The variable the heap was reached through (absent in older snapshots and in ones from logs). */
+    rootSymbol?: string;
     block: string | Unknown;
     size: number | Unknown;
     used: number | Unknown;

@@ -39,6 +39,8 @@ export interface WalkOutput {
   pid: number;
   executable: string | null;
   layout: LayoutSummary;
+  /** The variable the heap was reached through; undefined for script output from before kamheap printed it. */
+  rootSymbol: string | undefined;
   header: HeapHeader;
   from: number;
   to: number | undefined;

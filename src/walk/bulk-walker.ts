@@ -26,13 +26,13 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
     // While the target still runs: compile the capture loop for the layout the heap will most
     // likely be read with, and touch the buffers the capture will read into.
     const pool = new ChunkPool(defaultChunkSize);
-    const { options, dwarf } = prepareAttach(request, async (rootLinkAddress, layouts) => {
-      const estimate = await estimateCapture(request.pid, request.kind, memory, rootLinkAddress, layouts);
+    const prepared = prepareAttach(request, async (root, address, layouts) => {
+      const estimate = await estimateCapture(request.pid, memory, root, address, layouts);
       await warmUpCapture((estimate?.layout ?? qmallocDebugX64).fragment);
       if (estimate?.bytes !== undefined) pool.reserve(estimate.bytes);
     });
-    const { value, pauseMs } = await withAttachedTarget(options, async (target) => {
-      const heap = await locateHeap(target, memory, request.kind, dwarf);
+    const { value, pauseMs } = await withAttachedTarget(prepared.options, async () => {
+      const heap = await locateHeap(memory, request.pid, prepared);
       const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool });
       return { heap, captured };
     });
@@ -45,6 +45,7 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
       pid: request.pid,
       executable: process.executable,
       layout: heap.layout,
+      rootSymbol: heap.root.symbol,
       header: heap.header,
       from: request.range.from,
       to: request.range.to,

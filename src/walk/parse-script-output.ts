@@ -18,6 +18,7 @@ interface Begin {
   debug: boolean;
   from: number;
   to: number | undefined;
+  rootSymbol: string | undefined;
 }
 
 /** Incremental parser: feed lines as they come, then `finish()`. */
@@ -73,6 +74,7 @@ export class ScriptOutputParser {
       pid: begin.pid,
       executable: extra.executable,
       layout: { id: begin.layoutId, allocator, source: begin.source, fragment: { userOffset: begin.userOffset, ...(begin.debug ? { debug: true } : {}) } },
+      rootSymbol: begin.rootSymbol,
       header: { kind: begin.kind, ...heap.header },
       from: begin.from,
       to: begin.to,
@@ -102,6 +104,7 @@ export class ScriptOutputParser {
       debug: f.get('debug') === '1',
       from: int(f, 'from'),
       to: to === unboundedTo ? undefined : to,
+      rootSymbol: symbolField(f.get('root')),
     };
   }
 
@@ -181,4 +184,9 @@ function decimal(text: string, name: string): number {
 function hexNumber(text: string, name: string): bigint {
   if (!/^(0x)?[0-9a-f]+$/i.test(text)) throw new KamheapError('bad-input', `walk output: bad ${name} "${text.slice(0, 40)}"`);
   return BigInt(text.startsWith('0x') ? text : `0x${text}`);
+}
+
+/** A C identifier, or undefined for anything else (output of older scripts has no root=). */
+function symbolField(text: string | undefined): string | undefined {
+  return text !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? text : undefined;
 }

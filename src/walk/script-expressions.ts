@@ -73,8 +73,8 @@ export function optionalLines(layout: HeapLayout): Record<'SET_TRAILER' | 'TRACK
 
 /**
  * The printf lines for one fragment (gdb errors on a NULL %s): the site only when file and func are
- * set, the module only when mname is set too (and, where free fragments keep a stale mname, only
- * for used fragments).
+ * set, the module only when the layout has an mname and it is set too (and, where free fragments
+ * keep a stale mname, only for used fragments).
  */
 export function printFragment(layout: HeapLayout): string {
   const f = layout.fragment;
@@ -85,17 +85,22 @@ export function printFragment(layout: HeapLayout): string {
   const line = fieldExpr('$kh_a', f.debug.line);
   const file = ptr(f.debug.file);
   const func = ptr(f.debug.func);
+  const withoutModule = [
+    `${pad}if (${file} != 0 && ${func} != 0)`,
+    `${pad}  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, ${line}, ${file}, ${func}`,
+    `${pad}else`,
+    `${pad}  printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", ${common}, ${line}`,
+    `${pad}end`,
+  ];
+  // Fragments without an mname (Kamailio 4.x): sites without a module.
+  if (f.debug.mname === undefined) return withoutModule.join('\n');
   const mname = ptr(f.debug.mname);
   const used = f.debug.mnameInFree ? '' : `!(${flagExpr(f.free)}) && `;
   return [
     `${pad}if (${used}${file} != 0 && ${func} != 0 && ${mname} != 0)`,
     `${pad}  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", ${common}, ${line}, ${file}, ${func}, ${mname}`,
     `${pad}else`,
-    `${pad}  if (${file} != 0 && ${func} != 0)`,
-    `${pad}    printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, ${line}, ${file}, ${func}`,
-    `${pad}  else`,
-    `${pad}    printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", ${common}, ${line}`,
-    `${pad}  end`,
+    ...withoutModule.map((l) => `  ${l}`),
     `${pad}end`,
   ].join('\n');
 }

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KamheapError } from '../errors.js';
 import type { HeapLayout } from '../heap/layout.js';
-import { rootSymbols } from '../locate/locate-heap.js';
+import type { HeapRoot } from '../locate/locate-heap.js';
+import { heapRootSymbol } from '../locate/heap-roots.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import { packageRoot, toolVersion } from '../util/version.js';
 import { addressExpr, checkValues, nat, optionalLines, printFragment, sizeExpr } from './script-expressions.js';
@@ -12,6 +13,8 @@ import { addressExpr, checkValues, nat, optionalLines, printFragment, sizeExpr }
 export interface ScriptParams {
   pid: number;
   kind: HeapKind;
+  /** The symbol the heap is reached through (the layout names its allocator). */
+  root: Pick<HeapRoot, 'symbol'>;
   layout: HeapLayout;
   from: number;
   to: number | undefined;
@@ -40,9 +43,7 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
     FROM: nat(params.from, '--from'),
     TO: nat(params.to ?? unboundedTo, '--to'),
     TO_TEXT: params.to === undefined ? 'end' : String(params.to),
-    ROOT_SYMBOL: rootSymbols[params.kind],
-    API_MNAME: nat(layout.api.mname, 'offset'),
-    API_MEM_BLOCK: nat(layout.api.memBlock, 'offset'),
+    ...rootValues(params.kind, params.root, layout),
     BLOCK_SIZE: nat(layout.block.size, 'offset'),
     BLOCK_USED: nat(layout.block.used, 'offset'),
     BLOCK_REAL_USED: nat(layout.block.realUsed, 'offset'),
@@ -69,6 +70,25 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
   return template
     .replace(/^[ \t]*\{\{([A-Z_]+)\}\}[ \t]*\n/gm, (line, name: string) => (value(name) === '' ? '' : line))
     .replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => value(name));
+}
+
+/**
+ * The lines that find the block and name its manager. The symbol is looked up in kamheap's fixed
+ * table (never user text): an API root names its manager in memory, a bare pointer's allocator is
+ * written into the format as a fixed name.
+ */
+function rootValues(kind: HeapKind, root: ScriptParams['root'], layout: HeapLayout): Record<'ROOT_SYMBOL' | 'ROOT_ORIGIN' | 'SET_BLOCK' | 'MNAME_FORMAT' | 'MNAME_ARG', string> {
+  const entry = heapRootSymbol(kind, root.symbol);
+  const common = { ROOT_SYMBOL: entry.symbol, ROOT_ORIGIN: entry.origin };
+  if (entry.shape === 'api') {
+    return {
+      ...common,
+      SET_BLOCK: `set $kh_root = (char *) &${entry.symbol}\nset $kh_block = *(char **) ($kh_root + ${nat(layout.api.memBlock, 'offset')})`,
+      MNAME_FORMAT: '%s',
+      MNAME_ARG: `*(char **) ($kh_root + ${nat(layout.api.mname, 'offset')}), `,
+    };
+  }
+  return { ...common, SET_BLOCK: `set $kh_block = *(char **) &${entry.symbol}`, MNAME_FORMAT: layout.allocator, MNAME_ARG: '' };
 }
 
 /** Reads the template shipped in gdb-scripts/. */

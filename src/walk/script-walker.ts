@@ -22,12 +22,13 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
   const dir = mkdtempSync(join(tmpdir(), 'kamheap-'));
   const parser = new ScriptOutputParser();
   try {
-    const { options, dwarf } = prepareAttach(request);
-    const { pauseMs } = await withAttachedTarget(options, async (target) => {
-      const { layout } = await locateHeap(target, memory, request.kind, dwarf);
+    const prepared = prepareAttach(request);
+    const { pauseMs } = await withAttachedTarget(prepared.options, async (target) => {
+      const { layout, root } = await locateHeap(memory, request.pid, prepared);
       const script = renderWalkScript({
         pid: request.pid,
         kind: request.kind,
+        root,
         layout,
         from: request.range.from,
         to: request.range.to,

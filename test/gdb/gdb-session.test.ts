@@ -10,7 +10,7 @@ import { withAttachedTarget } from '../../src/gdb/attached-target.js';
 import { sendDataEvaluateExpression, sendTargetAttach } from '../../src/gdb/commands.js';
 import { GdbPipeError, GdbTimeoutError } from '../../src/gdb/gdb-errors.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
-import { assertKamailioExecutable } from '../../src/locate/locate-heap.js';
+import { resolveHeapRoot } from '../../src/locate/heap-roots.js';
 
 const fakeGdb = fileURLToPath(new URL('../fixtures/fake-gdb/gdb', import.meta.url));
 const sessions: GdbSession[] = [];
@@ -63,7 +63,7 @@ describe('GdbSession', () => {
   it('turns ^error into GdbCommandError with gdb\'s message', async () => {
     const gdb = await start('nosym');
     await expect(sendDataEvaluateExpression(gdb, 'x', 1000)).rejects.toThrow(GdbCommandError);
-    await expect(assertKamailioExecutable(gdb, 4242, 'shm', 1000)).rejects.toMatchObject({ kind: 'not-kamailio' });
+    await expect(resolveHeapRoot(gdb, 4242, 'shm', 1000)).rejects.toMatchObject({ kind: 'not-kamailio', message: 'PID 4242 is not a Kamailio process (its executable has no _shm_root or shm_block)' });
   });
 
   it('maps a refused ptrace attach to a permission error', async () => {

@@ -37,6 +37,8 @@ describe('bad input', () => {
     [['walk', '1', '--heap', 'stack'], ExitCode.usage, /--heap must be pkg or shm/],
     [['walk', '1', '--from', '10', '--to', '5'], ExitCode.usage, /below --from/],
     [['walk', '3999999'], ExitCode.noSuchProcess, /no process with PID 3999999/],
+    [['walk', '1', '--heap', 'shm', '--heap-symbol', 'mem_block'], ExitCode.usage, /--heap-symbol for the shm heap must be one of _shm_root, shm_block, /],
+    [['script', '1', '--heap-symbol', 'mem_block;shell'], ExitCode.usage, /--heap-symbol for the pkg heap must be one of/],
     [['parse', '/nonexistent/walk.out'], ExitCode.badInput, /cannot read/],
   ])('%j exits %i', async (args, code, message) => {
     const result = await runCli(args);
@@ -57,6 +59,12 @@ describe('bad input', () => {
       sleeper.kill('SIGKILL');
       await sleeper.catch(() => undefined);
     }
+  });
+
+  it('names a --heap-symbol the stripped executable lacks, without stopping the target', async () => {
+    const result = await runCli(['walk', String(kamailio.pid), '--heap', 'shm', '--heap-symbol', '_qm_shm_block']);
+    expect(result.exitCode).toBe(ExitCode.heapNotFound);
+    expect(result.stderr.trim()).toBe(`kamheap: the executable of PID ${kamailio.pid} has no _qm_shm_block (q_malloc's own block pointer (5.x builds with debug info))`);
   });
 
   it('reports a missing gdb', async () => {

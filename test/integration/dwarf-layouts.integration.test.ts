@@ -1,7 +1,13 @@
 // The DWARF recipes against the testbed's source builds of the same Kamailio 5.6.3: with the debug
 // fields (`dwarf`) they give exactly the built-in profiles, without them (`nodebug`, MEMDBG=0) the
 // smaller structs; and live instances of those builds are walked with the DWARF layouts.
+import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resolveHeapRoot } from '../../src/locate/heap-roots.js';
 import { miQuote } from '../../src/gdb/commands.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
 import type { AllocatorName, HeapLayout } from '../../src/heap/layout.js';
@@ -9,6 +15,7 @@ import { profileFor } from '../../src/heap/layout-profiles.js';
 import { readDwarfLayouts, type DwarfLayouts } from '../../src/locate/choose-layout.js';
 import { kamailioBuild, shmSummary, startKamailio, stopAllKamailio, fillShm, type Allocator, type SourceFlavor } from '../../testbed/index.js';
 import { kamcmdNumbers } from './allocator-oracle.js';
+import { runCli } from './run-cli.js';
 import { sameFragments, snapshotSiteTotals, sumsSiteTotals, walk, walkStable } from './heap-compare.js';
 
 const allocators: ReadonlyArray<[Allocator, AllocatorName]> = [
@@ -58,6 +65,56 @@ describe('DWARF recipes', () => {
   }, 900_000);
 });
 
+describe('Kamailio 4.x structs (test/fixtures/kamailio-4x/mem-structs.c)', () => {
+  it('give layouts without a module field, f_malloc telling free by prv_free, and the heaps behind mem_block and shm_block', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kamheap-4x-'));
+    const object = join(dir, 'mem-structs.o');
+    await execa('gcc', ['-g', '-c', '-o', object, fileURLToPath(new URL('../fixtures/kamailio-4x/mem-structs.c', import.meta.url))]);
+    const gdb = await GdbSession.start();
+    try {
+      await gdb.send(`-file-exec-and-symbols ${miQuote(object)}`, { timeoutMs: 60_000 });
+      const layouts = await readDwarfLayouts(gdb, 30_000);
+      const qm = profileFor('q_malloc');
+      expect(layouts.q_malloc).toEqual({
+        ...qm,
+        id: 'q_malloc/dbg/dwarf',
+        source: 'dwarf',
+        fragment: {
+          ...qm?.fragment,
+          headerSize: 48,
+          userOffset: 48,
+          overhead: 96,
+          trailer: { offset: 48, size: 48 },
+          debug: { file: 16, func: 24, line: { offset: 32, width: 8 }, mnameInFree: true },
+          checks: [
+            { name: 'check', offset: 40, width: 8, inTrailer: false, value: 0xf0f0f0f0n },
+            { name: 'check1', offset: 0, width: 8, inTrailer: true, value: 0xc0c0c0c0n },
+            { name: 'check2', offset: 8, width: 8, inTrailer: true, value: 0xabcdefedn },
+          ],
+        },
+      });
+      expect(layouts.f_malloc?.block).toEqual(profileFor('f_malloc')?.block);
+      expect(layouts.f_malloc?.fragment).toEqual({
+        headerSize: 56,
+        userOffset: 56,
+        overhead: 56,
+        size: { offset: 0, flagBits: 0 },
+        free: { offset: 16, width: 8 },
+        debug: { file: 24, func: 32, line: { offset: 40, width: 8 }, mnameInFree: true },
+        checks: [{ name: 'check', offset: 48, width: 8, inTrailer: false, value: 0xf0f0f0f0n }],
+        roundTo: 8,
+      });
+      expect(layouts.tlsf_malloc).toBeUndefined();
+      // No memory API: the heaps are found through the 4.x block pointers, the allocator by their types.
+      expect(await resolveHeapRoot(gdb, 1, 'pkg', 30_000)).toMatchObject({ entry: { symbol: 'mem_block', shape: 'pointer' }, allocator: 'q_malloc' });
+      expect(await resolveHeapRoot(gdb, 1, 'shm', 30_000)).toMatchObject({ entry: { symbol: 'shm_block', shape: 'pointer' }, allocator: 'f_malloc' });
+    } finally {
+      await gdb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe.each(allocators)('-x %s on the source builds', (allocator, name) => {
   it('with debug fields: walked with the DWARF layout, sites as corex.shm_summary', async () => {
     const kamailio = await startKamailio({ build: 'dwarf', shmAllocator: allocator, children: 1 });
@@ -72,6 +129,34 @@ describe.each(allocators)('-x %s on the source builds', (allocator, name) => {
       return;
     }
     throw new Error('shm kept changing');
+  }, 900_000);
+
+  it('through the allocator\'s own block pointer (--heap-symbol): the same heaps, both walkers', async () => {
+    const kamailio = await startKamailio({ build: 'dwarf', shmAllocator: allocator, children: 1 });
+    await fillShm(kamailio, { cells: 200 });
+    for (const kind of ['shm', 'pkg'] as const) {
+      const symbol = `_${allocator}_${kind}_block`;
+      let compared = false;
+      for (let attempt = 0; attempt < 3 && !compared; attempt++) {
+        const viaApi = await walkStable(kamailio.pid, kind);
+        const bulk = await walk(kamailio.pid, kind, 'bulk', { from: 0, to: undefined }, symbol);
+        const script = await walk(kamailio.pid, kind, 'script', { from: 0, to: undefined }, symbol);
+        if (!sameFragments(viaApi, bulk) || !sameFragments(viaApi, script)) continue;
+        compared = true;
+        expect(viaApi.heap.rootSymbol).toBe(`_${kind}_root`);
+        // The allocator comes from the pointer's DWARF type, the manager name from nowhere else.
+        for (const s of [bulk, script]) {
+          expect(s.heap).toEqual({ ...viaApi.heap, rootSymbol: symbol });
+          expect(s.walk.complete).toBe(true);
+          expect(s.sites).toEqual(viaApi.sites);
+        }
+        expect(script.fragments).toEqual(bulk.fragments);
+      }
+      expect(compared, `${kind} kept changing`).toBe(true);
+    }
+    const cli = await runCli(['walk', String(kamailio.pid), '--heap', 'shm', '--heap-symbol', `_${allocator}_shm_block`, '--top', '1']);
+    expect(cli.exitCode).toBe(0);
+    expect(cli.stdout.split('\n')[0]).toBe(`shm heap of PID ${kamailio.pid}: ${name}, layout ${name}/dbg/dwarf (dwarf), through _${allocator}_shm_block`);
   }, 900_000);
 
   it('without debug fields: complete walks, totals as core.shmmem, both walkers alike', async () => {

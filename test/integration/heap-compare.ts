@@ -5,11 +5,13 @@ import type { AnySnapshot, HeapKind, Snapshot, WalkerName } from '../../src/snap
 import { bulkWalk } from '../../src/walk/bulk-walker.js';
 import { scriptWalk } from '../../src/walk/script-walker.js';
 import type { WalkRange } from '../../src/heap/fragment.js';
+import { heapRootSymbol } from '../../src/locate/heap-roots.js';
 
 /** One walk through the library API (the same code path as the CLI), with fragments. */
-export async function walk(pid: number, kind: HeapKind, walker: WalkerName = 'bulk', range: WalkRange = { from: 0, to: undefined }): Promise<Snapshot> {
+export async function walk(pid: number, kind: HeapKind, walker: WalkerName = 'bulk', range: WalkRange = { from: 0, to: undefined }, heapSymbol?: string): Promise<Snapshot> {
   const run = walker === 'bulk' ? bulkWalk : scriptWalk;
-  return buildSnapshot(await run({ pid, kind, range }), { includeFragments: true });
+  const root = heapSymbol === undefined ? {} : { heapSymbol: heapRootSymbol(kind, heapSymbol) };
+  return buildSnapshot(await run({ pid, kind, range, ...root }), { includeFragments: true });
 }
 
 /** Walks until two consecutive walks agree, so a comparison is not spoiled by a timer's allocation. */

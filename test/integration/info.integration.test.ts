@@ -29,9 +29,9 @@ describe('kamheap info', () => {
     expect(info.compileFlags.includes('DBG_SR_MEMORY')).toBe(debug);
     const [pkgHeap, shmHeap] = info.heaps;
     const stats = (await kamailio.rpc('pkg.stats')).split('}').find((b) => new RegExp(`pid: ${timer.pid}\\b`).test(b)) ?? '';
-    expect(pkgHeap).toMatchObject({ kind: 'pkg', allocator: names[pkg], layoutSource: source, debugFields: debug });
+    expect(pkgHeap).toMatchObject({ kind: 'pkg', rootSymbol: '_pkg_root', allocator: names[pkg], layoutSource: source, debugFields: debug });
     expect({ size: pkgHeap?.size, free: pkgHeap?.free }).toEqual({ size: Number(/total_size: (\d+)/.exec(stats)?.[1]), free: Number(/free: (\d+)/.exec(stats)?.[1]) });
-    expect(shmHeap).toMatchObject({ kind: 'shm', allocator: names[shm], layoutSource: source, debugFields: debug });
+    expect(shmHeap).toMatchObject({ kind: 'shm', rootSymbol: '_shm_root', allocator: names[shm], layoutSource: source, debugFields: debug });
     const total = Number(/total: (\d+)/.exec(await kamailio.rpc('core.shmmem'))?.[1]);
     expect(shmHeap?.size).toBe(total);
     await expectInstanceHealthy(kamailio);

@@ -1,8 +1,9 @@
 // Loads the captured gdb --interpreter=mi3 transcripts in test/fixtures/mi (one MI line per line).
 import { readFileSync } from 'node:fs';
 
+/** Whole sessions (every kind of record); the symbol-info ones hold single answers. */
 export const FIXTURES = ['attach-session.mi', 'async-session.mi'] as const;
-export type Fixture = (typeof FIXTURES)[number];
+export type Fixture = (typeof FIXTURES)[number] | 'symbol-info-dwarf.mi' | 'symbol-info-stripped.mi';
 
 /** All lines of a fixture, without the final empty line. */
 export function fixtureLines(name: Fixture): string[] {

@@ -31,6 +31,7 @@ function bulkOutput(): WalkOutput {
     pid: 4321,
     executable: '/usr/sbin/kamailio',
     layout: qmallocDebugX64,
+    rootSymbol: '_pkg_root',
     header: { kind: 'pkg', block: 0x55d0c0a00000n, size: 8388608n, used: 200n, realUsed: 520n, maxRealUsed: 600n, firstFrag: 0x55d0c0a10000n, walkEnd: 0x55d0c1200000n },
     from: 0,
     to: 3,

@@ -48,6 +48,15 @@ describe('parseScriptOutput on captured walks', () => {
     expect(layout).toEqual({ id: 'q_malloc/dbg/x86_64', allocator: 'q_malloc', source: 'profile', fragment: { userOffset: 56, debug: true } });
   });
 
+  it('reads the root symbol newer scripts print', () => {
+    const text = walkText('shm-walk-from5-to20.out');
+    expect(parseScriptOutput(text).rootSymbol).toBeUndefined();
+    const withRoot = (root: string): string => text.replace(/^(KH_BEGIN .*)$/m, `$1 root=${root}`);
+    expect(parseScriptOutput(withRoot('_shm_root')).rootSymbol).toBe('_shm_root');
+    expect(parseScriptOutput(withRoot('x;y')).rootSymbol).toBeUndefined();
+    expect(parseScriptOutput(withRoot('shm_block'))).toMatchObject({ rootSymbol: 'shm_block', layout: { allocator: 'q_malloc' } });
+  });
+
   it('adds up to the totals in the heap header', () => {
     const { used, free } = summarize(parseScriptOutput(walkText('shm-walk-full.out')).fragments);
     expect(used.bytes).toBe(dump.heap.used);

@@ -6,7 +6,7 @@ import type { HeapLayout } from '../../src/heap/layout.js';
 import { fmallocDebugX64, qmallocDebugX64, tlsfDebugX64 } from '../../src/heap/layout-profiles.js';
 import { loadTemplate, renderWalkScript, unboundedTo, type ScriptParams } from '../../src/walk/script-template.js';
 
-const params: ScriptParams = { pid: 12649, kind: 'shm', layout: qmallocDebugX64, from: 0, to: undefined, executable: '/usr/sbin/kamailio' };
+const params: ScriptParams = { pid: 12649, kind: 'shm', root: { symbol: '_shm_root' }, layout: qmallocDebugX64, from: 0, to: undefined, executable: '/usr/sbin/kamailio' };
 
 /** A layout whose every number differs from the profile's, to see each one land in the script. */
 const oddLayout: HeapLayout = {
@@ -64,7 +64,7 @@ describe('renderWalkScript', () => {
   it('writes the header line the parser reads', () => {
     const script = renderWalkScript(params);
     expect(script).toContain(
-      'printf "KH_BEGIN format=1 pid=12649 kind=shm layout=q_malloc/dbg/x86_64 source=profile header=56 user=56 debug=1 from=0 to=2147483647\\n"',
+      'printf "KH_BEGIN format=1 pid=12649 kind=shm layout=q_malloc/dbg/x86_64 source=profile header=56 user=56 debug=1 from=0 to=2147483647 root=_shm_root\\n"',
     );
     expect(script).toContain('# allocator q_malloc, layout q_malloc/dbg/x86_64 (profile), fragments 0 <= i < end');
     expect(script).toContain("--command=walk.gdb /usr/sbin/kamailio 12649 > walk.out");
@@ -144,12 +144,27 @@ describe('renderWalkScript', () => {
   });
 
   it('uses the pkg root for pkg and prints a bounded range', () => {
-    const script = renderWalkScript({ ...params, kind: 'pkg', from: 5, to: 20 });
+    const script = renderWalkScript({ ...params, kind: 'pkg', root: { symbol: '_pkg_root' }, from: 5, to: 20 });
     expect(script).toContain('&_pkg_root');
     expect(script).toContain('kind=pkg');
     expect(script).toContain('fragments 5 <= i < 20');
     expect(script).toContain('if ($kh_ok && $kh_i < 20 && $kh_a != $kh_heap_end)');
     expect(unboundedTo).toBe(2_147_483_647);
+  });
+
+  it('reads a heap reached through a bare block pointer from the pointer, and names its allocator in the format', () => {
+    const script = renderWalkScript({ ...params, kind: 'pkg', root: { symbol: 'mem_block' }, layout: fmallocDebugX64 });
+    expect(script).toContain('# The heap is reached through mem_block: pkg block pointer (Kamailio 4.x and older).\nset $kh_block = *(char **) &mem_block\n');
+    expect(script).not.toContain('$kh_root');
+    expect(script).toContain('printf "KH_HEAP mname=f_malloc block=%lx size=%lu used=%lu real_used=%lu max_real_used=%lu first=%lx end=%lx\\n", $kh_block, ');
+    expect(renderWalkScript({ ...params, root: { symbol: '_qm_shm_block' } })).toContain('set $kh_block = *(char **) &_qm_shm_block\n');
+  });
+
+  it.each([
+    ['a symbol outside the table', { root: { symbol: 'mem_block; shell rm' } }],
+    ['a pkg symbol for the shm heap', { root: { symbol: 'mem_block' } }],
+  ])('refuses %s', (_what, change) => {
+    expect(renderError(change)).toMatchObject({ kind: 'usage' });
   });
 
   it('checks all three q_malloc check words', () => {
