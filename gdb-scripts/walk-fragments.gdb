@@ -14,7 +14,7 @@ printf "KH_BEGIN format=1 pid={{PID}} kind={{KIND}} layout={{LAYOUT_ID}} source=
 {{SET_BLOCK}}
 set $kh_a = {{FIRST_FRAG}}
 set $kh_end = {{WALK_END}}
-printf "KH_HEAP mname={{MNAME_FORMAT}} block=%lx size=%lu used=%lu real_used=%lu max_real_used=%lu first=%lx end=%lx\n", {{MNAME_ARG}}$kh_block, *(unsigned long *) ($kh_block + {{BLOCK_SIZE}}), *(unsigned long *) ($kh_block + {{BLOCK_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_REAL_USED}}), *(unsigned long *) ($kh_block + {{BLOCK_MAX_REAL_USED}}), $kh_a, $kh_end
+printf "KH_HEAP mname={{MNAME_FORMAT}} block=%lx size=%lu used=%lu real_used=%lu max_real_used=%lu first=%lx end=%lx\n", {{MNAME_ARG}}$kh_block, {{HEAP_TOTALS}}, $kh_a, $kh_end
 # The walk lands exactly on the heap end: the walk end plus the trailer size, if fragments have one.
 set $kh_heap_end = $kh_end + {{TRAILER_SIZE}}
 set $kh_i = 0

@@ -97,6 +97,30 @@ export interface FragmentLayout {
   roundTo: number;
 }
 
+/**
+ * How a build with DWARF names what a layout's numbers point at: C types, members (as gdb spells
+ * their paths) and gdb expressions over sizeof. Generated scripts for such builds use these, so
+ * they read like the wiki's hand-written script (`((struct qm_frag *) $a)->size`); the numbers
+ * stay what the bulk walker reads, and both describe the same bytes.
+ */
+export interface LayoutTypes {
+  block: string;
+  fragment: string;
+  trailer?: string;
+  /** Block members holding the totals. */
+  blockMembers: { size: string; used: string; realUsed: string; maxRealUsed: string };
+  /** The walk bounds: a block member's value (absent: none), plus a gdb expression ("0": none). */
+  firstFrag: { member?: string; add: string };
+  walkEnd: { member?: string; add: string };
+  /** Fragment members; the debug ones only where the layout has those fields. */
+  fragmentMembers: { size: string; free: string; prevFree?: string; file?: string; func?: string; mname?: string; line?: string };
+  /** The member of each check word (of the trailer when the check is `inTrailer`), by check name. */
+  checkMembers: Record<string, string>;
+  /** gdb expressions of `overhead` and the trailer's offset. */
+  overhead: string;
+  trailerOffset?: string;
+}
+
 export interface HeapLayout {
   /** Profile or DWARF identity shown to the user, e.g. "q_malloc/dbg/x86_64". */
   id: string;
@@ -105,6 +129,8 @@ export interface HeapLayout {
   api: ApiLayout;
   block: BlockLayout;
   fragment: FragmentLayout;
+  /** Names for the same places, on layouts read from DWARF. */
+  types?: LayoutTypes;
 }
 
 /** The pointer Kamailio's allocator hands out (and prints as `address=`) for a fragment. */

@@ -33,10 +33,11 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
     const [offset, width] = [await offsetOf(member), await evaluate(memberSizeExpr(recipe.fragment, member))];
     return offset === undefined || (width !== 4 && width !== 8) ? undefined : { offset, width };
   };
-  const flag = async (members: string | readonly string[], profileFlag: FlagField): Promise<FlagField | undefined> => {
+  /** The flag in the first of the members DWARF knows, and that member. */
+  const flag = async (members: string | readonly string[], profileFlag: FlagField): Promise<{ member: string; field: FlagField } | undefined> => {
     for (const member of typeof members === 'string' ? [members] : members) {
       const found = await field(member);
-      if (found) return { ...found, ...(profileFlag.mask === undefined ? {} : { mask: profileFlag.mask }) };
+      if (found) return { member, field: { ...found, ...(profileFlag.mask === undefined ? {} : { mask: profileFlag.mask }) } };
     }
     return undefined;
   };
@@ -45,14 +46,16 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
   const walkEnd = await rule(recipe.walkEnd, recipe, evaluate);
   const sizes = await numbers({ headerSize: recipe.headerSize, userOffset: recipe.userOffset, overhead: recipe.overhead }, evaluate);
   const sizeOffset = await offsetOf(recipe.members.size);
-  const free = await flag(recipe.members.free, profile.fragment.free);
-  const prevFree = recipe.members.prevFree && profile.fragment.prevFree ? await flag(recipe.members.prevFree, profile.fragment.prevFree) : undefined;
+  const freeFlag = await flag(recipe.members.free, profile.fragment.free);
+  const free = freeFlag?.field;
+  const prevFree = recipe.members.prevFree && profile.fragment.prevFree ? (await flag(recipe.members.prevFree, profile.fragment.prevFree))?.field : undefined;
   const trailer = await trailerOf(recipe, evaluate);
-  if (!totals || !firstFrag || !walkEnd || !sizes || sizeOffset === undefined || !free || trailer === null) return undefined;
+  if (!totals || !firstFrag || !walkEnd || !sizes || sizeOffset === undefined || !freeFlag || !free || trailer === null) return undefined;
   const debugOffsets = await numbers({ file: recipe.debugMembers.file, func: recipe.debugMembers.func }, (m) => offsetOf(m));
   const line = await field(recipe.debugMembers.line);
   // Kamailio 4.x fragments record file, function and line but no module.
   const mname = await offsetOf(recipe.debugMembers.mname);
+  const checkMembers: Record<string, string> = {};
   const debug = debugOffsets && line ? { ...debugOffsets, ...(mname === undefined ? {} : { mname }), line, mnameInFree: profile.fragment.debug?.mnameInFree ?? true } : undefined;
   const checks: CheckPattern[] = [];
   for (const check of profile.fragment.checks) {
@@ -61,7 +64,10 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
     if (member === undefined || type === undefined) continue;
     const offset = await offsetOf(member, type);
     const width = await evaluate(memberSizeExpr(type, member));
-    if (offset !== undefined && (width === 4 || width === 8)) checks.push({ ...check, offset, width });
+    if (offset !== undefined && (width === 4 || width === 8)) {
+      checks.push({ ...check, offset, width });
+      checkMembers[check.name] = member;
+    }
   }
   const fragment: FragmentLayout = {
     ...sizes,
@@ -80,6 +86,24 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
     api: memApiLayout,
     block: { ...totals, firstFrag, walkEnd },
     fragment,
+    types: {
+      block: recipe.block,
+      fragment: recipe.fragment,
+      ...(trailer && recipe.trailer ? { trailer: recipe.trailer } : {}),
+      blockMembers: recipe.totals,
+      firstFrag: { ...(recipe.firstFrag.wordMember ? { member: recipe.firstFrag.wordMember } : {}), add: recipe.firstFrag.add ?? '0' },
+      walkEnd: { ...(recipe.walkEnd.wordMember ? { member: recipe.walkEnd.wordMember } : {}), add: recipe.walkEnd.add ?? '0' },
+      fragmentMembers: {
+        size: recipe.members.size,
+        free: freeFlag.member,
+        ...(prevFree && recipe.members.prevFree ? { prevFree: recipe.members.prevFree } : {}),
+        ...(debug ? { file: recipe.debugMembers.file, func: recipe.debugMembers.func, line: recipe.debugMembers.line } : {}),
+        ...(debug?.mname !== undefined ? { mname: recipe.debugMembers.mname } : {}),
+      },
+      checkMembers,
+      overhead: recipe.overhead,
+      ...(trailer && recipe.trailerOffset ? { trailerOffset: recipe.trailerOffset } : {}),
+    },
   };
 }
 

@@ -1,8 +1,11 @@
-// The gdb expressions the walk script is filled with, built from a layout's numbers. Every number
-// goes through `nat` (a checked non-negative integer) and every name is fixed here, so a layout can
-// never put anything but arithmetic on target memory into the script.
+// The gdb expressions the walk script is filled with, built from a layout. A layout read from DWARF
+// names its types and members, and the script reads `((struct qm_frag *) $kh_a)->size` as the
+// wiki's hand-written script does; a built-in profile gives only numbers, and the script reads
+// `*(unsigned long *) ($kh_a + 0)`. Every number goes through `nat` (a checked non-negative integer)
+// and every name through `gdbText` (identifiers, sizeof arithmetic and member paths only), so a
+// layout can never put anything but arithmetic on target memory into the script.
 import { KamheapError } from '../errors.js';
-import type { AddressRule, CheckPattern, FlagField, HeapLayout, WordField } from '../heap/layout.js';
+import type { AddressRule, CheckPattern, FlagField, HeapLayout, LayoutTypes, WordField } from '../heap/layout.js';
 
 /** Renders a checked non-negative integer (what: for the error message). */
 export type Nat = (value: number, what: string) => string;
@@ -13,29 +16,77 @@ export const nat: Nat = (value, what) => {
   return String(value);
 };
 
+/**
+ * A type, member path or sizeof expression from a DWARF layout, refused unless it is made of C
+ * identifiers, numbers, spaces and `. * & ( ) + - >`: no quotes, newlines or gdb variables.
+ */
+export function gdbText(text: string, what: string): string {
+  if (!/^[A-Za-z0-9_ .*&()+\->]+$/.test(text)) throw new KamheapError('bad-input', `invalid ${what} in layout: ${JSON.stringify(text)}`);
+  return text;
+}
+
+type Base = '$kh_a' | '$kh_t' | '$kh_block';
+
 /** A 4- or 8-byte unsigned field at `base + offset`. */
-export function fieldExpr(base: '$kh_a' | '$kh_t', field: WordField): string {
+export function fieldExpr(base: Base, field: WordField): string {
   if (field.width !== 4 && field.width !== 8) throw new KamheapError('usage', `invalid field width: ${String(field.width)}`);
   return `*(unsigned ${field.width === 4 ? 'int' : 'long'} *) (${base} + ${nat(field.offset, 'offset')})`;
 }
 
+/** `((type *) base)->member`. */
+function memberExpr(base: Base, type: string, member: string): string {
+  return `((${gdbText(type, 'type')} *) ${base})->${gdbText(member, 'member')}`;
+}
+
+/** A fragment field (of the header at $kh_a): by member on a typed layout, else by offset. */
+function fragmentField(layout: HeapLayout, field: WordField, member: keyof LayoutTypes['fragmentMembers']): string {
+  const t = layout.types;
+  const name = t?.fragmentMembers[member];
+  return t && name ? memberExpr('$kh_a', t.fragment, name) : fieldExpr('$kh_a', field);
+}
+
+/** A pointer field of the fragment (file, func, mname), as a `char *`. */
+function fragmentPointer(layout: HeapLayout, offset: number, member: 'file' | 'func' | 'mname'): string {
+  const t = layout.types;
+  const name = t?.fragmentMembers[member];
+  return t && name ? memberExpr('$kh_a', t.fragment, name) : `*(char **) ($kh_a + ${nat(offset, 'offset')})`;
+}
+
 /** 1 when the flag is set in the fragment at $kh_a, else 0. */
-export function flagExpr(field: FlagField): string {
-  const word = fieldExpr('$kh_a', field);
+export function flagExpr(layout: HeapLayout, field: FlagField, member: 'free' | 'prevFree'): string {
+  const word = fragmentField(layout, field, member);
   return field.mask === undefined ? `${word} != 0` : `(${word} & 0x${maskHex(field.mask)}) != 0`;
 }
 
 /** The fragment's size without its flag bits. */
 export function sizeExpr(layout: HeapLayout): string {
   const { offset, flagBits } = layout.fragment.size;
-  const word = fieldExpr('$kh_a', { offset, width: 8 });
+  const word = fragmentField(layout, { offset, width: 8 }, 'size');
   if (flagBits === 0) return word;
   const keep = ~BigInt(`0x${maskHex(flagBits)}`) & 0xffffffffffffffffn;
   return `${word} & 0x${keep.toString(16)}`;
 }
 
-/** An address rule as a `char *` expression over $kh_block. */
-export function addressExpr(rule: AddressRule): string {
+/** The heap totals (size, used, real used, max real used) as printf arguments. */
+export function totalsExpr(layout: HeapLayout): string {
+  const b = layout.block;
+  const t = layout.types;
+  const word = (offset: number, member: keyof LayoutTypes['blockMembers']): string =>
+    t ? memberExpr('$kh_block', t.block, t.blockMembers[member]) : fieldExpr('$kh_block', { offset, width: 8 });
+  return [word(b.size, 'size'), word(b.used, 'used'), word(b.realUsed, 'realUsed'), word(b.maxRealUsed, 'maxRealUsed')].join(', ');
+}
+
+/** An address rule as a `char *` expression over $kh_block (the walk's first fragment or end). */
+export function addressExpr(layout: HeapLayout, which: 'firstFrag' | 'walkEnd'): string {
+  const rule: AddressRule = layout.block[which];
+  const typed = layout.types?.[which];
+  if (layout.types && typed) {
+    const base = rule.fromBlock ? '$kh_block' : '(char *) 0';
+    const word = typed.member === undefined ? undefined : memberExpr('$kh_block', layout.types.block, typed.member);
+    let expr = word === undefined ? base : rule.fromBlock ? `${base} + ${word}` : `(char *) ${word}`;
+    if (typed.add !== '0') expr = `${expr} + (${gdbText(typed.add, 'expression')})`;
+    return expr;
+  }
   const word = rule.wordAt === undefined ? undefined : nat(rule.wordAt, 'offset');
   let expr: string;
   if (rule.fromBlock) expr = word === undefined ? '$kh_block' : `$kh_block + *(unsigned long *) ($kh_block + ${word})`;
@@ -43,14 +94,33 @@ export function addressExpr(rule: AddressRule): string {
   return rule.add === 0 ? expr : `${expr} + ${nat(rule.add, 'offset')}`;
 }
 
+/** Bytes a fragment takes besides its size, and the trailer's size: numbers, or sizeof expressions. */
+export function sizeValues(layout: HeapLayout): Record<'OVERHEAD' | 'TRAILER_SIZE', string> {
+  const f = layout.fragment;
+  const t = layout.types;
+  if (t) {
+    return {
+      OVERHEAD: `(${gdbText(t.overhead, 'expression')})`,
+      TRAILER_SIZE: f.trailer && t.trailer ? `sizeof(${gdbText(t.trailer, 'type')})` : '0',
+    };
+  }
+  return { OVERHEAD: nat(f.overhead, 'size'), TRAILER_SIZE: nat(f.trailer?.size ?? 0, 'size') };
+}
+
 /** The condition, format and arguments that report a broken check word or prev-free flag. */
 export function checkValues(layout: HeapLayout): Record<'CHECKS_BROKEN' | 'CHECKS_FORMAT' | 'CHECKS_ARGS', string> {
   const f = layout.fragment;
-  const word = (c: CheckPattern): string => fieldExpr(c.inTrailer ? '$kh_t' : '$kh_a', c);
+  const t = layout.types;
+  const word = (c: CheckPattern): string => {
+    const member = t?.checkMembers[c.name];
+    const type = c.inTrailer ? t?.trailer : t?.fragment;
+    if (member && type) return memberExpr(c.inTrailer ? '$kh_t' : '$kh_a', type, member);
+    return fieldExpr(c.inTrailer ? '$kh_t' : '$kh_a', c);
+  };
   for (const c of f.checks) if (!/^[a-z0-9_]+$/.test(c.name)) throw new KamheapError('bad-input', `invalid check name ${c.name}`);
   const terms = f.checks.map((c) => ({ broken: `${word(c)} != 0x${c.value.toString(16)}`, format: ` ${c.inTrailer ? 'end' : 'start'}:${c.name}=%lx`, args: `, ${word(c)}` }));
   if (f.prevFree) {
-    const flag = `(${flagExpr(f.prevFree)})`;
+    const flag = `(${flagExpr(layout, f.prevFree, 'prevFree')})`;
     terms.push({ broken: `${flag} != $kh_pf`, format: ' prev-free=%d previous-free=%d', args: `, ${flag}, $kh_pf` });
   }
   if (terms.length === 0) return { CHECKS_BROKEN: '0', CHECKS_FORMAT: '', CHECKS_ARGS: '' };
@@ -64,10 +134,12 @@ export function checkValues(layout: HeapLayout): Record<'CHECKS_BROKEN' | 'CHECK
 /** The whole-line commands that only some layouts need (empty: the line is left out). */
 export function optionalLines(layout: HeapLayout): Record<'SET_TRAILER' | 'TRACK_PREV_FREE', string> {
   const f = layout.fragment;
+  const t = layout.types;
   const pad = '  ';
+  const trailerAt = t?.trailerOffset ? `(${gdbText(t.trailerOffset, 'expression')})` : f.trailer ? nat(f.trailer.offset, 'offset') : '';
   return {
-    SET_TRAILER: f.trailer ? `${pad}set $kh_t = $kh_a + ${nat(f.trailer.offset, 'offset')} + $kh_size` : '',
-    TRACK_PREV_FREE: f.prevFree ? `${pad}set $kh_pf = ${flagExpr(f.free)}` : '',
+    SET_TRAILER: f.trailer ? `${pad}set $kh_t = $kh_a + ${trailerAt} + $kh_size` : '',
+    TRACK_PREV_FREE: f.prevFree ? `${pad}set $kh_pf = ${flagExpr(layout, f.free, 'free')}` : '',
   };
 }
 
@@ -79,12 +151,12 @@ export function optionalLines(layout: HeapLayout): Record<'SET_TRAILER' | 'TRACK
 export function printFragment(layout: HeapLayout): string {
   const f = layout.fragment;
   const pad = '    ';
-  const common = `$kh_i, $kh_a, $kh_size, ${flagExpr(f.free)}`;
+  const free = flagExpr(layout, f.free, 'free');
+  const common = `$kh_i, $kh_a, $kh_size, ${free}`;
   if (!f.debug) return `${pad}printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", ${common}`;
-  const ptr = (offset: number): string => `*(char **) ($kh_a + ${nat(offset, 'offset')})`;
-  const line = fieldExpr('$kh_a', f.debug.line);
-  const file = ptr(f.debug.file);
-  const func = ptr(f.debug.func);
+  const line = fragmentField(layout, f.debug.line, 'line');
+  const file = fragmentPointer(layout, f.debug.file, 'file');
+  const func = fragmentPointer(layout, f.debug.func, 'func');
   const withoutModule = [
     `${pad}if (${file} != 0 && ${func} != 0)`,
     `${pad}  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, ${line}, ${file}, ${func}`,
@@ -94,8 +166,8 @@ export function printFragment(layout: HeapLayout): string {
   ];
   // Fragments without an mname (Kamailio 4.x): sites without a module.
   if (f.debug.mname === undefined) return withoutModule.join('\n');
-  const mname = ptr(f.debug.mname);
-  const used = f.debug.mnameInFree ? '' : `!(${flagExpr(f.free)}) && `;
+  const mname = fragmentPointer(layout, f.debug.mname, 'mname');
+  const used = f.debug.mnameInFree ? '' : `!(${free}) && `;
   return [
     `${pad}if (${used}${file} != 0 && ${func} != 0 && ${mname} != 0)`,
     `${pad}  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", ${common}, ${line}, ${file}, ${func}, ${mname}`,

@@ -8,7 +8,7 @@ import type { HeapRoot } from '../locate/locate-heap.js';
 import { heapRootSymbol } from '../locate/heap-roots.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import { packageRoot, toolVersion } from '../util/version.js';
-import { addressExpr, checkValues, nat, optionalLines, printFragment, sizeExpr } from './script-expressions.js';
+import { addressExpr, checkValues, nat, optionalLines, printFragment, sizeExpr, sizeValues, totalsExpr } from './script-expressions.js';
 
 export interface ScriptParams {
   pid: number;
@@ -44,16 +44,12 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
     TO: nat(params.to ?? unboundedTo, '--to'),
     TO_TEXT: params.to === undefined ? 'end' : String(params.to),
     ...rootValues(params.kind, params.root, layout),
-    BLOCK_SIZE: nat(layout.block.size, 'offset'),
-    BLOCK_USED: nat(layout.block.used, 'offset'),
-    BLOCK_REAL_USED: nat(layout.block.realUsed, 'offset'),
-    BLOCK_MAX_REAL_USED: nat(layout.block.maxRealUsed, 'offset'),
-    FIRST_FRAG: addressExpr(layout.block.firstFrag),
-    WALK_END: addressExpr(layout.block.walkEnd),
+    HEAP_TOTALS: totalsExpr(layout),
+    FIRST_FRAG: addressExpr(layout, 'firstFrag'),
+    WALK_END: addressExpr(layout, 'walkEnd'),
     HEADER_SIZE: nat(f.headerSize, 'size'),
     USER_OFFSET: nat(f.userOffset, 'offset'),
-    OVERHEAD: nat(f.overhead, 'size'),
-    TRAILER_SIZE: nat(f.trailer?.size ?? 0, 'size'),
+    ...sizeValues(layout),
     FRAG_SIZE: sizeExpr(layout),
     ROUND_TO: nat(f.roundTo, 'size'),
     DEBUG_FIELDS: f.debug ? '1' : '0',
@@ -80,6 +76,12 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
 function rootValues(kind: HeapKind, root: ScriptParams['root'], layout: HeapLayout): Record<'ROOT_SYMBOL' | 'ROOT_ORIGIN' | 'SET_BLOCK' | 'MNAME_FORMAT' | 'MNAME_ARG', string> {
   const entry = heapRootSymbol(kind, root.symbol);
   const common = { ROOT_SYMBOL: entry.symbol, ROOT_ORIGIN: entry.origin };
+  // A build with DWARF knows the root's type too: read it the way the wiki's script does.
+  if (layout.types) {
+    return entry.shape === 'api'
+      ? { ...common, SET_BLOCK: `set $kh_block = (char *) ${entry.symbol}.mem_block`, MNAME_FORMAT: '%s', MNAME_ARG: `${entry.symbol}.mname, ` }
+      : { ...common, SET_BLOCK: `set $kh_block = (char *) ${entry.symbol}`, MNAME_FORMAT: layout.allocator, MNAME_ARG: '' };
+  }
   if (entry.shape === 'api') {
     return {
       ...common,

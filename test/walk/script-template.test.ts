@@ -2,7 +2,8 @@
 // numbers and fixed names reach gdb, and the fragment printf stays what the parser expects.
 import { describe, expect, it } from 'vitest';
 import { KamheapError } from '../../src/errors.js';
-import type { HeapLayout } from '../../src/heap/layout.js';
+import type { HeapLayout, LayoutTypes } from '../../src/heap/layout.js';
+import { fixtureLayout } from '../locate/dwarf-fixture.js';
 import { fmallocDebugX64, qmallocDebugX64, tlsfDebugX64 } from '../../src/heap/layout-profiles.js';
 import { loadTemplate, renderWalkScript, unboundedTo, type ScriptParams } from '../../src/walk/script-template.js';
 
@@ -244,5 +245,67 @@ describe('renderWalkScript', () => {
     ['--to below --from', { from: 20, to: 5 }],
   ])('rejects %s', (_what, change) => {
     expect(renderError(change)).toBeInstanceOf(KamheapError);
+  });
+});
+
+describe('renderWalkScript on layouts read from DWARF', () => {
+  it('reads q_malloc through its types and members, as the wiki\'s script does', async () => {
+    const layout = await fixtureLayout('kamailio-5.6.3-dwarf', 'q_malloc');
+    if (!layout) throw new Error('no layout');
+    const script = renderWalkScript({ ...params, layout });
+    for (const line of [
+      'set $kh_block = (char *) _shm_root.mem_block',
+      'set $kh_a = (char *) ((struct qm_block *) $kh_block)->first_frag',
+      'set $kh_end = (char *) ((struct qm_block *) $kh_block)->last_frag_end',
+      'set $kh_heap_end = $kh_end + sizeof(struct qm_frag_end)',
+      '  set $kh_size = ((struct qm_frag *) $kh_a)->size',
+      '  set $kh_t = $kh_a + (sizeof(struct qm_frag)) + $kh_size',
+      '  set $kh_a = $kh_a + (sizeof(struct qm_frag) + sizeof(struct qm_frag_end)) + $kh_size',
+    ]) {
+      expect(script.split('\n')).toContain(line);
+    }
+    expect(script).toContain(', _shm_root.mname, $kh_block, ((struct qm_block *) $kh_block)->size, ((struct qm_block *) $kh_block)->used, ((struct qm_block *) $kh_block)->real_used, ((struct qm_block *) $kh_block)->max_real_used, $kh_a, $kh_end');
+    expect(script).toContain('((struct qm_frag *) $kh_a)->check != 0xf0f0f0f0 || ((struct qm_frag_end *) $kh_t)->check1 != 0xc0c0c0c0 || ((struct qm_frag_end *) $kh_t)->check2 != 0xabcdefed)');
+    expect(script).toContain('((struct qm_frag *) $kh_a)->u.is_free != 0, ((struct qm_frag *) $kh_a)->line, ((struct qm_frag *) $kh_a)->file, ((struct qm_frag *) $kh_a)->func, ((struct qm_frag *) $kh_a)->mname');
+    // No raw offsets are left: every read names its member.
+    expect(script).not.toMatch(/\*\(unsigned (int|long) \*\)|\*\(char \*\*\)/);
+  });
+
+  it('reads TLSF\'s bounds from control_t and masks the flag bits off the size', async () => {
+    const layout = await fixtureLayout('kamailio-5.6.3-dwarf', 'tlsf_malloc');
+    if (!layout) throw new Error('no layout');
+    const lines = renderWalkScript({ ...params, layout }).split('\n');
+    expect(lines).toContain('set $kh_a = $kh_block + (sizeof(control_t) - sizeof(block_header_t *))');
+    expect(lines).toContain('set $kh_end = $kh_block + ((control_t *) $kh_block)->total_size + ((unsigned long)&((block_header_t *)0)->size + sizeof(size_t) - 2 * sizeof(block_header_t *))');
+    expect(lines).toContain('  set $kh_size = ((block_header_t *) $kh_a)->size & 0xfffffffffffffffc');
+    expect(lines).toContain('  set $kh_pf = (((block_header_t *) $kh_a)->size & 0x1) != 0');
+    expect(lines).toContain('    if (!((((block_header_t *) $kh_a)->size & 0x1) != 0) && ((block_header_t *) $kh_a)->alloc_info.file != 0 && ((block_header_t *) $kh_a)->alloc_info.func != 0 && ((block_header_t *) $kh_a)->alloc_info.mname != 0)');
+  });
+
+  it('reads a Kamailio 4.x heap through mem_block, with sites but no module', async () => {
+    const layout = await fixtureLayout('kamailio-4x-structs', 'f_malloc');
+    if (!layout) throw new Error('no layout');
+    const script = renderWalkScript({ ...params, kind: 'pkg', root: { symbol: 'mem_block' }, layout });
+    expect(script.split('\n')).toContain('set $kh_block = (char *) mem_block');
+    expect(script).toContain('printf "KH_HEAP mname=f_malloc block=%lx');
+    expect(script).toContain('((struct fm_frag *) $kh_a)->prv_free != 0');
+    expect(script).not.toContain('mname != 0');
+    expect(renderWalkScript({ ...params, layout }, '{{PRINT_FRAGMENT}}').split('\n')).toEqual([
+      '    if (((struct fm_frag *) $kh_a)->file != 0 && ((struct fm_frag *) $kh_a)->func != 0)',
+      '      printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", $kh_i, $kh_a, $kh_size, ((struct fm_frag *) $kh_a)->prv_free != 0, ((struct fm_frag *) $kh_a)->line, ((struct fm_frag *) $kh_a)->file, ((struct fm_frag *) $kh_a)->func',
+      '    else',
+      '      printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, ((struct fm_frag *) $kh_a)->prv_free != 0, ((struct fm_frag *) $kh_a)->line',
+      '    end',
+    ]);
+  });
+
+  it.each([
+    ['a type', (t: LayoutTypes): LayoutTypes => ({ ...t, fragment: 'struct qm_frag\nshell id' })],
+    ['a member', (t: LayoutTypes): LayoutTypes => ({ ...t, fragmentMembers: { ...t.fragmentMembers, size: 'size"' } })],
+    ['an expression', (t: LayoutTypes): LayoutTypes => ({ ...t, overhead: '$_siginfo' })],
+  ])('refuses %s that is not C', async (_what, spoil) => {
+    const layout = await fixtureLayout('kamailio-5.6.3-dwarf', 'q_malloc');
+    if (!layout?.types) throw new Error('no layout');
+    expect(renderError({ layout: { ...layout, types: spoil(layout.types) } })).toMatchObject({ kind: 'bad-input' });
   });
 });
