@@ -45,7 +45,7 @@ export function parseTimeout(text: string | undefined): number | undefined {
   return seconds * 1000;
 }
 
-/** Help text of --heap-symbol (walk, script, inspect). */
+/** Help text of --heap-symbol (walk, script). */
 export const heapSymbolHelp =
   'reach the heap through this variable instead of the memory API (_pkg_root/_shm_root): mem_block or shm_block ' +
   '(Kamailio 4.x and older, found automatically too), or an allocator\'s own pointer on builds with debug info ' +
