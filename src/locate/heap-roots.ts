@@ -2,11 +2,12 @@
 // exports a memory API struct per heap (`_pkg_root`, `_shm_root`: manager name, pool, block);
 // Kamailio 4.x and older exported a pointer to the block itself (`mem_block`, `shm_block`); debug
 // builds of 5.x also show each allocator's own static pointer (`_qm_pkg_block`, `_fm_shm_block`, ...).
-import { GdbCommandError, KamheapError } from '../errors.js';
-import { sendDataEvaluateExpression, sendSymbolInfoVariableType } from '../gdb/commands.js';
+import { KamheapError } from '../errors.js';
+import { sendSymbolInfoVariableType } from '../gdb/commands.js';
 import type { GdbSession } from '../gdb/gdb-session.js';
 import type { AllocatorName } from '../heap/layout.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
+import { findSymbolAddress } from './static-symbols.js';
 
 /** `api`: a memory API struct (name string and block pointer); `pointer`: a pointer to the block. */
 export type RootShape = 'api' | 'pointer';
@@ -76,7 +77,7 @@ export interface ResolvedRoot {
 export async function resolveHeapRoot(gdb: GdbSession, pid: number, kind: HeapKind, timeoutMs: number, requested?: HeapRootSymbol): Promise<ResolvedRoot> {
   const candidates = requested ? [requested] : heapRootSymbols.filter((e) => e.kind === kind && e.automatic);
   for (const entry of candidates) {
-    const linkAddress = await addressOf(gdb, entry.symbol, timeoutMs);
+    const linkAddress = await findSymbolAddress(gdb, entry.symbol, timeoutMs);
     if (linkAddress === undefined) continue;
     const allocator = entry.shape === 'pointer' ? (allocatorOfType(await sendSymbolInfoVariableType(gdb, entry.symbol, timeoutMs)) ?? entry.allocator) : undefined;
     return { entry, linkAddress, allocator };
@@ -98,15 +99,5 @@ export function allocatorOfType(type: string | undefined): AllocatorName | undef
       return 'tlsf_malloc';
     default:
       return undefined;
-  }
-}
-
-/** The symbol's address as gdb knows it, or undefined when the executable has no such symbol. */
-async function addressOf(gdb: GdbSession, symbol: string, timeoutMs: number): Promise<bigint | undefined> {
-  try {
-    return BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
-  } catch (error) {
-    if (error instanceof GdbCommandError) return undefined;
-    throw error;
   }
 }

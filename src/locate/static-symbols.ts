@@ -27,15 +27,30 @@ export async function withExecutable<T>(pid: number, options: ExecutableOptions,
 
 /**
  * The symbol's address as gdb knows it: link-time before an attach, relocated once attached. A
- * missing symbol means the process is not Kamailio.
+ * missing memory API means an older Kamailio; any other missing symbol, not Kamailio at all.
  */
 export async function symbolAddress(gdb: GdbSession, pid: number, symbol: KamailioSymbol, timeoutMs: number): Promise<bigint> {
+  const address = await findSymbolAddress(gdb, symbol, timeoutMs);
+  if (address !== undefined) return address;
+  if ((symbol === '_pkg_root' || symbol === '_shm_root') && (await findSymbolAddress(gdb, 'mem_block', timeoutMs)) !== undefined) {
+    throw new KamheapError(
+      'heap-not-found',
+      `PID ${pid} is an older Kamailio (mem_block, no ${symbol}): ps, doctor and walk --all read Kamailio 5.x's memory API and process table; walk, script and info work on it`,
+    );
+  }
+  throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`);
+}
+
+/**
+ * The address of a symbol from kamheap's fixed tables, or undefined when the executable has none.
+ * Never called with user text: the name becomes part of a gdb expression.
+ */
+export async function findSymbolAddress(gdb: GdbSession, symbol: string, timeoutMs: number): Promise<bigint | undefined> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) throw new KamheapError('usage', `invalid symbol name "${symbol}"`);
   try {
     return BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
   } catch (error) {
-    if (error instanceof GdbCommandError) {
-      throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`, { cause: error });
-    }
+    if (error instanceof GdbCommandError) return undefined;
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveHeapRoot } from '../../src/locate/heap-roots.js';
+import { symbolAddress } from '../../src/locate/static-symbols.js';
 import { miQuote } from '../../src/gdb/commands.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
 import type { AllocatorName, HeapLayout } from '../../src/heap/layout.js';
@@ -115,6 +116,9 @@ describe('Kamailio 4.x structs (test/fixtures/kamailio-4x/mem-structs.c)', () =>
       // No memory API: the heaps are found through the 4.x block pointers, the allocator by their types.
       expect(await resolveHeapRoot(gdb, 1, 'pkg', 30_000)).toMatchObject({ entry: { symbol: 'mem_block', shape: 'pointer' }, allocator: 'q_malloc' });
       expect(await resolveHeapRoot(gdb, 1, 'shm', 30_000)).toMatchObject({ entry: { symbol: 'shm_block', shape: 'pointer' }, allocator: 'f_malloc' });
+      // What needs the 5.x memory API and process table says so, instead of "not Kamailio".
+      await expect(symbolAddress(gdb, 1, '_pkg_root', 30_000)).rejects.toMatchObject({ kind: 'heap-not-found', message: expect.stringMatching(/^PID 1 is an older Kamailio \(mem_block, no _pkg_root\)/) });
+      await expect(symbolAddress(gdb, 1, 'pt', 30_000)).rejects.toMatchObject({ kind: 'not-kamailio' });
     } finally {
       await gdb.close();
       rmSync(dir, { recursive: true, force: true });
