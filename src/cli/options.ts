@@ -1,6 +1,7 @@
 // Validates raw commander options into typed values at the boundary; bad input is a usage error.
 import { KamheapError } from '../errors.js';
 import type { WalkRange } from '../heap/fragment.js';
+import { heapRootSymbol, type HeapRootSymbol } from '../locate/heap-roots.js';
 import type { HeapKind, WalkerName } from '../snapshot/snapshot.js';
 
 /** A PID: a positive decimal integer, nothing else. */
@@ -43,6 +44,11 @@ export function parseTimeout(text: string | undefined): number | undefined {
   const seconds = Number(text);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || seconds <= 0) throw new KamheapError('usage', `--timeout must be a positive number of seconds, not "${text}"`);
   return seconds * 1000;
+}
+
+/** --heap-symbol: an entry of kamheap's table of heap roots for that heap, or undefined when not given. */
+export function parseHeapSymbol(kind: HeapKind, text: string | undefined): HeapRootSymbol | undefined {
+  return text === undefined ? undefined : heapRootSymbol(kind, text);
 }
 
 /** Help text of --heap-symbol (walk, script). */

@@ -6,8 +6,7 @@ import { openProcMem } from '../memory/proc-mem.js';
 import { renderWalkScript } from '../walk/script-template.js';
 import { locateHeap, prepareAttach } from '../walk/walk-request.js';
 import { runAbortable } from './abort-on-signal.js';
-import { heapRootSymbol } from '../locate/heap-roots.js';
-import { heapSymbolHelp, parseHeapKind, parsePid, parseRange } from './options.js';
+import { heapSymbolHelp, parseHeapSymbol, parseHeapKind, parsePid, parseRange } from './options.js';
 
 interface RawScriptOptions {
   heap: string;
@@ -37,7 +36,7 @@ export async function collectScript(pidText: string, raw: RawScriptOptions): Pro
   const pid = parsePid(pidText);
   const kind = parseHeapKind(raw.heap);
   const range = parseRange(raw.from, raw.to);
-  const heapSymbol = raw.heapSymbol === undefined ? undefined : heapRootSymbol(kind, raw.heapSymbol);
+  const heapSymbol = parseHeapSymbol(kind, raw.heapSymbol);
   const info = inspectProcess(pid);
   const memory = openProcMem(pid);
   try {

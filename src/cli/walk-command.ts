@@ -10,8 +10,7 @@ import { scriptWalk } from '../walk/script-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
 import { renderInstanceReport } from '../export/instance-report.js';
 import { runAbortable } from './abort-on-signal.js';
-import { heapRootSymbol } from '../locate/heap-roots.js';
-import { heapSymbolHelp, parseCount, parseHeapKind, parsePid, parseRange, parseTimeout, parseWalker } from './options.js';
+import { heapSymbolHelp, parseHeapSymbol, parseCount, parseHeapKind, parsePid, parseRange, parseTimeout, parseWalker } from './options.js';
 import { startProgress } from './progress.js';
 
 interface RawWalkOptions {
@@ -57,7 +56,7 @@ export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise
   const kind = parseHeapKind(raw.heap);
   const walker = parseWalker(raw.walker);
   const range = parseRange(raw.from, raw.to);
-  const heapSymbol = raw.heapSymbol === undefined ? undefined : heapRootSymbol(kind, raw.heapSymbol);
+  const heapSymbol = parseHeapSymbol(kind, raw.heapSymbol);
   parseCount(raw.top, '--top'); // checked now, before anything is attached
   const progress = startProgress(raw.json !== '-', `attaching to PID ${pid}`);
   try {

@@ -47,8 +47,13 @@ export async function sendDataEvaluateExpression(gdb: GdbSession, expression: st
  * executable has no debug info for it. The name comes from kamheap's fixed table of symbols.
  */
 export async function sendSymbolInfoVariableType(gdb: GdbSession, symbol: string, timeoutMs: number): Promise<string | undefined> {
+  return variableTypeOf(await gdb.send(`-symbol-info-variables --name ${miQuote(`^${checkedSymbol(symbol)}$`)}`, { timeoutMs }), symbol);
+}
+
+/** A C identifier, the only kind of symbol name kamheap puts into a gdb command. */
+export function checkedSymbol(symbol: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) throw new KamheapError('usage', `invalid symbol name "${symbol}"`);
-  return variableTypeOf(await gdb.send(`-symbol-info-variables --name ${miQuote(`^${symbol}$`)}`, { timeoutMs }), symbol);
+  return symbol;
 }
 
 /** Picks the variable's type out of a `-symbol-info-variables` result (debug symbols only). */

@@ -46,18 +46,17 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
   const walkEnd = await rule(recipe.walkEnd, recipe, evaluate);
   const sizes = await numbers({ headerSize: recipe.headerSize, userOffset: recipe.userOffset, overhead: recipe.overhead }, evaluate);
   const sizeOffset = await offsetOf(recipe.members.size);
-  const freeFlag = await flag(recipe.members.free, profile.fragment.free);
-  const free = freeFlag?.field;
+  const free = await flag(recipe.members.free, profile.fragment.free);
   const prevFree = recipe.members.prevFree && profile.fragment.prevFree ? (await flag(recipe.members.prevFree, profile.fragment.prevFree))?.field : undefined;
   const trailer = await trailerOf(recipe, evaluate);
-  if (!totals || !firstFrag || !walkEnd || !sizes || sizeOffset === undefined || !freeFlag || !free || trailer === null) return undefined;
+  if (!totals || !firstFrag || !walkEnd || !sizes || sizeOffset === undefined || !free || trailer === null) return undefined;
   const debugOffsets = await numbers({ file: recipe.debugMembers.file, func: recipe.debugMembers.func }, (m) => offsetOf(m));
   const line = await field(recipe.debugMembers.line);
   // Kamailio 4.x fragments record file, function and line but no module.
   const mname = await offsetOf(recipe.debugMembers.mname);
-  const checkMembers: Record<string, string> = {};
   const debug = debugOffsets && line ? { ...debugOffsets, ...(mname === undefined ? {} : { mname }), line, mnameInFree: profile.fragment.debug?.mnameInFree ?? true } : undefined;
   const checks: CheckPattern[] = [];
+  const checkMembers: Record<string, string> = {};
   for (const check of profile.fragment.checks) {
     const member = recipe.checkMembers[check.name];
     const type = check.inTrailer ? recipe.trailer : recipe.fragment;
@@ -73,7 +72,7 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
     ...sizes,
     ...(trailer ? { trailer } : {}),
     size: { offset: sizeOffset, flagBits: profile.fragment.size.flagBits },
-    free,
+    free: free.field,
     ...(prevFree ? { prevFree } : {}),
     ...(debug ? { debug } : {}),
     checks,
@@ -95,7 +94,7 @@ export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evalua
       walkEnd: { ...(recipe.walkEnd.wordMember ? { member: recipe.walkEnd.wordMember } : {}), add: recipe.walkEnd.add ?? '0' },
       fragmentMembers: {
         size: recipe.members.size,
-        free: freeFlag.member,
+        free: free.member,
         ...(prevFree && recipe.members.prevFree ? { prevFree: recipe.members.prevFree } : {}),
         ...(debug ? { file: recipe.debugMembers.file, func: recipe.debugMembers.func, line: recipe.debugMembers.line } : {}),
         ...(debug?.mname !== undefined ? { mname: recipe.debugMembers.mname } : {}),

@@ -4,7 +4,6 @@ import { readBuildInfo } from '../doctor/kamailio-checks.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import { readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
-import { KamheapError } from '../errors.js';
 import { resolveHeapRoot, type ResolvedRoot } from './heap-roots.js';
 import { loadBias } from './load-bias.js';
 import { readHeapTotals } from './locate-heap.js';
@@ -49,7 +48,6 @@ export async function collectInstanceInfo(pid: number, gdbPath?: string): Promis
     dwarf: await readDwarfLayouts(gdb, timeoutMs),
   }));
   const bias = loadBias(pid);
-  if (bias === undefined) throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
   const memory = openProcMem(pid);
   try {
     const table = tableSymbols ? await readProcessTable(memory, tableSymbols.pt, tableSymbols.process_count).catch(() => []) : [];

@@ -1,6 +1,7 @@
 // Where a process's executable is mapped: link-time symbol addresses (what gdb gives before any
 // attach) plus this bias are the addresses in the running process.
 import { closeSync, openSync, readFileSync, readSync, readlinkSync } from 'node:fs';
+import { KamheapError } from '../errors.js';
 
 const elfTypeDyn = 3;
 
@@ -17,12 +18,12 @@ function elfType(pid: number): number {
 }
 
 /** Where the executable's link-time address 0 is mapped in the process (0 for a non-PIE binary). */
-export function loadBias(pid: number): bigint | undefined {
+export function loadBias(pid: number): bigint {
   if (elfType(pid) !== elfTypeDyn) return 0n;
   const exe = readlinkSync(`/proc/${pid}/exe`);
   for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
     const [range, , offset, , , path] = line.split(/\s+/);
     if (path === exe && offset !== undefined && /^0+$/.test(offset) && range) return BigInt(`0x${range.split('-')[0] ?? '0'}`);
   }
-  return undefined;
+  throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
 }

@@ -22,11 +22,14 @@ export interface HeapRoot {
   block: bigint;
 }
 
-/** The memory API entry of a heap kind (`_pkg_root`, `_shm_root`), for callers that know it is there. */
-export function apiRoot(kind: HeapKind, linkAddress = 0n): ResolvedRoot {
+/**
+ * The memory API root of a heap kind (`_pkg_root`, `_shm_root`), for callers that found its
+ * runtime address themselves (`ps`, `doctor`): its link address is not needed.
+ */
+export function apiRoot(kind: HeapKind): ResolvedRoot {
   const entry = heapRootSymbols.find((e) => e.kind === kind && e.shape === 'api');
   if (!entry) throw new Error(`no API root for ${kind}`);
-  return { entry, linkAddress, allocator: undefined };
+  return { entry, linkAddress: 0n, allocator: undefined };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Addresses of Kamailio's exported variables in a running process, found without attaching: gdb reads
 // the executable's symbols (link-time addresses) and the load bias comes from /proc/PID/maps.
 import { GdbCommandError, KamheapError } from '../errors.js';
-import { sendDataEvaluateExpression, sendFileExecAndSymbols } from '../gdb/commands.js';
+import { checkedSymbol, sendDataEvaluateExpression, sendFileExecAndSymbols } from '../gdb/commands.js';
 import { GdbSession } from '../gdb/gdb-session.js';
 import { loadBias } from './load-bias.js';
 
@@ -46,9 +46,8 @@ export async function symbolAddress(gdb: GdbSession, pid: number, symbol: Kamail
  * Never called with user text: the name becomes part of a gdb expression.
  */
 export async function findSymbolAddress(gdb: GdbSession, symbol: string, timeoutMs: number): Promise<bigint | undefined> {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) throw new KamheapError('usage', `invalid symbol name "${symbol}"`);
   try {
-    return BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${symbol}`, timeoutMs));
+    return BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${checkedSymbol(symbol)}`, timeoutMs));
   } catch (error) {
     if (error instanceof GdbCommandError) return undefined;
     throw error;
@@ -58,7 +57,6 @@ export async function findSymbolAddress(gdb: GdbSession, symbol: string, timeout
 /** Runtime addresses of the symbols in `pid`, with gdb already holding its executable. */
 export async function symbolAddresses<S extends KamailioSymbol>(gdb: GdbSession, pid: number, symbols: readonly S[], timeoutMs: number): Promise<Record<S, bigint>> {
   const bias = loadBias(pid);
-  if (bias === undefined) throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
   const out = {} as Record<S, bigint>;
   for (const symbol of symbols) out[symbol] = bias + (await symbolAddress(gdb, pid, symbol, timeoutMs));
   return out;

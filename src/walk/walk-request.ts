@@ -68,11 +68,10 @@ export function prepareAttach(
     pid,
     beforeAttach: async (gdb) => {
       const resolved = await resolveHeapRoot(gdb, pid, kind, timeoutMs, heapSymbol);
-      const bias = loadBias(pid);
-      if (bias === undefined) throw new KamheapError('heap-not-found', `cannot find where the executable of PID ${pid} is mapped`);
-      Object.assign(root, { resolved, address: bias + resolved.linkAddress });
+      const address = loadBias(pid) + resolved.linkAddress;
+      Object.assign(root, { resolved, address });
       Object.assign(dwarf, await readDwarfLayouts(gdb, timeoutMs));
-      await warmUp?.(resolved, bias + resolved.linkAddress, dwarf);
+      await warmUp?.(resolved, address, dwarf);
     },
     ...(gdbPath === undefined ? {} : { gdbPath }),
     ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }),
