@@ -18,6 +18,10 @@ export const ExitCode = {
   heapNotFound: 13,
   /** `diff --fail-on-growth`: the heap grew past the limit (not an error of kamheap's). */
   growth: 14,
+  /** The target process exited (or was killed) while kamheap was reading it. */
+  targetExited: 15,
+  /** The walk was stopped because the target had been paused for `--max-pause`. */
+  pauseLimit: 16,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -33,7 +37,9 @@ export type KamheapErrorKind =
   | 'heap-corrupt'
   | 'bad-input'
   | 'memory-read'
-  | 'heap-not-found';
+  | 'heap-not-found'
+  | 'target-exited'
+  | 'pause-limit';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   usage: ExitCode.usage,
@@ -48,6 +54,8 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'bad-input': ExitCode.badInput,
   'memory-read': ExitCode.memoryRead,
   'heap-not-found': ExitCode.heapNotFound,
+  'target-exited': ExitCode.targetExited,
+  'pause-limit': ExitCode.pauseLimit,
 };
 
 /** Base of all expected failures; `message` is the one line shown to the user. */
