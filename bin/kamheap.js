@@ -2,4 +2,8 @@
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
 import { main } from '../dist/src/cli/index.js';
 
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+process.exitCode = code;
+// Every gdb, guard and timer is ended by the time main() returns. Should anything still hold the
+// event loop, kamheap exits anyway: it must never hang after its work is done.
+setTimeout(() => process.exit(code), 2000).unref();

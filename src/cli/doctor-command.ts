@@ -4,7 +4,7 @@ import { runCheck, type CheckResult } from '../doctor/check.js';
 import { checkDebugFields, checkHeadroom, checkMemJoin, readBuildInfo, resolveInstanceSymbols } from '../doctor/kamailio-checks.js';
 import { checkGdb, checkOsMemory, checkPtrace } from '../doctor/system-checks.js';
 import { renderDoctorReport } from '../export/doctor-report.js';
-import { inspectProcess } from '../locate/process.js';
+import { inspectProcess } from '../proc/process.js';
 import { parsePid } from './options.js';
 
 /** Builds the command. */

@@ -7,11 +7,12 @@ import type { MemorySlice } from '../heap/walk-fragments.js';
 import { userAddress } from '../heap/layout.js';
 import type { CapturedHeap } from '../memory/heap-capture.js';
 import type { RawMemory } from '../memory/proc-mem.js';
+import type { RunControl } from '../run-control.js';
 import { hex } from '../util/hex.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
-import { runAbortable } from './abort-on-signal.js';
-import { parseCount, parseHeapKind, parsePid } from './options.js';
+import { runControlled } from './run-controlled.js';
+import { defaultMaxPause, maxPauseHelp, parseCount, parseHeapKind, parseMaxPause, parsePid, parseTimeout } from './options.js';
 
 export interface InspectedFragment {
   index: number;
@@ -37,6 +38,8 @@ interface RawInspectOptions {
   sample: string;
   bytes: string;
   json?: boolean;
+  timeout?: string;
+  maxPause: string;
   gdb?: string;
 }
 
@@ -50,10 +53,15 @@ export function inspectCommand(): Command {
     .option('--sample <n>', 'fragments to show, spread evenly over the matching ones', '5')
     .option('--bytes <b>', 'bytes to show per fragment (at most its size)', '256')
     .option('--json', 'print the same as JSON (schema kamheap.inspect/1)')
+    .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
+    .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .action(async (pidText: string, raw: RawInspectOptions) => {
-      const inspection = await collectInspection(pidText, raw);
-      process.stdout.write(raw.json ? `${JSON.stringify(inspection, null, 2)}\n` : renderInspection(inspection));
+      await runControlled(parseTimeout(raw.timeout), async (control) => {
+        const inspection = await collectInspection(pidText, raw, control);
+        control.throwIfStopped();
+        process.stdout.write(raw.json ? `${JSON.stringify(inspection, null, 2)}\n` : renderInspection(inspection));
+      });
     });
 }
 
@@ -65,22 +73,21 @@ export function parseSite(text: string): { file: string; function: string; line:
 }
 
 /** Walks, picks the site's used fragments, and reads the sampled ones' first bytes. */
-export async function collectInspection(pidText: string, raw: RawInspectOptions): Promise<Inspection> {
+export async function collectInspection(pidText: string, raw: RawInspectOptions, control: RunControl): Promise<Inspection> {
   const pid = parsePid(pidText);
   const kind = parseHeapKind(raw.heap);
   const site = parseSite(raw.site);
   const sample = Math.max(1, parseCount(raw.sample, '--sample'));
   const limit = parseCount(raw.bytes, '--bytes');
+  const maxPauseMs = parseMaxPause(raw.maxPause);
   let picked: InspectedFragment[] = [];
   let matching = 0;
-  await runAbortable(undefined, (signal) =>
-    bulkWalk({ pid, kind, range: { from: 0, to: undefined }, signal, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) }, async (captured, memory, output) => {
-      const hits = output.fragments.filter((f) => !f.free && f.file === site.file && f.function === site.function && f.line === site.line);
-      matching = hits.length;
-      picked = [];
-      for (const f of spread(hits, sample)) picked.push(await inspectFragment(f, output, captured, memory, limit));
-    }),
-  );
+  await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, control, maxPauseMs, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) }, async (captured, memory, output) => {
+    const hits = output.fragments.filter((f) => !f.free && f.file === site.file && f.function === site.function && f.line === site.line);
+    matching = hits.length;
+    picked = [];
+    for (const f of spread(hits, sample)) picked.push(await inspectFragment(f, output, captured, memory, limit));
+  });
   if (matching === 0) throw new KamheapError('bad-input', `no used fragment from ${raw.site} in the ${kind} heap of PID ${pid}`);
   return { schema: 'kamheap.inspect/1', pid, kind, site: raw.site, matching, fragments: picked };
 }

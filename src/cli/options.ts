@@ -38,13 +38,32 @@ export function parseRange(from: string | undefined, to: string | undefined): Wa
   return range;
 }
 
-/** --timeout in seconds (fractions allowed) as milliseconds. */
-export function parseTimeout(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
+/** The longest wait a timer can hold (setTimeout fires at once beyond 2^31-1 ms). */
+const maxSeconds = 2_147_483;
+
+/** A number of seconds (fractions allowed) as milliseconds; `zero` allows 0. */
+function parseSeconds(text: string, option: string, zero: boolean): number {
   const seconds = Number(text);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || seconds <= 0) throw new KamheapError('usage', `--timeout must be a positive number of seconds, not "${text}"`);
-  return seconds * 1000;
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || (!zero && seconds <= 0)) {
+    throw new KamheapError('usage', `${option} must be a ${zero ? 'non-negative' : 'positive'} number of seconds, not "${text}"`);
+  }
+  if (seconds > maxSeconds) throw new KamheapError('usage', `${option} must be at most ${maxSeconds} seconds, not "${text}"`);
+  return Math.round(seconds * 1000);
 }
+
+/** --timeout in seconds as milliseconds, undefined when not given. */
+export function parseTimeout(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseSeconds(text, '--timeout', false);
+}
+
+/** --max-pause in seconds as milliseconds; 0 lifts the limit. */
+export function parseMaxPause(text: string): number {
+  return parseSeconds(text, '--max-pause', true);
+}
+
+/** Help text and default of --max-pause (walk, inspect, watch). */
+export const maxPauseHelp = 'stop the walk and detach when the target has been paused this long, in seconds (0: no limit)';
+export const defaultMaxPause = '30';
 
 /** --heap-symbol: an entry of kamheap's table of heap roots for that heap, or undefined when not given. */
 export function parseHeapSymbol(kind: HeapKind, text: string | undefined): HeapRootSymbol | undefined {

@@ -1,11 +1,11 @@
 // `kamheap script <pid>`: print the GDB walk script for that process's heap, to run by hand.
 import { Command } from 'commander';
-import { withAttachedTarget } from '../gdb/attached-target.js';
-import { inspectProcess } from '../locate/process.js';
+import { TargetSession } from '../gdb/target-session.js';
+import { heapRootAt, layoutForRoot } from '../locate/locate-heap.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { renderWalkScript } from '../walk/script-template.js';
-import { locateHeap, prepareAttach } from '../walk/walk-request.js';
-import { runAbortable } from './abort-on-signal.js';
+import { planHeap } from '../walk/walk-request.js';
+import { runControlled } from './run-controlled.js';
 import { heapSymbolHelp, parseHeapSymbol, parseHeapKind, parsePid, parseRange } from './options.js';
 
 interface RawScriptOptions {
@@ -16,7 +16,7 @@ interface RawScriptOptions {
   gdb?: string;
 }
 
-/** Builds the command: it attaches only long enough to identify allocator and layout. */
+/** Builds the command. It never stops the process: allocator and layout are read while it runs. */
 export function scriptCommand(): Command {
   return new Command('script')
     .description('print the GDB batch script that walks the heap (run it with gdb --batch, then kamheap parse)')
@@ -27,25 +27,30 @@ export function scriptCommand(): Command {
     .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .action(async (pidText: string, raw: RawScriptOptions) => {
-      process.stdout.write(await collectScript(pidText, raw));
+      const script = await collectScript(pidText, raw);
+      process.stdout.write(script);
     });
 }
 
-/** Generates the script text for the process's heap. */
+/**
+ * Generates the script text for the process's heap: the root from the executable's symbols, the
+ * allocator from the running process's memory API (its manager's name never changes once it runs).
+ */
 export async function collectScript(pidText: string, raw: RawScriptOptions): Promise<string> {
   const pid = parsePid(pidText);
   const kind = parseHeapKind(raw.heap);
   const range = parseRange(raw.from, raw.to);
   const heapSymbol = parseHeapSymbol(kind, raw.heapSymbol);
-  const info = inspectProcess(pid);
-  const memory = openProcMem(pid);
-  try {
-    return await runAbortable(undefined, async (signal) => {
-      const prepared = prepareAttach({ pid, kind, signal, ...(heapSymbol ? { heapSymbol } : {}), ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
-      const { value: heap } = await withAttachedTarget(prepared.options, () => locateHeap(memory, pid, prepared));
-      return renderWalkScript({ pid, kind, root: heap.root, layout: heap.layout, from: range.from, to: range.to, executable: info.executable });
-    });
-  } finally {
-    memory.close();
-  }
+  return runControlled(undefined, async (control) => {
+    const memory = openProcMem(pid);
+    try {
+      const session = await TargetSession.open({ pid, control, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
+      const plan = await session.closeAfter(() => planHeap(session, { kind, ...(heapSymbol ? { heapSymbol } : {}) }));
+      const root = await heapRootAt(memory, pid, plan.root, plan.address);
+      const layout = layoutForRoot(plan.dwarf, root);
+      return renderWalkScript({ pid, kind, root, layout, from: range.from, to: range.to, executable: session.target.executable });
+    } finally {
+      memory.close();
+    }
+  });
 }

@@ -1,16 +1,31 @@
 // `kamheap walk <pid>`: attach, walk one heap, detach, print the summary and/or write a snapshot.
 import { Command } from 'commander';
 import { ExitCode, KamheapError } from '../errors.js';
+import type { WalkRange } from '../heap/fragment.js';
+import type { HeapRootSymbol } from '../locate/heap-roots.js';
 import { renderTextReport } from '../export/text-report.js';
 import { writeSnapshotJson } from '../export/write-json.js';
+import type { RunControl } from '../run-control.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
+import type { HeapKind, Snapshot, WalkerName } from '../snapshot/snapshot.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
 import { scriptWalk } from '../walk/script-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
 import { renderInstanceReport } from '../export/instance-report.js';
-import { runAbortable } from './abort-on-signal.js';
-import { heapSymbolHelp, parseHeapSymbol, parseCount, parseHeapKind, parsePid, parseRange, parseTimeout, parseWalker } from './options.js';
+import { runControlled } from './run-controlled.js';
+import {
+  defaultMaxPause,
+  heapSymbolHelp,
+  maxPauseHelp,
+  parseCount,
+  parseHeapKind,
+  parseHeapSymbol,
+  parseMaxPause,
+  parsePid,
+  parseRange,
+  parseTimeout,
+  parseWalker,
+} from './options.js';
 import { startProgress } from './progress.js';
 
 interface RawWalkOptions {
@@ -22,9 +37,26 @@ interface RawWalkOptions {
   fragments?: boolean;
   top: string;
   timeout?: string;
+  maxPause: string;
   heapSymbol?: string;
   gdb?: string;
   all?: boolean;
+}
+
+/** The walk's options, checked before anything is started. */
+interface WalkOptions {
+  pid: number;
+  kind: HeapKind;
+  walker: WalkerName;
+  range: WalkRange;
+  heapSymbol: HeapRootSymbol | undefined;
+  top: number;
+  timeoutMs: number | undefined;
+  maxPauseMs: number;
+  gdbPath: string | undefined;
+  json: string | undefined;
+  fragments: boolean;
+  all: boolean;
 }
 
 /** Builds the command; `setExitCode` receives the outcome (commands never exit the process). */
@@ -40,72 +72,89 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--fragments', 'include every walked fragment in the JSON snapshot')
     .option('--top <k>', 'allocation sites to show in the summary', '20')
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
+    .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--all', 'the shm heap once, then the pkg heap of every process of the instance (each stopped only for its own heap)')
     .action(async (pidText: string, raw: RawWalkOptions) => {
-      const snapshot = raw.all ? await collectInstanceWalk(pidText, raw) : await collectWalk(pidText, raw);
-      await printWalk(snapshot, raw);
-      setExitCode(walkExitCode(snapshot));
+      const options = parseWalkOptions(pidText, raw);
+      await runControlled(options.timeoutMs, async (control) => {
+        const snapshot = options.all ? await collectInstanceWalk(options, control) : await collectWalk(options, control);
+        control.throwIfStopped();
+        await printWalk(snapshot, options);
+        setExitCode(walkExitCode(snapshot));
+      });
     });
 }
 
-/** Runs the walk and returns the snapshot (the data; printing is separate). */
-export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise<Snapshot> {
-  const pid = parsePid(pidText);
+/** Checks every option at the boundary. */
+function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
   const kind = parseHeapKind(raw.heap);
-  const walker = parseWalker(raw.walker);
-  const range = parseRange(raw.from, raw.to);
-  const heapSymbol = parseHeapSymbol(kind, raw.heapSymbol);
-  parseCount(raw.top, '--top'); // checked now, before anything is attached
-  const progress = startProgress(raw.json !== '-', `attaching to PID ${pid}`);
+  const options: WalkOptions = {
+    pid: parsePid(pidText),
+    kind,
+    walker: parseWalker(raw.walker),
+    range: parseRange(raw.from, raw.to),
+    heapSymbol: parseHeapSymbol(kind, raw.heapSymbol),
+    top: parseCount(raw.top, '--top'),
+    timeoutMs: parseTimeout(raw.timeout),
+    maxPauseMs: parseMaxPause(raw.maxPause),
+    gdbPath: raw.gdb,
+    json: raw.json,
+    fragments: raw.fragments === true,
+    all: raw.all === true,
+  };
+  if (options.all && (raw.from !== undefined || raw.to !== undefined || options.fragments || options.heapSymbol || options.walker !== 'bulk')) {
+    throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments, --heap-symbol or --walker script');
+  }
+  return options;
+}
+
+/** Runs the walk and returns the snapshot (the data; printing is separate). */
+async function collectWalk(options: WalkOptions, control: RunControl): Promise<Snapshot> {
+  const { pid, kind } = options;
+  const progress = startProgress(options.json !== '-', `attaching to PID ${pid}`);
   try {
-    return await runAbortable(parseTimeout(raw.timeout), async (signal) => {
-      const walk = walker === 'bulk' ? bulkWalk : scriptWalk;
-      const output = await walk({
-        pid,
-        kind,
-        range,
-        signal,
-        ...(heapSymbol ? { heapSymbol } : {}),
-        ...(raw.gdb ? { gdbPath: raw.gdb } : {}),
-        onProgress: (n) => progress.update(`walking the ${kind} heap of PID ${pid}: ${n} fragments`),
-        onPhase: (phase) => progress.update(phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`),
-      });
-      return buildSnapshot(output, { includeFragments: raw.fragments === true });
+    const walk = options.walker === 'bulk' ? bulkWalk : scriptWalk;
+    const output = await walk({
+      pid,
+      kind,
+      range: options.range,
+      control,
+      maxPauseMs: options.maxPauseMs,
+      ...(options.heapSymbol ? { heapSymbol: options.heapSymbol } : {}),
+      ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}),
+      onProgress: (n) => progress.update(`walking the ${kind} heap of PID ${pid}: ${n} fragments`),
+      onPhase: (phase) => progress.update(phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`),
     });
+    return buildSnapshot(output, { includeFragments: options.fragments });
   } finally {
     progress.stop();
   }
 }
 
 /** `--all`: the shm snapshot with a section per process and the pkg aggregate. */
-export async function collectInstanceWalk(pidText: string, raw: RawWalkOptions): Promise<Snapshot> {
-  const pid = parsePid(pidText);
-  if (raw.from !== undefined || raw.to !== undefined || raw.fragments || raw.heapSymbol !== undefined || parseWalker(raw.walker) !== 'bulk') {
-    throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments, --heap-symbol or --walker script');
-  }
-  parseCount(raw.top, '--top');
-  const progress = startProgress(raw.json !== '-', `reading the process table of PID ${pid}`);
+async function collectInstanceWalk(options: WalkOptions, control: RunControl): Promise<Snapshot> {
+  const { pid } = options;
+  const progress = startProgress(options.json !== '-', `reading the process table of PID ${pid}`);
   try {
-    return await runAbortable(parseTimeout(raw.timeout), async (signal) => {
-      const walk = await walkInstance(pid, {
-        signal,
-        ...(raw.gdb ? { gdbPath: raw.gdb } : {}),
-        onHeap: (what) => progress.update(what === 'shm' ? 'walking the shm heap' : `walking the pkg heap of PID ${what}`),
-      });
-      return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
+    const walk = await walkInstance(pid, {
+      control,
+      maxPauseMs: options.maxPauseMs,
+      ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}),
+      onHeap: (what) => progress.update(what === 'shm' ? 'walking the shm heap' : `walking the pkg heap of PID ${what}`),
     });
+    return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
   } finally {
     progress.stop();
   }
 }
 
 /** Prints the text summary and/or writes the JSON snapshot. */
-async function printWalk(snapshot: Snapshot, raw: RawWalkOptions): Promise<void> {
-  if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json);
-  if (raw.json !== '-') {
-    const top = parseCount(raw.top, '--top');
+async function printWalk(snapshot: Snapshot, options: Pick<WalkOptions, 'json' | 'top'>): Promise<void> {
+  if (options.json !== undefined) await writeSnapshotJson(snapshot, options.json);
+  if (options.json !== '-') {
+    const { top } = options;
     process.stdout.write(renderTextReport(snapshot, top));
     if (snapshot.processes && snapshot.pkgAggregate) process.stdout.write(renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, top));
   }

@@ -12,8 +12,9 @@ import { analyzeTrend, suspectRule } from '../snapshot/trend.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
-import { abortOnSignals } from './abort-on-signal.js';
-import { parseCount, parseHeapKind, parsePid, parseTimeout } from './options.js';
+import type { RunControl } from '../run-control.js';
+import { controlFromSignals } from './run-controlled.js';
+import { defaultMaxPause, maxPauseHelp, parseCount, parseHeapKind, parseMaxPause, parsePid, parseTimeout } from './options.js';
 
 interface RawWatchOptions {
   heap: string;
@@ -22,6 +23,7 @@ interface RawWatchOptions {
   out?: string;
   json?: boolean;
   top: string;
+  maxPause: string;
   gdb?: string;
   all?: boolean;
 }
@@ -37,6 +39,7 @@ export function watchCommand(): Command {
     .option('--out <dir>', 'keep every snapshot (snapshot-NNN.json) and one summary line per sample (samples.ndjson) here')
     .option('--json', 'print the trend as JSON (schema kamheap.watch/1)')
     .option('--top <k>', 'sites to show per list', '15')
+    .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--all', 'each sample walks the shm heap and the pkg heap of every process (walk --all); the pkg trend is over their sum')
     .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.`)
@@ -62,36 +65,46 @@ export async function collectWatch(pidText: string, raw: RawWatchOptions): Promi
   const samples = parseCount(raw.samples, '--samples');
   parseCount(raw.top, '--top');
   if (samples < 2) throw new KamheapError('usage', '--samples must be at least 2 to show a trend');
+  const maxPauseMs = parseMaxPause(raw.maxPause);
   if (raw.out) await mkdir(raw.out, { recursive: true });
-  const abort = abortOnSignals(undefined);
+  const { control, dispose } = controlFromSignals(undefined);
+  const walk: SampleOptions = { control, maxPauseMs, gdbPath: raw.gdb };
   const snapshots: Snapshot[] = [];
   try {
-    for (let i = 0; i < samples && !abort.signal.aborted; i++) {
-      if (i > 0) await pause(intervalMs, abort.signal);
-      if (abort.signal.aborted) break;
-      const snapshot = raw.all ? await instanceSample(pid, abort.signal, raw.gdb) : await heapSample(pid, kind, abort.signal, raw.gdb);
+    for (let i = 0; i < samples && !control.stopped; i++) {
+      if (i > 0) await pause(intervalMs, control.signal);
+      if (control.stopped) break;
+      const snapshot = raw.all ? await instanceSample(pid, walk) : await heapSample(pid, kind, walk);
       snapshots.push(snapshot);
       process.stderr.write(`sample ${i + 1}/${samples}: free ${snapshot.heap.free} B, ${snapshot.totals.used.count} used fragments\n`);
       if (raw.out) await keep(raw.out, i, snapshot);
     }
   } catch (error) {
-    if (!abort.signal.aborted) throw error;
+    if (!control.stopped) throw error;
   } finally {
-    abort.dispose();
+    dispose();
   }
-  if (snapshots.length < 2) throw abort.signal.aborted ? abort.error() : new KamheapError('usage', 'fewer than two samples');
+  if (snapshots.length < 2) throw control.stopped ? control.error() : new KamheapError('usage', 'fewer than two samples');
   return snapshots;
 }
 
+interface SampleOptions {
+  control: RunControl;
+  maxPauseMs: number;
+  gdbPath: string | undefined;
+}
+
 /** One sample of one heap. */
-async function heapSample(pid: number, kind: HeapKind, signal: AbortSignal, gdbPath: string | undefined): Promise<Snapshot> {
-  const output = await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, signal, ...(gdbPath ? { gdbPath } : {}) });
+async function heapSample(pid: number, kind: HeapKind, options: SampleOptions): Promise<Snapshot> {
+  const { control, maxPauseMs, gdbPath } = options;
+  const output = await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, control, maxPauseMs, ...(gdbPath ? { gdbPath } : {}) });
   return buildSnapshot(output, { includeFragments: false });
 }
 
 /** One `walk --all` sample: shm, with every process's pkg heap and their sum. */
-async function instanceSample(pid: number, signal: AbortSignal, gdbPath: string | undefined): Promise<Snapshot> {
-  const walk = await walkInstance(pid, { signal, ...(gdbPath ? { gdbPath } : {}) });
+async function instanceSample(pid: number, options: SampleOptions): Promise<Snapshot> {
+  const { control, maxPauseMs, gdbPath } = options;
+  const walk = await walkInstance(pid, { control, maxPauseMs, ...(gdbPath ? { gdbPath } : {}) });
   return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
 }
 

@@ -1,7 +1,9 @@
 // Typed wrappers around the few MI commands kamheap uses. Raw MI values become domain values here.
 import { GdbCommandError, KamheapError } from '../errors.js';
 import { isMiTuple, miString, type MiTuple } from '../mi/mi-record.js';
+import type { AfterLoadSetting } from './gdb-launch.js';
 import type { GdbSession } from './gdb-session.js';
+import { tracerOf } from '../proc/process.js';
 
 /** Quotes text as a MI c-string; refuses control characters so no second command can be smuggled in. */
 export function miQuote(text: string): string {
@@ -14,21 +16,24 @@ export async function sendFileExecAndSymbols(gdb: GdbSession, pid: number, timeo
   await gdb.send(`-file-exec-and-symbols ${miQuote(`/proc/${checkedPid(pid)}/exe`)}`, { timeoutMs });
 }
 
-/** Sets a gdb variable from a fixed list of names (never user text). */
-export async function sendGdbSet(gdb: GdbSession, setting: 'auto-solib-add off' | 'debug-file-directory' | 'libthread-db-search-path'): Promise<void> {
-  await gdb.send(`-gdb-set ${setting}`);
+/** Applies one of the fixed settings of gdb-launch.ts (never user text). */
+export async function sendGdbSet(gdb: GdbSession, setting: AfterLoadSetting, timeoutMs: number): Promise<void> {
+  await gdb.send(`-gdb-set ${setting}`, { timeoutMs });
 }
 
-/** Attaches and waits until the target is stopped; maps ptrace failures to user errors. */
+/**
+ * Attaches and waits until the target is stopped; maps ptrace failures to user errors. The wait
+ * for `*stopped` is withdrawn when the attach fails, so no timer outlives it.
+ */
 export async function sendTargetAttach(gdb: GdbSession, pid: number, timeoutMs: number): Promise<void> {
   const stopped = gdb.waitForAsync((r) => r.kind === 'exec' && r.asyncClass === 'stopped', timeoutMs);
-  stopped.catch(() => undefined);
   try {
     await gdb.send(`-target-attach ${checkedPid(pid)}`, { timeoutMs });
   } catch (error) {
+    stopped.cancel();
     throw attachError(pid, error);
   }
-  await stopped;
+  await stopped.record;
 }
 
 /** Detaches, leaving the target running. */
@@ -76,9 +81,9 @@ export async function sendInterpreterExecConsole(
   gdb: GdbSession,
   command: string,
   onConsole: (text: string) => void,
-  timeoutMs: number | undefined,
+  timeoutMs: number,
 ): Promise<void> {
-  await gdb.send(`-interpreter-exec console ${miQuote(command)}`, { onConsole, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  await gdb.send(`-interpreter-exec console ${miQuote(command)}`, { onConsole, timeoutMs });
 }
 
 function checkedPid(pid: number): number {
@@ -92,6 +97,9 @@ function attachError(pid: number, error: unknown): unknown {
   const message = error.message;
   if (/No such process/i.test(message)) return new KamheapError('no-such-process', `no process with PID ${pid}`, { cause: error });
   if (/Operation not permitted|ptrace_scope|Permission denied/i.test(message)) {
+    // Another debugger that got there first (between kamheap's own check and the attach).
+    const tracer = tracerOf(pid);
+    if (tracer) return new KamheapError('permission', `PID ${pid} is already traced by PID ${tracer.pid} (${tracer.comm})`, { cause: error });
     return new KamheapError(
       'permission',
       `not allowed to attach to PID ${pid}: run as root or with CAP_SYS_PTRACE (see /proc/sys/kernel/yama/ptrace_scope)`,

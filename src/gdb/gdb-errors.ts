@@ -9,22 +9,12 @@ export class GdbPipeError extends KamheapError {
   }
 }
 
-/** A command got no answer in time. */
+/** A command got no answer in time: gdb is presumed hung (stopped, deadlocked) and is killed. */
 export class GdbTimeoutError extends KamheapError {
   constructor(command: string, timeoutMs: number) {
-    super('timeout', `gdb did not answer within ${Math.round(timeoutMs / 1000)} s (${command.split(' ')[0]})`, {
+    super('gdb-failed', `gdb did not answer within ${timeoutMs / 1000} s (${command.split(' ')[0]})`, {
       context: { command, timeoutMs },
     });
     this.name = 'GdbTimeoutError';
-  }
-}
-
-/** A command was abandoned because the session is being torn down (Ctrl-C, SIGTERM, deadline). */
-export class GdbCommandCancelled extends KamheapError {
-  constructor(command: string, reason: 'interrupted' | 'timeout') {
-    super(reason, reason === 'timeout' ? 'timed out, target detached' : 'interrupted, target detached', {
-      context: { command },
-    });
-    this.name = 'GdbCommandCancelled';
   }
 }

@@ -1,20 +1,22 @@
 // Owns one gdb process speaking MI3: spawns it, matches tokens to promises, streams console output,
-// and can interrupt or kill it. It knows nothing about Kamailio; see commands.ts for typed wrappers.
+// and ends it. It knows nothing about Kamailio (commands.ts has the typed wrappers) and never
+// interrupts gdb: a SIGINT that reaches gdb during an attach is passed on to the target (issue 8),
+// so the only signal kamheap ever sends gdb is SIGKILL, to gdb's whole process group.
 import { execa, type ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
-import { GdbCommandError, KamheapError } from '../errors.js';
+import { GdbCommandError } from '../errors.js';
 import { parseMiLine } from '../mi/parse-mi-line.js';
 import type { MiRecord, MiTuple } from '../mi/mi-record.js';
-import { GdbCommandCancelled, GdbPipeError, GdbTimeoutError } from './gdb-errors.js';
+import { GdbPipeError, GdbTimeoutError } from './gdb-errors.js';
+import { gdbLaunch } from './gdb-launch.js';
 
 export interface GdbStartOptions {
   gdbPath?: string;
-  /** Extra `-iex` settings applied before anything is loaded (values are fixed strings, never user text). */
-  initCommands?: readonly string[];
 }
 
 export interface SendOptions {
-  timeoutMs?: number;
+  /** Every command has a deadline; gdb that misses it is presumed hung. */
+  timeoutMs: number;
   /** Receives console stream text (`~"..."`) produced while this command runs. */
   onConsole?: (text: string) => void;
 }
@@ -24,137 +26,134 @@ interface Pending {
   resolve: (results: MiTuple) => void;
   reject: (error: Error) => void;
   onConsole: ((text: string) => void) | undefined;
-  timer: NodeJS.Timeout | undefined;
+  timer: NodeJS.Timeout;
 }
 
-/** Settings that keep gdb from running anything from the target host or the network. */
-const safetySettings = ['set auto-load off', 'set debuginfod enabled off', 'set pagination off', 'set confirm off'];
+interface AsyncWaiter {
+  match: (record: MiRecord) => boolean;
+  resolve: (record: MiRecord) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** How long gdb gets to exit after -gdb-exit before it is killed. */
+const exitGraceMs = 500;
 
 export class GdbSession {
   private nextToken = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly asyncWaiters: Array<{ match: (r: MiRecord) => boolean; resolve: (r: MiRecord) => void }> = [];
-  private exited = false;
+  private readonly asyncWaiters = new Set<AsyncWaiter>();
   private exitReason: string | undefined;
-  private constructor(private readonly child: ResultPromise) {}
+  private readonly exited: Promise<void>;
 
-  /** Spawns gdb (`-nx`, auto-load and debuginfod off) in its own process group. */
+  private constructor(
+    private readonly child: ResultPromise,
+    readonly pid: number,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  /** Spawns gdb (`-nx`, see gdb-launch.ts) as the leader of a new session and process group. */
   static async start(options: GdbStartOptions = {}): Promise<GdbSession> {
-    const init = [...safetySettings, ...(options.initCommands ?? [])].flatMap((c) => ['-iex', c]);
-    const child = execa(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...init], {
+    const launch = gdbLaunch(options.gdbPath ?? 'gdb');
+    const child = execa(launch.file, launch.args, {
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: 'pipe',
       buffer: false,
       reject: false,
-      // Own process group: a Ctrl-C in the terminal reaches kamheap, which then detaches cleanly.
+      // Own session: a Ctrl-C in the terminal reaches kamheap only, which then ends gdb in order.
       detached: true,
-      env: { LC_ALL: 'C' },
+      env: launch.env,
       extendEnv: true,
     });
-    const session = new GdbSession(child);
-    await session.waitSpawned(options.gdbPath ?? 'gdb');
+    const pid = await spawned(child, launch.file);
+    const session = new GdbSession(child, pid);
     session.listen();
     return session;
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
+  get alive(): boolean {
+    return this.exitReason === undefined;
   }
 
-  get alive(): boolean {
-    return !this.exited;
+  /** True while a command is waiting for its answer. */
+  get busy(): boolean {
+    return this.pending.size > 0;
   }
 
   /** Sends one MI command; resolves with the ^done/^running/^connected results. */
-  send(command: string, options: SendOptions = {}): Promise<MiTuple> {
-    if (this.exited) return Promise.reject(new GdbPipeError(`gdb is gone (${this.exitReason ?? 'exited'})`));
+  send(command: string, options: SendOptions): Promise<MiTuple> {
+    if (this.exitReason !== undefined) return Promise.reject(new GdbPipeError(`gdb is gone (${this.exitReason})`));
     const token = this.nextToken++;
     return new Promise<MiTuple>((resolve, reject) => {
-      const entry: Pending = { command, resolve, reject, onConsole: options.onConsole, timer: undefined };
-      if (options.timeoutMs !== undefined) {
-        entry.timer = setTimeout(() => {
-          this.pending.delete(token);
-          reject(new GdbTimeoutError(command, options.timeoutMs ?? 0));
-        }, options.timeoutMs);
-      }
-      this.pending.set(token, entry);
+      const timer = setTimeout(() => {
+        this.pending.delete(token);
+        reject(new GdbTimeoutError(command, options.timeoutMs));
+      }, options.timeoutMs);
+      this.pending.set(token, { command, resolve, reject, onConsole: options.onConsole, timer });
       this.child.stdin?.write(`${token}${command}\n`);
     });
   }
 
-  /** Resolves with the next async record that matches (e.g. `*stopped` after attach). */
-  waitForAsync(match: (record: MiRecord) => boolean, timeoutMs: number): Promise<MiRecord> {
-    return new Promise<MiRecord>((resolve, reject) => {
-      const waiter = {
-        match,
-        resolve: (record: MiRecord) => {
-          clearTimeout(timer);
-          resolve(record);
-        },
-      };
+  /** Resolves with the next async record that matches (e.g. `*stopped` after attach); `cancel` withdraws the wait. */
+  waitForAsync(match: (record: MiRecord) => boolean, timeoutMs: number): { record: Promise<MiRecord>; cancel: () => void } {
+    let waiter: AsyncWaiter | undefined;
+    const record = new Promise<MiRecord>((resolve, reject) => {
+      if (this.exitReason !== undefined) return reject(new GdbPipeError(`gdb is gone (${this.exitReason})`));
       const timer = setTimeout(() => {
-        const at = this.asyncWaiters.indexOf(waiter);
-        if (at >= 0) this.asyncWaiters.splice(at, 1);
+        if (waiter) this.asyncWaiters.delete(waiter);
         reject(new GdbTimeoutError('wait for stop', timeoutMs));
       }, timeoutMs);
-      this.asyncWaiters.push(waiter);
+      waiter = { match, resolve, reject, timer };
+      this.asyncWaiters.add(waiter);
     });
+    record.catch(() => undefined);
+    const cancel = (): void => {
+      if (!waiter) return;
+      clearTimeout(waiter.timer);
+      this.asyncWaiters.delete(waiter);
+    };
+    return { record, cancel };
   }
 
-  /** Interrupts the command gdb is running (a CLI loop, a long read) like Ctrl-C would. */
-  interrupt(): void {
-    if (!this.exited && this.child.pid !== undefined) {
-      try {
-        process.kill(this.child.pid, 'SIGINT');
-      } catch {
-        // already gone
-      }
-    }
+  /** Resolves when no command is pending any more, or after `timeoutMs`; true when idle. */
+  async settle(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.busy && this.alive && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    return !this.busy || !this.alive;
   }
 
-  /** Rejects every pending command with a cancellation, so callers can move on to detach. */
-  cancelPending(reason: 'interrupted' | 'timeout'): void {
-    for (const [token, entry] of this.pending) {
-      if (entry.timer) clearTimeout(entry.timer);
-      this.pending.delete(token);
-      entry.reject(new GdbCommandCancelled(entry.command, reason));
-    }
-  }
-
-  /** Asks gdb to exit, then makes sure it did (SIGKILL after a grace period). */
-  async close(graceMs = 2000): Promise<void> {
-    if (!this.exited) {
+  /** Asks gdb to exit, kills its process group if it has not within the grace period, and waits until it is gone. */
+  async close(graceMs = exitGraceMs): Promise<void> {
+    if (this.alive) {
       this.child.stdin?.write('-gdb-exit\n');
       this.child.stdin?.end();
+      if (!(await this.waitExit(graceMs))) this.kill();
     }
-    const timer = setTimeout(() => this.kill(), graceMs);
-    await this.child.catch(() => undefined);
-    clearTimeout(timer);
+    await this.waitExit(2000);
+    this.killGroup();
   }
 
-  /** Kills gdb at once; the kernel then detaches it from the target. */
+  /** Kills gdb and everything in its process group at once; the kernel then detaches it from the target. */
   kill(): void {
-    if (this.exited || this.child.pid === undefined) return;
+    this.killGroup();
+  }
+
+  private killGroup(): void {
     try {
-      process.kill(this.child.pid, 'SIGKILL');
+      process.kill(-this.pid, 'SIGKILL');
     } catch {
-      // already gone
+      // the group is gone
     }
   }
 
-  private waitSpawned(gdbPath: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.child.once('spawn', () => resolve());
-      this.child.once('error', (error: NodeJS.ErrnoException) => {
-        this.exited = true;
-        if (error.code === 'ENOENT') {
-          reject(new KamheapError('gdb-missing', `gdb not found (${gdbPath}): install it, e.g. apt-get install gdb`, { cause: error }));
-        } else {
-          reject(new GdbPipeError(`cannot start gdb: ${error.message}`, error));
-        }
-      });
-    });
+  private async waitExit(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const result = await Promise.race([this.exited.then(() => true), timedOut]);
+    clearTimeout(timer);
+    return result;
   }
 
   private listen(): void {
@@ -163,15 +162,28 @@ export class GdbSession {
     // gdb's stderr carries nothing kamheap acts on; drain it so gdb never blocks on a full pipe.
     this.child.stderr?.resume();
     this.child.stdin?.on('error', () => undefined);
-    void this.child.then((result) => {
-      this.exited = true;
-      this.exitReason = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode ?? '?'}`;
-      for (const [token, entry] of this.pending) {
-        if (entry.timer) clearTimeout(entry.timer);
-        this.pending.delete(token);
-        entry.reject(new GdbPipeError(`gdb died (${this.exitReason}) during ${entry.command.split(' ')[0]}`));
-      }
-    });
+    this.child.catch(() => undefined);
+    // 'exit', not the end of the pipes: a forked gdb helper can keep them open after gdb died.
+    this.child.once('exit', (code, signal) => this.onExit(signal ? `killed by ${signal}` : `exit code ${code ?? '?'}`));
+  }
+
+  private onExit(reason: string): void {
+    this.exitReason = reason;
+    // gdb's helpers (forked during an attach) may outlive it, stopped, holding our pipes.
+    this.killGroup();
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+    this.child.stdin?.destroy();
+    for (const [token, entry] of this.pending) {
+      clearTimeout(entry.timer);
+      this.pending.delete(token);
+      entry.reject(new GdbPipeError(`gdb died (${reason}) during ${entry.command.split(' ')[0]}`));
+    }
+    for (const waiter of this.asyncWaiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new GdbPipeError(`gdb died (${reason})`));
+    }
+    this.asyncWaiters.clear();
   }
 
   private onLine(line: string): void {
@@ -180,7 +192,7 @@ export class GdbSession {
     try {
       record = parseMiLine(line);
     } catch {
-      // Not MI: gdb's inferior or a library wrote to our pipe. Nothing to act on.
+      // Not MI: a library wrote to our pipe. Nothing to act on.
       return;
     }
     switch (record.kind) {
@@ -194,11 +206,15 @@ export class GdbSession {
         return;
       case 'exec':
       case 'status':
-      case 'notify': {
-        const at = this.asyncWaiters.findIndex((w) => w.match(record));
-        if (at >= 0) this.asyncWaiters.splice(at, 1)[0]?.resolve(record);
+      case 'notify':
+        for (const waiter of this.asyncWaiters) {
+          if (!waiter.match(record)) continue;
+          clearTimeout(waiter.timer);
+          this.asyncWaiters.delete(waiter);
+          waiter.resolve(record);
+          return;
+        }
         return;
-      }
       case 'prompt':
         return;
     }
@@ -215,7 +231,7 @@ export class GdbSession {
     const entry = this.pending.get(record.token);
     if (!entry) return;
     this.pending.delete(record.token);
-    if (entry.timer) clearTimeout(entry.timer);
+    clearTimeout(entry.timer);
     if (record.resultClass === 'error') {
       const msg = typeof record.results['msg'] === 'string' ? record.results['msg'] : 'unknown error';
       entry.reject(new GdbCommandError(entry.command, msg));
@@ -223,4 +239,13 @@ export class GdbSession {
       entry.resolve(record.results);
     }
   }
+}
+
+/** Waits for the spawn; a failure to start is a one-line error. */
+function spawned(child: ResultPromise, file: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    // A pid is what every later kill aims at (as -pid, the group): never let it be 0.
+    child.once('spawn', () => (child.pid && child.pid > 0 ? resolve(child.pid) : reject(new GdbPipeError(`cannot start ${file}: no pid`))));
+    child.once('error', (error: NodeJS.ErrnoException) => reject(new GdbPipeError(`cannot start ${file}: ${error.message}`, error)));
+  });
 }

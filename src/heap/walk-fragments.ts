@@ -3,6 +3,7 @@
 // This loop runs while the target is stopped, so it avoids BigInt and per-fragment allocations.
 import type { Finding, FindingKind, RawFragment, WalkRange, WalkResult } from './fragment.js';
 import type { CheckPattern, FlagField, FragmentLayout, WordField } from './layout.js';
+import type { RunControl } from '../run-control.js';
 
 /** A view of target memory: `offset` in `buffer` holds the byte at the requested address. */
 export interface MemorySlice {
@@ -20,6 +21,13 @@ export interface WalkBounds {
   firstFrag: bigint;
   /** See BlockLayout.walkEnd: the walk ends exactly at walkEnd + the trailer size. */
   walkEnd: bigint;
+}
+
+export interface WalkHooks {
+  /** Fragments stepped so far, every few thousand. */
+  onProgress?: (stepped: number) => void;
+  /** Checked every few thousand fragments: a walk of millions stops at once on a signal or --timeout. */
+  control?: RunControl;
 }
 
 const progressEvery = 8192;
@@ -55,8 +63,9 @@ export async function walkFragments(
   layout: FragmentLayout,
   bounds: WalkBounds,
   range: WalkRange,
-  onProgress?: (stepped: number) => void,
+  hooks: WalkHooks = {},
 ): Promise<WalkResult> {
+  const { onProgress, control } = hooks;
   const fragments: RawFragment[] = [];
   const findings: Finding[] = [];
   const { headerSize, overhead, roundTo, prevFree } = layout;
@@ -106,7 +115,10 @@ export async function walkFragments(
       return stop('read-error', index, address, error instanceof Error ? error.message : String(error));
     }
     index++;
-    if (onProgress && index % progressEvery === 0) onProgress(index);
+    if (index % progressEvery === 0) {
+      onProgress?.(index);
+      await control?.checkpoint();
+    }
   }
   const reachedEnd = address === heapEnd || index >= to;
   if (!reachedEnd) {

@@ -7,7 +7,7 @@ import { readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
 import { resolveHeapRoot, type ResolvedRoot } from './heap-roots.js';
 import { loadBias } from './load-bias.js';
 import { readHeapTotals } from './locate-heap.js';
-import { inspectProcess } from './process.js';
+import { inspectProcess } from '../proc/process.js';
 import { readProcessTable } from './process-table.js';
 import { symbolAddresses, withExecutable } from './static-symbols.js';
 

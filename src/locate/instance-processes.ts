@@ -3,7 +3,7 @@
 import { KamheapError } from '../errors.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { apiRoot, readHeapTotals } from './locate-heap.js';
-import { inspectProcess } from './process.js';
+import { inspectProcess } from '../proc/process.js';
 import { readProcessTable, type KamailioProcessEntry } from './process-table.js';
 import { resolveSymbols } from './static-symbols.js';
 

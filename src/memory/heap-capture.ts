@@ -5,11 +5,20 @@ import type { FragmentLayout } from '../heap/layout.js';
 import { readSize, type MemorySlice, type MemoryView, type WalkBounds } from '../heap/walk-fragments.js';
 import type { WalkRange } from '../heap/fragment.js';
 import { MemoryReadError } from '../errors.js';
+import type { RunControl } from '../run-control.js';
 import type { RawMemory } from './proc-mem.js';
 import type { ChunkPool } from './chunk-pool.js';
 
 /** Read size: large enough that 100k fragments take a few dozen reads, small enough to skip free tails. */
 export const defaultChunkSize = 1024 * 1024;
+
+export interface CaptureOptions {
+  chunkSize?: number;
+  /** Buffers touched before the attach. */
+  pool?: ChunkPool;
+  /** Checked between chunk reads: a signal, --timeout or --max-pause ends the capture at once. */
+  control?: RunControl;
+}
 
 export interface ReadStats {
   reads: number;
@@ -23,6 +32,7 @@ export class CapturedHeap implements MemoryView {
   private readonly chunks = new Map<number, Buffer>();
   private readonly start: number;
   private readonly end: number;
+  private readonly chunkSize: number;
   // The chunk of the last slice: the walk stays in one chunk for thousands of fragments.
   private lastIndex = -1;
   private lastChunk: Buffer | undefined;
@@ -31,11 +41,11 @@ export class CapturedHeap implements MemoryView {
     private readonly memory: RawMemory,
     start: bigint,
     end: bigint,
-    private readonly chunkSize = defaultChunkSize,
-    private readonly pool?: ChunkPool,
+    private readonly options: CaptureOptions = {},
   ) {
     this.start = Number(start);
     this.end = Number(end);
+    this.chunkSize = options.chunkSize ?? defaultChunkSize;
   }
 
   /** Reads every chunk overlapping [address, address+length) not captured yet; undefined when none. */
@@ -50,9 +60,10 @@ export class CapturedHeap implements MemoryView {
   private async read(first: number, last: number): Promise<void> {
     for (let index = first; index <= last; index++) {
       if (this.chunks.has(index)) continue;
+      await this.options.control?.checkpoint();
       const start = this.start + index * this.chunkSize;
       const end = Math.min(start + this.chunkSize, this.end);
-      const into = this.pool?.take(end - start);
+      const into = this.options.pool?.take(end - start);
       const t0 = performance.now();
       this.chunks.set(index, await this.memory.read(BigInt(start), end - start, into));
       this.stats.readMs += performance.now() - t0;
@@ -120,14 +131,14 @@ export async function captureHeap(
   layout: FragmentLayout,
   bounds: WalkBounds,
   range: WalkRange,
-  options: { chunkSize?: number; pool?: ChunkPool } = {},
+  options: CaptureOptions = {},
 ): Promise<CapturedHeap> {
   const { headerSize, overhead, roundTo } = layout;
   const trailerOffset = layout.trailer?.offset ?? 0;
   const trailerSize = layout.trailer?.size ?? 0;
   const walkEnd = Number(bounds.walkEnd);
   const heapEnd = walkEnd + trailerSize;
-  const captured = new CapturedHeap(memory, bounds.firstFrag, BigInt(heapEnd), options.chunkSize ?? defaultChunkSize, options.pool);
+  const captured = new CapturedHeap(memory, bounds.firstFrag, BigInt(heapEnd), options);
   const to = range.to ?? Number.POSITIVE_INFINITY;
   let address = Number(bounds.firstFrag);
   // The chunk the walk is in: while header and trailer stay inside it (nearly always), a fragment

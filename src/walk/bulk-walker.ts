@@ -1,10 +1,11 @@
 // The bulk walker: while the target is stopped, capture the heap's chunks in a few large reads;
 // after detach, walk and validate the captured fragments in TypeScript and resolve the site
 // strings from read-only memory.
-import { withAttachedTarget } from '../gdb/attached-target.js';
+import { KamheapError } from '../errors.js';
+import { TargetSession } from '../gdb/target-session.js';
 import type { RawFragment } from '../heap/fragment.js';
 import { walkFragments } from '../heap/walk-fragments.js';
-import { inspectProcess } from '../locate/process.js';
+import { isSameProcessAlive } from '../proc/process.js';
 import { captureHeap, defaultChunkSize, warmUpCapture, type CapturedHeap } from '../memory/heap-capture.js';
 import { ChunkPool } from '../memory/chunk-pool.js';
 import { estimateCapture } from '../locate/estimate-heap.js';
@@ -12,7 +13,7 @@ import { qmallocDebugX64 } from '../heap/layout-profiles.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import { resolveStrings } from '../memory/read-strings.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
-import { locateHeap, prepareAttach, type WalkRequest } from './walk-request.js';
+import { locateHeap, planHeap, type HeapPlan, type WalkRequest } from './walk-request.js';
 
 /** What the walk read during the pause, for callers that look inside fragments (`inspect`). */
 export type CapturedAccess = (captured: CapturedHeap, memory: RawMemory, output: WalkOutput) => Promise<void>;
@@ -20,30 +21,30 @@ export type CapturedAccess = (captured: CapturedHeap, memory: RawMemory, output:
 /** Walks the requested heap with bulk reads; `withCaptured` runs before the captured bytes are dropped. */
 export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAccess): Promise<WalkOutput> {
   const started = performance.now();
-  const process = inspectProcess(request.pid);
-  const memory = openProcMem(request.pid);
+  const { pid, control } = request;
+  const memory = openProcMem(pid);
   try {
-    // While the target still runs: compile the capture loop for the layout the heap will most
-    // likely be read with, and touch the buffers the capture will read into.
-    const pool = new ChunkPool(defaultChunkSize);
-    const prepared = prepareAttach(request, async (root, address, layouts) => {
-      const estimate = await estimateCapture(request.pid, memory, root, address, layouts);
-      await warmUpCapture((estimate?.layout ?? qmallocDebugX64).fragment);
-      if (estimate?.bytes !== undefined) pool.reserve(estimate.bytes);
+    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+    const { heap, captured, pauseMs } = await session.closeAfter(async () => {
+      const plan = await planHeap(session, request);
+      const pool = await prepareCapture(pid, memory, plan);
+      await session.attach();
+      request.onPhase?.('attached');
+      const heap = await locateHeap(memory, pid, plan);
+      const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool, control });
+      const pauseMs = await session.detach();
+      request.onPhase?.('detached');
+      return { heap, captured, pauseMs };
     });
-    const { value, pauseMs } = await withAttachedTarget(prepared.options, async () => {
-      const heap = await locateHeap(memory, request.pid, prepared);
-      const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool });
-      return { heap, captured };
-    });
-    const { heap, captured } = value;
-    const walk = await walkFragments(captured, heap.layout.fragment, heap.header, request.range, request.onProgress);
+    const walk = await walkFragments(captured, heap.layout.fragment, heap.header, request.range, { control, ...(request.onProgress ? { onProgress: request.onProgress } : {}) });
     const stats = captured.stats;
     const fragments = await resolveFragments(memory, walk.fragments);
+    // The site strings were read from the running target: only a target still alive vouches for them.
+    if (!isSameProcessAlive(session.target)) throw new KamheapError('target-exited', `PID ${pid} exited during the walk`);
     const output: WalkOutput = {
       walker: 'bulk',
-      pid: request.pid,
-      executable: process.executable,
+      pid,
+      executable: session.target.executable,
       layout: heap.layout,
       rootSymbol: heap.root.symbol,
       header: heap.header,
@@ -62,6 +63,18 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
   } finally {
     memory.close();
   }
+}
+
+/**
+ * While the target still runs: compiles the capture loop for the layout the heap will most likely
+ * be read with, and touches the buffers the capture will read into.
+ */
+async function prepareCapture(pid: number, memory: RawMemory, plan: HeapPlan): Promise<ChunkPool> {
+  const pool = new ChunkPool(defaultChunkSize);
+  const estimate = await estimateCapture(pid, memory, plan.root, plan.address, plan.dwarf);
+  await warmUpCapture((estimate?.layout ?? qmallocDebugX64).fragment);
+  if (estimate?.bytes !== undefined) pool.reserve(estimate.bytes);
+  return pool;
 }
 
 /** Replaces debug-field pointers by their text, reading each distinct pointer once. */

@@ -35,6 +35,11 @@ export class ScriptOutputParser {
     return this.fragments.length;
   }
 
+  /** True once the KH_END line was seen: the walk is over. */
+  get ended(): boolean {
+    return this.end !== undefined;
+  }
+
   /** Takes one output line. */
   line(text: string): void {
     if (text.startsWith('KH_F ')) return this.fragment(text);

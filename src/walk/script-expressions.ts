@@ -131,15 +131,14 @@ export function checkValues(layout: HeapLayout): Record<'CHECKS_BROKEN' | 'CHECK
   };
 }
 
-/** The whole-line commands that only some layouts need (empty: the line is left out). */
+/** The whole-line commands that only some layouts need (empty: the line is left out; the template indents them). */
 export function optionalLines(layout: HeapLayout): Record<'SET_TRAILER' | 'TRACK_PREV_FREE', string> {
   const f = layout.fragment;
   const t = layout.types;
-  const pad = '  ';
   const trailerAt = t?.trailerOffset ? `(${gdbText(t.trailerOffset, 'expression')})` : f.trailer ? nat(f.trailer.offset, 'offset') : '';
   return {
-    SET_TRAILER: f.trailer ? `${pad}set $kh_t = $kh_a + ${trailerAt} + $kh_size` : '',
-    TRACK_PREV_FREE: f.prevFree ? `${pad}set $kh_pf = ${flagExpr(layout, f.free, 'free')}` : '',
+    SET_TRAILER: f.trailer ? `set $kh_t = $kh_a + ${trailerAt} + $kh_size` : '',
+    TRACK_PREV_FREE: f.prevFree ? `set $kh_pf = ${flagExpr(layout, f.free, 'free')}` : '',
   };
 }
 
@@ -150,30 +149,29 @@ export function optionalLines(layout: HeapLayout): Record<'SET_TRAILER' | 'TRACK
  */
 export function printFragment(layout: HeapLayout): string {
   const f = layout.fragment;
-  const pad = '    ';
   const free = flagExpr(layout, f.free, 'free');
   const common = `$kh_i, $kh_a, $kh_size, ${free}`;
-  if (!f.debug) return `${pad}printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", ${common}`;
+  if (!f.debug) return `printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", ${common}`;
   const line = fragmentField(layout, f.debug.line, 'line');
   const file = fragmentPointer(layout, f.debug.file, 'file');
   const func = fragmentPointer(layout, f.debug.func, 'func');
   const withoutModule = [
-    `${pad}if (${file} != 0 && ${func} != 0)`,
-    `${pad}  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, ${line}, ${file}, ${func}`,
-    `${pad}else`,
-    `${pad}  printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", ${common}, ${line}`,
-    `${pad}end`,
+    `if (${file} != 0 && ${func} != 0)`,
+    `  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, ${line}, ${file}, ${func}`,
+    `else`,
+    `  printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", ${common}, ${line}`,
+    `end`,
   ];
   // Fragments without an mname (Kamailio 4.x): sites without a module.
   if (f.debug.mname === undefined) return withoutModule.join('\n');
   const mname = fragmentPointer(layout, f.debug.mname, 'mname');
   const used = f.debug.mnameInFree ? '' : `!(${free}) && `;
   return [
-    `${pad}if (${used}${file} != 0 && ${func} != 0 && ${mname} != 0)`,
-    `${pad}  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", ${common}, ${line}, ${file}, ${func}, ${mname}`,
-    `${pad}else`,
+    `if (${used}${file} != 0 && ${func} != 0 && ${mname} != 0)`,
+    `  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", ${common}, ${line}, ${file}, ${func}, ${mname}`,
+    `else`,
     ...withoutModule.map((l) => `  ${l}`),
-    `${pad}end`,
+    `end`,
   ].join('\n');
 }
 

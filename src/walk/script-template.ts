@@ -62,9 +62,13 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
     if (text === undefined) throw new Error(`walk template: unknown placeholder {{${name}}}`);
     return text;
   };
-  // A placeholder alone on its line that renders empty takes its line with it.
+  // A placeholder alone on its line takes the line's indentation for each of its lines, and when it
+  // renders empty, takes its line with it.
   return template
-    .replace(/^[ \t]*\{\{([A-Z_]+)\}\}[ \t]*\n/gm, (line, name: string) => (value(name) === '' ? '' : line))
+    .replace(/^([ \t]*)\{\{([A-Z_]+)\}\}[ \t]*\n/gm, (_, indent: string, name: string) => {
+      const text = value(name);
+      return text === '' ? '' : `${text.split('\n').map((line) => indent + line).join('\n')}\n`;
+    })
     .replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => value(name));
 }
 

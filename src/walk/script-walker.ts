@@ -1,73 +1,103 @@
-// The script walker: fill the GDB walk script for the located heap, run it inside the attached
-// session over MI, and parse the lines it prints as they stream in.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { GdbCommandError } from '../errors.js';
-import { withAttachedTarget } from '../gdb/attached-target.js';
+// The script walker: fill the GDB walk script for the planned heap, load it into gdb while the
+// target still runs, attach, and drive the walk batch by batch over MI, parsing the lines it prints
+// as they stream in. Between two batches the walk can stop and detach: gdb is never interrupted.
+import { GdbCommandError, KamheapError } from '../errors.js';
 import { sendInterpreterExecConsole } from '../gdb/commands.js';
-import { inspectProcess } from '../locate/process.js';
+import { TargetSession } from '../gdb/target-session.js';
+import { heapRootAt, layoutForRoot } from '../locate/locate-heap.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import type { WalkOutput } from '../snapshot/walk-output.js';
 import { ScriptOutputParser } from './parse-script-output.js';
+import { openUnlinkedScript } from './script-file.js';
+import { nat } from './script-expressions.js';
 import { renderWalkScript } from './script-template.js';
-import { locateHeap, prepareAttach, type WalkRequest } from './walk-request.js';
+import { planHeap, type WalkRequest } from './walk-request.js';
+
+/** A batch should take about this long: short enough to stop within it, long enough that MI round trips do not count. */
+const batchTargetMs = 100;
+/** A batch that has not answered by then means gdb is hung (stopped, deadlocked): it is killed. */
+const batchTimeoutMs = 10_000;
 
 /** Walks the requested heap by running the generated GDB script in the target. */
 export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
   const started = performance.now();
-  const process = inspectProcess(request.pid);
-  const memory = openProcMem(request.pid);
-  // mkdtemp names are [A-Za-z0-9/_.-] only, so the `source` command below carries no user text.
-  const dir = mkdtempSync(join(tmpdir(), 'kamheap-'));
+  const { pid, control } = request;
+  const memory = openProcMem(pid);
   const parser = new ScriptOutputParser();
   try {
-    const prepared = prepareAttach(request);
-    const { pauseMs } = await withAttachedTarget(prepared.options, async (target) => {
-      const { layout, root } = await locateHeap(memory, request.pid, prepared);
-      const script = renderWalkScript({
-        pid: request.pid,
-        kind: request.kind,
-        root,
-        layout,
-        from: request.range.from,
-        to: request.range.to,
-        executable: process.executable,
-      });
-      const file = join(dir, 'walk.gdb');
-      writeFileSync(file, script, { mode: 0o600 });
-      let pending = '';
-      let lastReport = 0;
-      const run = sendInterpreterExecConsole(
-        target.gdb,
-        `source ${file}`,
-        (text) => {
-          pending += text;
-          let newline = pending.indexOf('\n');
-          while (newline >= 0) {
-            parser.line(pending.slice(0, newline));
-            pending = pending.slice(newline + 1);
-            newline = pending.indexOf('\n');
-          }
-          if (request.onProgress && parser.fragmentCount - lastReport >= 500) {
-            lastReport = parser.fragmentCount;
-            request.onProgress(lastReport);
-          }
-        },
-        undefined,
-      );
-      try {
-        await run;
-      } catch (error) {
-        // gdb stopped the script (e.g. a pointer it could not read): keep what was walked.
-        if (!(error instanceof GdbCommandError)) throw error;
-        parser.scriptFailed(error.message);
-      }
-      if (pending) parser.line(pending);
+    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+    const executable = session.target.executable;
+    const pauseMs = await session.closeAfter(async () => {
+      const plan = await planHeap(session, request);
+      // Which allocator and layout: from the running process (its manager name does not change once it runs).
+      const root = await heapRootAt(memory, pid, plan.root, plan.address);
+      const layout = layoutForRoot(plan.dwarf, root);
+      await loadScript(session, renderWalkScript({ pid, kind: request.kind, root, layout, from: request.range.from, to: request.range.to, executable }));
+      await session.attach();
+      request.onPhase?.('attached');
+      await runBatches(session, parser, request);
+      const pauseMs = await session.detach();
+      request.onPhase?.('detached');
+      return pauseMs;
     });
-    return parser.finish({ executable: process.executable, pauseMs, durationMs: performance.now() - started });
+    const output = parser.finish({ executable, pauseMs, durationMs: performance.now() - started });
+    if (!output.complete && session.targetGone) throw new KamheapError('target-exited', `PID ${pid} exited during the walk`);
+    return output;
   } finally {
     memory.close();
-    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Sources the script's definitions into gdb; `$kh_driven` keeps it from running the walk itself. */
+async function loadScript(session: TargetSession, text: string): Promise<void> {
+  const file = openUnlinkedScript(text);
+  const { commandMs } = session.limits;
+  const ignore = (): void => undefined;
+  try {
+    await session.command((gdb) => sendInterpreterExecConsole(gdb, 'set $kh_driven = 1', ignore, commandMs));
+    await session.command((gdb) => sendInterpreterExecConsole(gdb, `source ${file.path}`, ignore, commandMs));
+  } finally {
+    file.close();
+  }
+}
+
+/** kh_walk_start, then kh_walk_batch until the script prints its end line; sized so each batch takes ~100 ms. */
+async function runBatches(session: TargetSession, parser: ScriptOutputParser, request: WalkRequest): Promise<void> {
+  let pending = '';
+  let lastReport = 0;
+  const feed = (text: string): void => {
+    pending += text;
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      parser.line(pending.slice(0, newline));
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf('\n');
+    }
+    if (request.onProgress && parser.fragmentCount - lastReport >= 500) {
+      lastReport = parser.fragmentCount;
+      request.onProgress(lastReport);
+    }
+  };
+  await session.command((gdb) => sendInterpreterExecConsole(gdb, 'kh_walk_start', feed, batchTimeoutMs));
+  let batch = 64;
+  while (!parser.ended) {
+    await request.control.checkpoint();
+    const began = performance.now();
+    try {
+      await session.command((gdb) => sendInterpreterExecConsole(gdb, `kh_walk_batch ${nat(batch, 'batch')}`, feed, batchTimeoutMs));
+    } catch (error) {
+      // gdb stopped the script (e.g. a pointer it could not read): keep what was walked.
+      if (!(error instanceof GdbCommandError)) throw error;
+      parser.scriptFailed(error.message);
+      break;
+    }
+    batch = nextBatch(batch, performance.now() - began);
+  }
+  if (pending) parser.line(pending);
+}
+
+/** Scales the batch toward batchTargetMs, at most four times larger per step. */
+function nextBatch(batch: number, tookMs: number): number {
+  const scaled = Math.round((batch * batchTargetMs) / Math.max(tookMs, 1));
+  return Math.min(Math.max(scaled, 16), batch * 4, 100_000);
 }

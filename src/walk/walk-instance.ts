@@ -6,11 +6,13 @@ import { aggregatePkg } from '../snapshot/instance.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { collectProcesses } from '../locate/instance-processes.js';
 import { KamheapError } from '../errors.js';
+import type { RunControl } from '../run-control.js';
 import { bulkWalk } from './bulk-walker.js';
 
 export interface InstanceWalkOptions {
+  control: RunControl;
+  maxPauseMs?: number;
   gdbPath?: string;
-  signal?: AbortSignal;
   /** Called before each heap: "shm", then each process's pid. */
   onHeap?: (what: string) => void;
 }
@@ -23,19 +25,20 @@ export interface InstanceWalk {
 
 /** Walks shm through `pid`, then every process's pkg; a process that is gone is reported, not fatal. */
 export async function walkInstance(pid: number, options: InstanceWalkOptions): Promise<InstanceWalk> {
-  const common = { range: { from: 0, to: undefined }, ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const { control } = options;
+  const common = { range: { from: 0, to: undefined }, control, maxPauseMs: options.maxPauseMs, ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}) };
   const table = await collectProcesses(pid, options.gdbPath);
   options.onHeap?.('shm');
   const shm = buildSnapshot(await bulkWalk({ pid, kind: 'shm', ...common }), { includeFragments: false });
   const processes: ProcessSection[] = [];
   for (const p of table.processes) {
-    options.signal?.throwIfAborted();
+    control.throwIfStopped();
     options.onHeap?.(String(p.pid));
     try {
       const s = buildSnapshot(await bulkWalk({ pid: p.pid, kind: 'pkg', ...common }), { includeFragments: false });
       processes.push({ pid: p.pid, index: p.index, role: p.role, heap: s.heap, walk: s.walk, totals: s.totals, sites: s.sites, findings: s.findings });
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (control.stopped) throw error;
       const message = error instanceof KamheapError ? error.message : String(error);
       processes.push({ pid: p.pid, index: p.index, role: p.role, error: message });
     }

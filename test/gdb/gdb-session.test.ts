@@ -1,12 +1,8 @@
 // The MI transport against a fake gdb that answers, hangs, dies or refuses: every failure becomes
 // the right typed error, and the session never hangs.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GdbCommandError } from '../../src/errors.js';
-import { withAttachedTarget } from '../../src/gdb/attached-target.js';
 import { sendDataEvaluateExpression, sendTargetAttach } from '../../src/gdb/commands.js';
 import { GdbPipeError, GdbTimeoutError } from '../../src/gdb/gdb-errors.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
@@ -24,10 +20,7 @@ async function start(mode: string): Promise<GdbSession> {
 }
 
 afterEach(async () => {
-  for (const s of sessions.splice(0)) {
-    s.kill();
-    await s.close(100);
-  }
+  for (const s of sessions.splice(0)) await s.close(0);
   delete process.env['FAKE_GDB_MODE'];
   delete process.env['FAKE_GDB_LOG'];
 });
@@ -57,7 +50,7 @@ describe('GdbSession', () => {
     const error = await gdb.send('-gdb-version', { timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GdbPipeError);
     expect(String(error)).toMatch(/gdb died \(exit code 3\)/);
-    await expect(gdb.send('-gdb-version')).rejects.toBeInstanceOf(GdbPipeError);
+    await expect(gdb.send('-gdb-version', { timeoutMs: 1000 })).rejects.toBeInstanceOf(GdbPipeError);
   });
 
   it('turns ^error into GdbCommandError with gdb\'s message', async () => {
@@ -75,39 +68,21 @@ describe('GdbSession', () => {
     await expect(GdbSession.start({ gdbPath: '/nonexistent/gdb' })).rejects.toMatchObject({ kind: 'gdb-missing' });
   });
 
-  it('cancels a running body on abort, then detaches', async () => {
-    const log = commandLog();
-    process.env['FAKE_GDB_MODE'] = 'stall';
-    const controller = new AbortController();
-    const run = withAttachedTarget({ pid: process.pid, gdbPath: fakeGdb, signal: controller.signal }, (target) => {
-      setTimeout(() => controller.abort('timeout'), 50);
-      return target.gdb.send('-interpreter-exec console "source walk.gdb"');
-    });
-    await expect(run).rejects.toMatchObject({ kind: 'timeout' });
-    const commands = readFileSync(log, 'utf8').split('\n');
-    expect(commands.indexOf('-target-detach')).toBeGreaterThan(commands.indexOf('-target-attach ' + process.pid));
+  it('ends a frozen gdb and its whole process group on close, within the grace period', async () => {
+    const gdb = await start('stopself');
+    await expect(gdb.send('-gdb-version', { timeoutMs: 200 })).rejects.toBeInstanceOf(GdbTimeoutError);
+    const started = performance.now();
+    await gdb.close(100);
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(gdb.alive).toBe(false);
+    expect(() => process.kill(-gdb.pid, 0)).toThrow();
   });
 
-  it('does not attach when the abort came first', async () => {
-    const log = commandLog();
-    process.env['FAKE_GDB_MODE'] = 'ok';
-    const controller = new AbortController();
-    controller.abort('interrupted');
-    let ran = false;
-    await expect(
-      withAttachedTarget({ pid: process.pid, gdbPath: fakeGdb, signal: controller.signal }, async () => {
-        ran = true;
-      }),
-    ).rejects.toBe('interrupted');
-    expect(ran).toBe(false);
-    expect(readFileSync(log, 'utf8')).not.toMatch(/-target-attach/);
+  it('withdraws a wait for an async record when asked, leaving no timer behind', async () => {
+    const gdb = await start('ok');
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const wait = gdb.waitForAsync(() => false, 60_000);
+    wait.cancel();
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
   });
 });
-
-/** A fresh file the fake gdb appends its commands to. */
-function commandLog(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'kamheap-fake-gdb-')), 'commands.log');
-  writeFileSync(file, '');
-  process.env['FAKE_GDB_LOG'] = file;
-  return file;
-}

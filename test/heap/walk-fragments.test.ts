@@ -52,7 +52,7 @@ describe('walkFragments over the captured heap bytes', () => {
   it('walks to a heap end inside the fixture and calls it complete', async () => {
     const end = BigInt(dumped.cutOff.frag) - BigInt(layout.trailer?.size ?? 0);
     const progress: number[] = [];
-    const result = await walkFragments(bufferView(heapBytes), layout, { firstFrag: heap.firstFrag, walkEnd: end }, { from: 0, to: undefined }, (n) => progress.push(n));
+    const result = await walkFragments(bufferView(heapBytes), layout, { firstFrag: heap.firstFrag, walkEnd: end }, { from: 0, to: undefined }, { onProgress: (n) => progress.push(n) });
     expect(result.fragments.map(shape)).toEqual(dumped.fragments.map(shape));
     expect(result).toMatchObject({ findings: [], complete: true, stepped: 11 });
     expect(progress).toEqual([11]);

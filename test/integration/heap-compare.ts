@@ -6,12 +6,14 @@ import { bulkWalk } from '../../src/walk/bulk-walker.js';
 import { scriptWalk } from '../../src/walk/script-walker.js';
 import type { WalkRange } from '../../src/heap/fragment.js';
 import { heapRootSymbol } from '../../src/locate/heap-roots.js';
+import { RunControl } from '../../src/run-control.js';
 
 /** One walk through the library API (the same code path as the CLI), with fragments. */
 export async function walk(pid: number, kind: HeapKind, walker: WalkerName = 'bulk', range: WalkRange = { from: 0, to: undefined }, heapSymbol?: string): Promise<Snapshot> {
   const run = walker === 'bulk' ? bulkWalk : scriptWalk;
   const root = heapSymbol === undefined ? {} : { heapSymbol: heapRootSymbol(kind, heapSymbol) };
-  return buildSnapshot(await run({ pid, kind, range, ...root }), { includeFragments: true });
+  // No pause limit: a script walk of a large test heap may take minutes (the CLI's default is 30 s).
+  return buildSnapshot(await run({ pid, kind, range, control: new RunControl(), ...root }), { includeFragments: true });
 }
 
 /** Walks until two consecutive walks agree, so a comparison is not spoiled by a timer's allocation. */

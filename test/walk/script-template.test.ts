@@ -81,7 +81,7 @@ describe('renderWalkScript', () => {
     ['bounds in the header line', 'max_real_used=%lu first=%lx end=%lx\\n", *(char **) ($kh_root + 4), $kh_block, '],
     ['heap end', 'set $kh_heap_end = $kh_end + 40'],
     ['size word', 'set $kh_size = *(unsigned long *) ($kh_a + 8)\n'],
-    ['trailer position', '\n  set $kh_t = $kh_a + 72 + $kh_size\n'],
+    ['trailer position', '\n    set $kh_t = $kh_a + 72 + $kh_size\n'],
     ['bounds and rounding', 'if ($kh_size > $kh_heap_end - $kh_a || $kh_a + 112 + $kh_size > $kh_heap_end || $kh_size % 16 != 0 || '],
     ['bounds report', '    if ($kh_size > $kh_heap_end - $kh_a || $kh_a + 112 + $kh_size > $kh_heap_end)\n'],
     ['rounding report', 'if ($kh_size % 16 != 0)'],
@@ -90,7 +90,7 @@ describe('renderWalkScript', () => {
     ['free flag', '$kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 16) != 0, *(unsigned long *) ($kh_a + 48)'],
     ['next fragment', 'set $kh_a = $kh_a + 112 + $kh_size'],
     ['range lower bound', 'if ($kh_i >= 7)'],
-    ['range upper bound', 'while ($kh_a < $kh_end && $kh_i < 99)'],
+    ['range upper bound', 'while ($kh_a < $kh_end && $kh_i < 99 && $kh_i < $kh_stop)'],
     ['layout identity', 'layout=q_malloc/test/odd source=dwarf header=72 user=64 debug=1 from=7 to=99'],
   ])('embeds the layout: %s', (_what, expected) => {
     expect(renderWalkScript({ ...params, layout: oddLayout, from: 7, to: 99 })).toContain(expected);
@@ -100,10 +100,10 @@ describe('renderWalkScript', () => {
     ['first fragment: first_frag', 'set $kh_a = *(char **) ($kh_block + 48)\n'],
     ['walk end: the last_frag sentinel', 'set $kh_end = *(char **) ($kh_block + 56)\n'],
     ['no trailer', 'set $kh_heap_end = $kh_end + 0\n'],
-    ['size word, then straight to the bounds', 'set $kh_size = *(unsigned long *) ($kh_a + 0)\n  if ($kh_size > $kh_heap_end - $kh_a || $kh_a + 72 + $kh_size > $kh_heap_end || $kh_size % 8 != 0 || *(unsigned int *) ($kh_a + 64) != 0xf0f0f0f0)\n'],
+    ['size word, then straight to the bounds', 'set $kh_size = *(unsigned long *) ($kh_a + 0)\n    if ($kh_size > $kh_heap_end - $kh_a || $kh_a + 72 + $kh_size > $kh_heap_end || $kh_size % 8 != 0 || *(unsigned int *) ($kh_a + 64) != 0xf0f0f0f0)\n'],
     ['4-byte check word report', 'check-pattern start:check=%lx\\n", $kh_i, $kh_a, *(unsigned int *) ($kh_a + 64)\n'],
     ['4-byte is_free and 8-byte line', '$kh_i, $kh_a, $kh_size, *(unsigned int *) ($kh_a + 24) != 0, *(unsigned long *) ($kh_a + 56), *(char **) ($kh_a + 32), *(char **) ($kh_a + 40), *(char **) ($kh_a + 48)\n'],
-    ['next fragment', '  end\n  set $kh_a = $kh_a + 72 + $kh_size\n'],
+    ['next fragment', '    end\n    set $kh_a = $kh_a + 72 + $kh_size\n'],
     ['user offset', 'layout=f_malloc/dbg/x86_64 source=profile header=72 user=72 debug=1'],
   ])('fills the f_malloc profile: %s', (_what, expected) => {
     const script = renderWalkScript({ ...params, layout: fmallocDebugX64 });
@@ -121,7 +121,7 @@ describe('renderWalkScript', () => {
     ['prev-free report', 'check-pattern prev-free=%d previous-free=%d\\n", $kh_i, $kh_a, ((*(unsigned long *) ($kh_a + 40) & 0x2) != 0), $kh_pf\n'],
     ['free bit, 4-byte line', '$kh_i, $kh_a, $kh_size, (*(unsigned long *) ($kh_a + 40) & 0x1) != 0, *(unsigned int *) ($kh_a + 32)'],
     ['module of used blocks only', 'if (!((*(unsigned long *) ($kh_a + 40) & 0x1) != 0) && *(char **) ($kh_a + 8) != 0 && *(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0)\n'],
-    ['free state kept for the next block, then the step', '  end\n  set $kh_pf = (*(unsigned long *) ($kh_a + 40) & 0x1) != 0\n  set $kh_a = $kh_a + 40 + $kh_size\n'],
+    ['free state kept for the next block, then the step', '    end\n    set $kh_pf = (*(unsigned long *) ($kh_a + 40) & 0x1) != 0\n    set $kh_a = $kh_a + 40 + $kh_size\n'],
     ['user offset', 'layout=tlsf_malloc/dbg/x86_64 source=profile header=48 user=48 debug=1'],
   ])('fills the TLSF profile: %s', (_what, expected) => {
     const script = renderWalkScript({ ...params, layout: tlsfDebugX64 });
@@ -132,8 +132,8 @@ describe('renderWalkScript', () => {
   it('leaves out a line whose only placeholder renders empty, and only such lines', () => {
     const template = 'a\n{{SET_TRAILER}}\n  {{TRACK_PREV_FREE}}\nb {{SET_TRAILER}}\n';
     expect(renderWalkScript({ ...params, layout: fmallocDebugX64 }, template)).toBe('a\nb \n');
-    expect(renderWalkScript({ ...params, layout: tlsfDebugX64 }, template)).toBe('a\n    set $kh_pf = (*(unsigned long *) ($kh_a + 40) & 0x1) != 0\nb \n');
-    expect(renderWalkScript(params, template)).toBe('a\n  set $kh_t = $kh_a + 56 + $kh_size\nb   set $kh_t = $kh_a + 56 + $kh_size\n');
+    expect(renderWalkScript({ ...params, layout: tlsfDebugX64 }, template)).toBe('a\n  set $kh_pf = (*(unsigned long *) ($kh_a + 40) & 0x1) != 0\nb \n');
+    expect(renderWalkScript(params, template)).toBe('a\nset $kh_t = $kh_a + 56 + $kh_size\nb set $kh_t = $kh_a + 56 + $kh_size\n');
   });
 
   it.each<[string, Partial<HeapLayout['fragment']>]>([
@@ -155,7 +155,7 @@ describe('renderWalkScript', () => {
 
   it('reads a heap reached through a bare block pointer from the pointer, and names its allocator in the format', () => {
     const script = renderWalkScript({ ...params, kind: 'pkg', root: { symbol: 'mem_block' }, layout: fmallocDebugX64 });
-    expect(script).toContain('# The heap is reached through mem_block: pkg block pointer (Kamailio 4.x and older).\nset $kh_block = *(char **) &mem_block\n');
+    expect(script).toContain('# The heap is reached through mem_block: pkg block pointer (Kamailio 4.x and older).\n  set $kh_block = *(char **) &mem_block\n');
     expect(script).not.toContain('$kh_root');
     expect(script).toContain('printf "KH_HEAP mname=f_malloc block=%lx size=%lu used=%lu real_used=%lu max_real_used=%lu first=%lx end=%lx\\n", $kh_block, ');
     expect(renderWalkScript({ ...params, root: { symbol: '_qm_shm_block' } })).toContain('set $kh_block = *(char **) &_qm_shm_block\n');
@@ -178,22 +178,22 @@ describe('renderWalkScript', () => {
     const printf = renderWalkScript(params, '{{PRINT_FRAGMENT}}');
     const common = '$kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0, *(unsigned long *) ($kh_a + 40)';
     expect(printf.split('\n')).toEqual([
-      '    if (*(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0 && *(char **) ($kh_a + 32) != 0)',
-      `      printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", ${common}, *(char **) ($kh_a + 16), *(char **) ($kh_a + 24), *(char **) ($kh_a + 32)`,
-      '    else',
-      '      if (*(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0)',
-      `        printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, *(char **) ($kh_a + 16), *(char **) ($kh_a + 24)`,
-      '      else',
-      `        printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", ${common}`,
-      '      end',
-      '    end',
+      'if (*(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0 && *(char **) ($kh_a + 32) != 0)',
+      `  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t%s\\n", ${common}, *(char **) ($kh_a + 16), *(char **) ($kh_a + 24), *(char **) ($kh_a + 32)`,
+      'else',
+      '  if (*(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0)',
+      `    printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, *(char **) ($kh_a + 16), *(char **) ($kh_a + 24)`,
+      '  else',
+      `    printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", ${common}`,
+      '  end',
+      'end',
     ]);
   });
 
   it('prints fragments of a build without debug fields with empty sites', () => {
     const layout = withFragment({ debug: undefined });
     expect(renderWalkScript({ ...params, layout }, '{{PRINT_FRAGMENT}}|{{DEBUG_FIELDS}}')).toBe(
-      '    printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0|0',
+      'printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 8) != 0|0',
     );
   });
 
@@ -254,13 +254,13 @@ describe('renderWalkScript on layouts read from DWARF', () => {
     if (!layout) throw new Error('no layout');
     const script = renderWalkScript({ ...params, layout });
     for (const line of [
-      'set $kh_block = (char *) _shm_root.mem_block',
-      'set $kh_a = (char *) ((struct qm_block *) $kh_block)->first_frag',
-      'set $kh_end = (char *) ((struct qm_block *) $kh_block)->last_frag_end',
-      'set $kh_heap_end = $kh_end + sizeof(struct qm_frag_end)',
-      '  set $kh_size = ((struct qm_frag *) $kh_a)->size',
-      '  set $kh_t = $kh_a + (sizeof(struct qm_frag)) + $kh_size',
-      '  set $kh_a = $kh_a + (sizeof(struct qm_frag) + sizeof(struct qm_frag_end)) + $kh_size',
+      '  set $kh_block = (char *) _shm_root.mem_block',
+      '  set $kh_a = (char *) ((struct qm_block *) $kh_block)->first_frag',
+      '  set $kh_end = (char *) ((struct qm_block *) $kh_block)->last_frag_end',
+      '  set $kh_heap_end = $kh_end + sizeof(struct qm_frag_end)',
+      '    set $kh_size = ((struct qm_frag *) $kh_a)->size',
+      '    set $kh_t = $kh_a + (sizeof(struct qm_frag)) + $kh_size',
+      '    set $kh_a = $kh_a + (sizeof(struct qm_frag) + sizeof(struct qm_frag_end)) + $kh_size',
     ]) {
       expect(script.split('\n')).toContain(line);
     }
@@ -275,27 +275,27 @@ describe('renderWalkScript on layouts read from DWARF', () => {
     const layout = await fixtureLayout('kamailio-5.6.3-dwarf', 'tlsf_malloc');
     if (!layout) throw new Error('no layout');
     const lines = renderWalkScript({ ...params, layout }).split('\n');
-    expect(lines).toContain('set $kh_a = $kh_block + (sizeof(control_t) - sizeof(block_header_t *))');
-    expect(lines).toContain('set $kh_end = $kh_block + ((control_t *) $kh_block)->total_size + ((unsigned long)&((block_header_t *)0)->size + sizeof(size_t) - 2 * sizeof(block_header_t *))');
-    expect(lines).toContain('  set $kh_size = ((block_header_t *) $kh_a)->size & 0xfffffffffffffffc');
-    expect(lines).toContain('  set $kh_pf = (((block_header_t *) $kh_a)->size & 0x1) != 0');
-    expect(lines).toContain('    if (!((((block_header_t *) $kh_a)->size & 0x1) != 0) && ((block_header_t *) $kh_a)->alloc_info.file != 0 && ((block_header_t *) $kh_a)->alloc_info.func != 0 && ((block_header_t *) $kh_a)->alloc_info.mname != 0)');
+    expect(lines).toContain('  set $kh_a = $kh_block + (sizeof(control_t) - sizeof(block_header_t *))');
+    expect(lines).toContain('  set $kh_end = $kh_block + ((control_t *) $kh_block)->total_size + ((unsigned long)&((block_header_t *)0)->size + sizeof(size_t) - 2 * sizeof(block_header_t *))');
+    expect(lines).toContain('    set $kh_size = ((block_header_t *) $kh_a)->size & 0xfffffffffffffffc');
+    expect(lines).toContain('    set $kh_pf = (((block_header_t *) $kh_a)->size & 0x1) != 0');
+    expect(lines).toContain('      if (!((((block_header_t *) $kh_a)->size & 0x1) != 0) && ((block_header_t *) $kh_a)->alloc_info.file != 0 && ((block_header_t *) $kh_a)->alloc_info.func != 0 && ((block_header_t *) $kh_a)->alloc_info.mname != 0)');
   });
 
   it('reads a Kamailio 4.x heap through mem_block, with sites but no module', async () => {
     const layout = await fixtureLayout('kamailio-4x-structs', 'f_malloc');
     if (!layout) throw new Error('no layout');
     const script = renderWalkScript({ ...params, kind: 'pkg', root: { symbol: 'mem_block' }, layout });
-    expect(script.split('\n')).toContain('set $kh_block = (char *) mem_block');
+    expect(script.split('\n')).toContain('  set $kh_block = (char *) mem_block');
     expect(script).toContain('printf "KH_HEAP mname=f_malloc block=%lx');
     expect(script).toContain('((struct fm_frag *) $kh_a)->prv_free != 0');
     expect(script).not.toContain('mname != 0');
     expect(renderWalkScript({ ...params, layout }, '{{PRINT_FRAGMENT}}').split('\n')).toEqual([
-      '    if (((struct fm_frag *) $kh_a)->file != 0 && ((struct fm_frag *) $kh_a)->func != 0)',
-      '      printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", $kh_i, $kh_a, $kh_size, ((struct fm_frag *) $kh_a)->prv_free != 0, ((struct fm_frag *) $kh_a)->line, ((struct fm_frag *) $kh_a)->file, ((struct fm_frag *) $kh_a)->func',
-      '    else',
-      '      printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, ((struct fm_frag *) $kh_a)->prv_free != 0, ((struct fm_frag *) $kh_a)->line',
-      '    end',
+      'if (((struct fm_frag *) $kh_a)->file != 0 && ((struct fm_frag *) $kh_a)->func != 0)',
+      '  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", $kh_i, $kh_a, $kh_size, ((struct fm_frag *) $kh_a)->prv_free != 0, ((struct fm_frag *) $kh_a)->line, ((struct fm_frag *) $kh_a)->file, ((struct fm_frag *) $kh_a)->func',
+      'else',
+      '  printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, ((struct fm_frag *) $kh_a)->prv_free != 0, ((struct fm_frag *) $kh_a)->line',
+      'end',
     ]);
   });
 

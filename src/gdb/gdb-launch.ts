@@ -1,0 +1,67 @@
+// How gdb is started: which executable, which arguments, which environment. Kept apart from the
+// session so that every setting that makes gdb safe on a production box reads in one place.
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { KamheapError } from '../errors.js';
+
+/**
+ * Settings applied before gdb loads anything (`-iex`): no scripts from the target host, no
+ * network, no pager or questions, no history file written. Fixed strings, never user text.
+ */
+export const startupSettings: readonly string[] = [
+  'set auto-load off',
+  'set debuginfod enabled off',
+  'set pagination off',
+  'set confirm off',
+  'set history save off',
+];
+
+/**
+ * Settings applied once the executable and its own debug info are loaded: gdb then opens no
+ * shared library of the target (a sysroot under /proc, where no file can ever be created), so it
+ * neither reads their symbols nor looks for the dynamic linker to plant a breakpoint, and it never
+ * loads a libthread_db (same trick for its search path; gdb has no way to make it empty).
+ */
+export const afterLoadSettings = [
+  'sysroot /proc/kamheap-no-sysroot',
+  'libthread-db-search-path /proc/kamheap-no-libthread-db',
+  'auto-solib-add off',
+] as const;
+export type AfterLoadSetting = (typeof afterLoadSettings)[number];
+
+export interface GdbLaunch {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * The command line for gdb. Under `setpriv --pdeathsig KILL` when util-linux's setpriv is there:
+ * if kamheap dies (SIGKILL, OOM), the kernel kills gdb at once and detaches it from the target.
+ */
+export function gdbLaunch(gdbPath: string): GdbLaunch {
+  const gdb = resolveExecutable(gdbPath);
+  if (!gdb) throw new KamheapError('gdb-missing', `gdb not found (${gdbPath}): install it, e.g. apt-get install gdb`);
+  const gdbArgs = ['-nx', '-q', '--interpreter=mi3', ...startupSettings.flatMap((s) => ['-iex', s])];
+  // GDBHISTFILE empty: gdb reads no .gdb_history from the working directory. LC_ALL=C: messages
+  // kamheap matches (ptrace errors) stay in English.
+  const env = { LC_ALL: 'C', GDBHISTFILE: '' };
+  const setpriv = resolveExecutable('setpriv');
+  if (!setpriv) return { file: gdb, args: gdbArgs, env };
+  return { file: setpriv, args: ['--pdeathsig', 'KILL', '--', gdb, ...gdbArgs], env };
+}
+
+/** An executable file by path, or looked up in PATH when the name has no slash; undefined when none. */
+export function resolveExecutable(name: string): string | undefined {
+  const candidates = name.includes('/') ? [name] : (process.env['PATH'] ?? '').split(delimiter).filter(isAbsolute).map((dir) => join(dir, name));
+  return candidates.find(isExecutableFile);
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
