@@ -138,7 +138,7 @@ describe('TargetSession', () => {
     const started = performance.now();
     await expect(session.closeAfter(() => session.attach())).rejects.toMatchObject({ kind: 'permission' });
     expect(performance.now() - started).toBeLessThan(1500);
-    expect(timers()).toBe(before);
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('does not start gdb when stopped before it opens', async () => {
