@@ -45,10 +45,11 @@ async function instanceChecks(target: TargetAccess, gdbPath: string): Promise<Ch
     const missing = target.memoryReadable ? 'executable' : 'memory';
     return [notCheckedForRights('debug fields', target, 'executable'), ...memoryChecks.map((name) => notCheckedForRights(name, target, missing))];
   }
+  // Symbols first: they prove the process is Kamailio before its executable is run with -I.
+  const symbols = await resolveInstanceSymbols(pid, gdbPath);
   const build = await readBuildInfo(executable);
   const checks = await runCheck('debug fields', () => checkDebugFields(build));
   if (!target.memoryReadable) return [...checks, ...memoryChecks.map((name) => notCheckedForRights(name, target, 'memory'))];
-  const symbols = await resolveInstanceSymbols(pid, gdbPath);
   checks.push(...(await runCheck('headroom', () => checkHeadroom(pid, symbols))));
   checks.push(...(await runCheck('mem_join', () => checkMemJoin(pid, symbols, build))));
   return checks;

@@ -1,7 +1,10 @@
 // `kamheap doctor` on this machine's real values and a real Kamailio: each verdict agrees with what
 // Kamailio and the kernel say themselves.
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { CheckResult } from '../../src/doctor/check.js';
@@ -102,5 +105,22 @@ it('stops at one line, exit 3, for a PID that does not exist, privileged or not'
   for (const uid of [undefined, 65534]) {
     const result = await runCli(['doctor', pid], uid === undefined ? {} : { uid });
     expect({ exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr }).toEqual({ exitCode: 3, stdout: '', stderr: `kamheap: no process with PID ${pid}` });
+  }
+});
+
+it('refuses a process that is not Kamailio (exit 4) without running its executable', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kamheap-doctor-'));
+  const program = join(dir, 'not-kamailio');
+  await execa('gcc', ['-o', program, fileURLToPath(new URL('../fixtures/doctor/not-kamailio.c', import.meta.url))]);
+  const target = execa(program, { reject: false });
+  try {
+    const result = await runCli(['doctor', String(target.pid)]);
+    expect({ exitCode: result.exitCode, stdout: result.stdout }).toEqual({ exitCode: 4, stdout: '' });
+    expect(result.stderr).toContain('is not a Kamailio process');
+    expect(existsSync(`${program}.ran-with-I`)).toBe(false);
+  } finally {
+    target.kill();
+    await target;
+    rmSync(dir, { recursive: true, force: true });
   }
 });
