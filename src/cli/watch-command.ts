@@ -8,6 +8,7 @@ import { renderTrendReport } from '../export/trend-report.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { forecastRule } from '../snapshot/free-forecast.js';
 import { analyzeTrend, suspectRule } from '../snapshot/trend.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
@@ -28,7 +29,7 @@ export function watchCommand(): Command {
     .option('--top <k>', 'sites to show per list', '15')
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--all', 'each sample walks the shm heap and the pkg heap of every process (walk --all); the pkg trend is over their sum')
-    .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.`)
+    .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.\nForecast: ${forecastRule}; otherwise the report says why there is none.`)
     .action(async (pidText: string, raw: RawWatchOptions) => {
       const options = parseWatchOptions(pidText, raw);
       const snapshots = await collectWatch(options);
