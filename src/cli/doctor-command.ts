@@ -3,9 +3,12 @@ import { Command } from 'commander';
 import { runCheck, type CheckResult } from '../doctor/check.js';
 import { checkDebugFields, checkHeadroom, checkMemJoin, readBuildInfo, resolveInstanceSymbols } from '../doctor/kamailio-checks.js';
 import { checkGdb, checkOsMemory, checkPtrace } from '../doctor/system-checks.js';
+import { notCheckedForRights, probeTarget, type TargetAccess } from '../doctor/target-access.js';
 import { renderDoctorReport } from '../export/doctor-report.js';
-import { inspectProcess } from '../proc/process.js';
 import { parsePid } from './options.js';
+
+/** The instance checks that read the target's memory, in report order. */
+const memoryChecks = ['shm headroom', 'pkg headroom', 'mem_join'];
 
 /** Builds the command. */
 export function doctorCommand(): Command {
@@ -14,28 +17,40 @@ export function doctorCommand(): Command {
     .argument('[pid]', 'any process of a Kamailio instance')
     .option('--json', 'print the checks as JSON')
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
+    .addHelpText('after', '\nExit code 0 whenever the checklist is printed, FAIL lines included; 3 when the PID does not exist.')
     .action(async (pidText: string | undefined, raw: { json?: boolean; gdb: string }) => {
       const checks = await collectChecks(pidText === undefined ? undefined : parsePid(pidText), raw.gdb);
       process.stdout.write(raw.json ? `${JSON.stringify({ schema: 'kamheap.doctor/1', checks }, null, 2)}\n` : renderDoctorReport(checks));
     });
 }
 
-/** Runs every check; a check that throws becomes a FAIL line, the others still run. */
+/**
+ * Runs every check; a check that throws, or cannot run for lack of rights, becomes a FAIL line and
+ * the others still run. A PID that does not exist is the one error before the checklist.
+ */
 export async function collectChecks(pid: number | undefined, gdbPath: string): Promise<CheckResult[]> {
+  const target = pid === undefined ? undefined : probeTarget(pid);
   const checks: CheckResult[] = [];
   checks.push(...(await runCheck('gdb', () => checkGdb(gdbPath))));
-  checks.push(...(await runCheck('ptrace', checkPtrace)));
-  if (pid !== undefined) {
-    const info = inspectProcess(pid);
-    const executable = info.executable;
-    if (executable) {
-      const build = await readBuildInfo(executable);
-      checks.push(...(await runCheck('debug fields', () => checkDebugFields(build))));
-      const symbols = await resolveInstanceSymbols(pid, gdbPath);
-      checks.push(...(await runCheck('headroom', () => checkHeadroom(pid, symbols))));
-      checks.push(...(await runCheck('mem_join', () => checkMemJoin(pid, symbols, build))));
-    }
-  }
+  checks.push(...(await runCheck('ptrace', () => checkPtrace(target))));
+  if (target) checks.push(...(await instanceChecks(target, gdbPath)));
   checks.push(...(await runCheck('OS memory', checkOsMemory)));
+  return checks;
+}
+
+/** Debug fields, headroom and mem_join of the instance; what this user may not read is a line saying so. */
+async function instanceChecks(target: TargetAccess, gdbPath: string): Promise<CheckResult[]> {
+  const { pid, executable } = target;
+  if (executable === null) {
+    const missing = target.memoryReadable ? 'executable' : 'memory';
+    return [notCheckedForRights('debug fields', target, 'executable'), ...memoryChecks.map((name) => notCheckedForRights(name, target, missing))];
+  }
+  // Symbols first: they prove the process is Kamailio before its executable is run with -I.
+  const symbols = await resolveInstanceSymbols(pid, gdbPath);
+  const build = await readBuildInfo(executable);
+  const checks = await runCheck('debug fields', () => checkDebugFields(build));
+  if (!target.memoryReadable) return [...checks, ...memoryChecks.map((name) => notCheckedForRights(name, target, 'memory'))];
+  checks.push(...(await runCheck('headroom', () => checkHeadroom(pid, symbols))));
+  checks.push(...(await runCheck('mem_join', () => checkMemJoin(pid, symbols, build))));
   return checks;
 }

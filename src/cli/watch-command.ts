@@ -8,25 +8,15 @@ import { renderTrendReport } from '../export/trend-report.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { forecastRule } from '../snapshot/free-forecast.js';
 import { analyzeTrend, suspectRule } from '../snapshot/trend.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import type { RunControl } from '../run-control.js';
 import { controlFromSignals } from './run-controlled.js';
-import { defaultMaxPause, maxPauseHelp, parseCount, parseHeapKind, parseMaxPause, parsePid, parseTimeout } from './options.js';
-
-interface RawWatchOptions {
-  heap: string;
-  interval: string;
-  samples: string;
-  out?: string;
-  json?: boolean;
-  top: string;
-  maxPause: string;
-  gdb?: string;
-  all?: boolean;
-}
+import { defaultMaxPause, maxPauseHelp } from './options.js';
+import { maxIntervalMs, maxSamples, minIntervalMs, minSamples, parseWatchOptions, type RawWatchOptions, type WatchOptions } from './watch-options.js';
 
 /** Builds the command. */
 export function watchCommand(): Command {
@@ -34,50 +24,44 @@ export function watchCommand(): Command {
     .description('walk a heap repeatedly and report the free-memory trend and leak suspects')
     .argument('<pid>', 'Kamailio process ID')
     .option('--heap <kind>', 'pkg or shm', 'pkg')
-    .option('--interval <seconds>', 'time between samples', '60')
-    .option('--samples <n>', 'number of walks', '10')
+    .option('--interval <seconds>', `time between samples, ${minIntervalMs / 1000} to ${maxIntervalMs / 1000}`, '60')
+    .option('--samples <n>', `number of walks, ${minSamples} to ${maxSamples}`, '10')
     .option('--out <dir>', 'keep every snapshot (snapshot-NNN.json) and one summary line per sample (samples.ndjson) here')
     .option('--json', 'print the trend as JSON (schema kamheap.watch/1)')
     .option('--top <k>', 'sites to show per list', '15')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--all', 'each sample walks the shm heap and the pkg heap of every process (walk --all); the pkg trend is over their sum')
-    .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.`)
+    .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.\nForecast: ${forecastRule}; otherwise the report says why there is none.`)
     .action(async (pidText: string, raw: RawWatchOptions) => {
-      const snapshots = await collectWatch(pidText, raw);
+      const options = parseWatchOptions(pidText, raw);
+      const snapshots = await collectWatch(options);
       const trend = analyzeTrend(snapshots);
-      const pkgTrend = raw.all ? analyzeTrend(snapshots.map(pkgSumAsSnapshot)) : undefined;
-      const top = parseCount(raw.top, '--top');
-      if (raw.json) {
+      const pkgTrend = options.all ? analyzeTrend(snapshots.map(pkgSumAsSnapshot)) : undefined;
+      if (options.json) {
         process.stdout.write(`${JSON.stringify(pkgTrend ? { ...trend, pkg: pkgTrend } : trend, null, 2)}\n`);
       } else {
-        process.stdout.write(renderTrendReport(trend, top));
-        if (pkgTrend) process.stdout.write(`\nall pkg heaps together:\n${renderTrendReport(pkgTrend, top)}`);
+        process.stdout.write(renderTrendReport(trend, options.top));
+        if (pkgTrend) process.stdout.write(`\nall pkg heaps together:\n${renderTrendReport(pkgTrend, options.top)}`);
       }
     });
 }
 
 /** Takes the samples; stops early (keeping what it has) on Ctrl-C/SIGTERM. */
-export async function collectWatch(pidText: string, raw: RawWatchOptions): Promise<Snapshot[]> {
-  const pid = parsePid(pidText);
-  const kind = parseHeapKind(raw.heap);
-  const intervalMs = parseTimeout(raw.interval) ?? 60_000;
-  const samples = parseCount(raw.samples, '--samples');
-  parseCount(raw.top, '--top');
-  if (samples < 2) throw new KamheapError('usage', '--samples must be at least 2 to show a trend');
-  const maxPauseMs = parseMaxPause(raw.maxPause);
-  if (raw.out) await mkdir(raw.out, { recursive: true });
+export async function collectWatch(options: WatchOptions): Promise<Snapshot[]> {
+  const { pid, kind, intervalMs, samples, out } = options;
+  if (out) await mkdir(out, { recursive: true });
   const { control, dispose } = controlFromSignals(undefined);
-  const walk: SampleOptions = { control, maxPauseMs, gdbPath: raw.gdb };
+  const walk: SampleOptions = { control, maxPauseMs: options.maxPauseMs, gdbPath: options.gdbPath };
   const snapshots: Snapshot[] = [];
   try {
     for (let i = 0; i < samples && !control.stopped; i++) {
       if (i > 0) await pause(intervalMs, control.signal);
       if (control.stopped) break;
-      const snapshot = raw.all ? await instanceSample(pid, walk) : await heapSample(pid, kind, walk);
+      const snapshot = options.all ? await instanceSample(pid, walk) : await heapSample(pid, kind, walk);
       snapshots.push(snapshot);
       process.stderr.write(`sample ${i + 1}/${samples}: free ${snapshot.heap.free} B, ${snapshot.totals.used.count} used fragments\n`);
-      if (raw.out) await keep(raw.out, i, snapshot);
+      if (out) await keep(out, i, snapshot);
     }
   } catch (error) {
     if (!control.stopped) throw error;

@@ -2,6 +2,7 @@
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { percent, type CheckResult } from './check.js';
+import type { TargetAccess } from './target-access.js';
 
 const capSysPtrace = 19n;
 
@@ -12,26 +13,56 @@ export async function checkGdb(gdbPath: string): Promise<CheckResult> {
   return { name: 'gdb', status: 'ok', verdict: String(result.stdout).split('\n')[0] ?? 'gdb' };
 }
 
-/** Whether this user may attach to another user's or a non-child process. */
-export function checkPtrace(): CheckResult {
+/** What the kernel weighs when this user attaches. */
+export interface PtraceRights {
+  root: boolean;
+  hasCap: boolean;
+  /** Yama's ptrace_scope, undefined without Yama. */
+  scope: number | undefined;
+}
+
+/** Whether this user may attach: in general, and to the target when there is one. */
+export function checkPtrace(target?: TargetAccess): CheckResult {
+  return ptraceVerdict(readPtraceRights(), target);
+}
+
+/** This process's rights, from /proc. */
+export function readPtraceRights(): PtraceRights {
   const status = readFileSync('/proc/self/status', 'utf8');
   const capEff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
-  const hasCap = ((capEff >> capSysPtrace) & 1n) === 1n;
-  const root = process.geteuid?.() === 0;
   let scope: number | undefined;
   try {
     scope = Number(readFileSync('/proc/sys/kernel/yama/ptrace_scope', 'utf8').trim());
   } catch {
     scope = undefined;
   }
+  return { root: process.geteuid?.() === 0, hasCap: ((capEff >> capSysPtrace) & 1n) === 1n, scope };
+}
+
+/**
+ * The ptrace line. Without a target it says what this user may attach to in general; with one,
+ * whether /proc/PID/mem opened decides, as the kernel makes that the same check as an attach.
+ */
+export function ptraceVerdict(rights: PtraceRights, target?: TargetAccess): CheckResult {
+  const { root, hasCap, scope } = rights;
   const scopeText = scope === undefined ? 'no Yama ptrace_scope' : `ptrace_scope ${scope}`;
   if (scope === 3) {
     return { name: 'ptrace', status: 'fail', verdict: `${scopeText}: attaching is disabled for everyone`, advice: 'ptrace_scope 3 cannot be lowered without a reboot' };
   }
-  if (root || hasCap) {
-    if (scope === 2 && !hasCap) return { name: 'ptrace', status: 'fail', verdict: `${scopeText} requires CAP_SYS_PTRACE`, advice: 'run as root with CAP_SYS_PTRACE' };
-    return { name: 'ptrace', status: 'ok', verdict: `${root ? 'root' : 'CAP_SYS_PTRACE'}, ${scopeText}: kamheap can attach` };
+  if (root && !hasCap && scope === 2) {
+    return { name: 'ptrace', status: 'fail', verdict: `${scopeText} requires CAP_SYS_PTRACE`, advice: 'run as root with CAP_SYS_PTRACE' };
   }
+  if (target && !target.memoryReadable) {
+    const about = `PID ${target.pid} (${target.comm}, uid ${target.uid})`;
+    const [who, advice] = hasCap
+      ? ['CAP_SYS_PTRACE', 'a security module (AppArmor, SELinux) refuses it: see the kernel log']
+      : root
+        ? ['root without CAP_SYS_PTRACE', 'give kamheap CAP_SYS_PTRACE (a container drops it: docker run --cap-add SYS_PTRACE)']
+        : ['not root and no CAP_SYS_PTRACE', 'run kamheap as root (sudo) or with CAP_SYS_PTRACE'];
+    return { name: 'ptrace', status: 'fail', verdict: `${who}, ${scopeText}: cannot attach to ${about} as uid ${target.viewerUid}`, advice };
+  }
+  if (root || hasCap) return { name: 'ptrace', status: 'ok', verdict: `${root ? 'root' : 'CAP_SYS_PTRACE'}, ${scopeText}: kamheap can attach` };
+  if (target) return { name: 'ptrace', status: 'ok', verdict: `not root, ${scopeText}: uid ${target.viewerUid} can attach to PID ${target.pid} (${target.comm}, uid ${target.uid})` };
   if (scope === 0 || scope === undefined) {
     return { name: 'ptrace', status: 'warn', verdict: `not root, ${scopeText}: only processes of this user can be attached`, advice: 'run as the Kamailio user or as root' };
   }

@@ -9,8 +9,10 @@ export function renderTrendReport(trend: Trend<null>, top: number): string {
   if (free === null) {
     lines.push('  free: unknown (snapshots parsed from *_sums lines carry no heap totals)');
   } else {
-    const exhaustion = free.hoursToExhaustion === null ? 'not shrinking' : `exhausted in about ${free.hoursToExhaustion.toFixed(1)} h at this rate`;
-    lines.push(`  free ${free.first} -> ${free.last} B (${signed(free.delta)} B, ${signed(Math.round(free.bytesPerHour))} B/h): ${exhaustion}`);
+    // Without a forecast the reason stands where the hours would: the operator sees why there are none.
+    const outlook = free.hoursToExhaustion === null ? free.forecast : `exhausted in about ${free.hoursToExhaustion.toFixed(1)} h at this rate (${free.forecast})`;
+    lines.push(`  free ${free.first} -> ${free.last} B (${signed(free.delta)} B, ${signed(Math.round(free.bytesPerHour))} B/h): ${outlook}`);
+    lines.push(`  forecast rule: ${trend.forecastRule}`);
   }
   lines.push('');
   lines.push(`leak suspects (${trend.suspects.length}): ${trend.rule}`);

@@ -1,5 +1,7 @@
 // What a series of snapshots of one heap says: the trend of free memory, and which allocation sites
 // grow steadily (leak suspects) while traffic-driven sites rise and fall.
+import { forecastRule, freeTrend, type FreePoint, type FreeTrend } from './free-forecast.js';
+import { fitLine } from './least-squares.js';
 import type { AnySnapshot, Snapshot } from './snapshot.js';
 import { siteKey } from './summarize.js';
 
@@ -39,21 +41,16 @@ export interface Trend<Unknown extends null = never> {
   schema: typeof trendSchemaId;
   pid: number;
   kind: string;
+  /** The leak-suspect rule. */
   rule: string;
+  /** When free memory is forecast to run out; `free.forecast` says whether it was, and why. */
+  forecastRule: string;
   samples: SampleSummary<Unknown>[];
   /** Over the samples that know their free bytes; null when none does. */
   free: FreeTrend | Unknown;
   /** Sites with any change, largest growth first. */
   sites: SiteSeries[];
   suspects: SiteSeries[];
-}
-
-export interface FreeTrend {
-  first: number;
-  last: number;
-  delta: number;
-  bytesPerHour: number;
-  hoursToExhaustion: number | null;
 }
 
 /** Analyses snapshots taken in time order (walked ones know every heap total, parsed ones may not). */
@@ -84,6 +81,7 @@ export function analyzeTrend(snapshots: readonly AnySnapshot[]): Trend<null> {
     pid: last.target.pid,
     kind: last.heap.kind,
     rule: suspectRule,
+    forecastRule,
     samples: snapshots.map((s) => ({
       createdAt: s.createdAt,
       free: s.heap.free,
@@ -91,26 +89,15 @@ export function analyzeTrend(snapshots: readonly AnySnapshot[]): Trend<null> {
       usedBytes: s.totals.used.bytes,
       usedCount: s.totals.used.count,
     })),
-    free: freeTrend(snapshots, minutes),
+    free: freeTrend(freePoints(snapshots)),
     sites,
     suspects: sites.filter((s) => s.suspect),
   };
 }
 
-/** The free-bytes trend over the samples whose heap totals are known. */
-function freeTrend(snapshots: readonly AnySnapshot[], minutes: readonly number[]): FreeTrend | null {
-  const x: number[] = [];
-  const y: number[] = [];
-  snapshots.forEach((s, i) => {
-    if (s.heap.free === null) return;
-    x.push(minutes[i] ?? 0);
-    y.push(s.heap.free);
-  });
-  const first = y[0];
-  const last = y.at(-1);
-  if (first === undefined || last === undefined) return null;
-  const perHour = slope(x, y) * 60;
-  return { first, last, delta: last - first, bytesPerHour: perHour, hoursToExhaustion: perHour < 0 ? last / -perHour : null };
+/** The samples whose heap totals are known (snapshots parsed from *_sums lines alone have none). */
+function freePoints(snapshots: readonly AnySnapshot[]): FreePoint[] {
+  return snapshots.flatMap((s) => (s.heap.free === null ? [] : [{ ms: Date.parse(s.createdAt), free: s.heap.free }]));
 }
 
 /** Deltas, rises/falls, slope and the suspect verdict of one site. */
@@ -122,25 +109,10 @@ function settle(s: SiteSeries, minutes: number[]): SiteSeries {
   }
   s.bytesDelta = (s.bytes.at(-1) ?? 0) - (s.bytes[0] ?? 0);
   s.countDelta = (s.counts.at(-1) ?? 0) - (s.counts[0] ?? 0);
-  s.bytesPerMinute = slope(minutes, s.bytes);
+  s.bytesPerMinute = fitLine(minutes, s.bytes).slope;
   const intervals = s.bytes.length - 1;
   s.suspect = intervals >= 2 && s.falls === 0 && s.rises >= Math.max(2, Math.ceil(0.6 * intervals)) && s.bytesDelta > 0;
   return s;
-}
-
-/** Least-squares slope of y over x (0 for fewer than two distinct x). */
-function slope(x: readonly number[], y: readonly number[]): number {
-  const n = Math.min(x.length, y.length);
-  if (n < 2) return 0;
-  const mx = x.slice(0, n).reduce((a, b) => a + b, 0) / n;
-  const my = y.slice(0, n).reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    num += ((x[i] ?? 0) - mx) * ((y[i] ?? 0) - my);
-    den += ((x[i] ?? 0) - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
 }
 
 function zeros(n: number): number[] {

@@ -1,6 +1,10 @@
 // `kamheap doctor` on this machine's real values and a real Kamailio: each verdict agrees with what
 // Kamailio and the kernel say themselves.
-import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { CheckResult } from '../../src/doctor/check.js';
@@ -69,4 +73,54 @@ it('tells an unprivileged user that it cannot attach', async () => {
   const result = await runCli(['doctor', '--json'], { uid: 65534 });
   const { checks } = JSON.parse(result.stdout) as { checks: CheckResult[] };
   expect(checks.find((c) => c.name === 'ptrace')?.status).not.toBe('ok');
+});
+
+it('gives an unprivileged user the whole checklist for a PID, each check it cannot run saying why', async () => {
+  const result = await runCli(['doctor', String(ctlPid), '--json'], { uid: 65534 });
+  expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
+  const { checks } = JSON.parse(result.stdout) as { checks: CheckResult[] };
+  expect(checks.map((c) => c.name)).toEqual(['gdb', 'ptrace', 'debug fields', 'shm headroom', 'pkg headroom', 'mem_join', 'OS memory']);
+  const byName = new Map(checks.map((c) => [c.name, c]));
+  expect(byName.get('ptrace')).toMatchObject({
+    status: 'fail',
+    verdict: expect.stringContaining(`cannot attach to PID ${ctlPid} (kamailio, uid 0) as uid 65534`),
+    advice: expect.stringContaining('root'),
+  });
+  expect(byName.get('debug fields')).toMatchObject({ status: 'fail', verdict: `not checked: cannot read PID ${ctlPid}'s executable as uid 65534` });
+  for (const name of ['shm headroom', 'pkg headroom', 'mem_join']) {
+    expect(byName.get(name)).toMatchObject({ status: 'fail', verdict: `not checked: cannot read PID ${ctlPid}'s memory as uid 65534`, advice: expect.stringContaining('root') });
+  }
+  expect(byName.get('OS memory')?.status).toBe('ok');
+  // The text report is the same checklist, one line per check.
+  const text = await runCli(['doctor', String(ctlPid)], { uid: 65534 });
+  expect(text.exitCode).toBe(0);
+  expect(text.stdout.split('\n').filter((l) => l.startsWith('['))).toHaveLength(7);
+  expect(text.stdout).toContain(`[FAIL] shm headroom: not checked: cannot read PID ${ctlPid}'s memory as uid 65534`);
+});
+
+it('stops at one line, exit 3, for a PID that does not exist, privileged or not', async () => {
+  const gone = execa('true');
+  const pid = String(gone.pid);
+  await gone;
+  for (const uid of [undefined, 65534]) {
+    const result = await runCli(['doctor', pid], uid === undefined ? {} : { uid });
+    expect({ exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr }).toEqual({ exitCode: 3, stdout: '', stderr: `kamheap: no process with PID ${pid}` });
+  }
+});
+
+it('refuses a process that is not Kamailio (exit 4) without running its executable', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kamheap-doctor-'));
+  const program = join(dir, 'not-kamailio');
+  await execa('gcc', ['-o', program, fileURLToPath(new URL('../fixtures/doctor/not-kamailio.c', import.meta.url))]);
+  const target = execa(program, { reject: false });
+  try {
+    const result = await runCli(['doctor', String(target.pid)]);
+    expect({ exitCode: result.exitCode, stdout: result.stdout }).toEqual({ exitCode: 4, stdout: '' });
+    expect(result.stderr).toContain('is not a Kamailio process');
+    expect(existsSync(`${program}.ran-with-I`)).toBe(false);
+  } finally {
+    target.kill();
+    await target;
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { SnapshotDiff } from '../../src/snapshot/diff.js';
+import { forecastRule } from '../../src/snapshot/free-forecast.js';
 import type { Trend } from '../../src/snapshot/trend.js';
 import { runCli } from './run-cli.js';
 import { expectInstanceHealthy } from './target-health.js';
@@ -52,6 +53,10 @@ it('watch names ht_cell_new as the leak suspect under steady new Call-IDs, and f
   expect(trend.samples).toHaveLength(5);
   expect(trend.suspects.map((s) => `${s.file}: ${s.function}`)).toEqual(['htable: ht_api.c: ht_cell_new']);
   expect(trend.free.delta).toBeLessThan(0);
+  // Seconds of samples under one run of traffic: free memory falls, but that is no forecast.
+  expect(trend.free.hoursToExhaustion).toBeNull();
+  expect(trend.free.forecast).toMatch(/^no forecast: 5 samples over \d+ s, at least 5 samples over 10 min needed$/);
+  expect(trend.forecastRule).toBe(forecastRule);
   for (const site of trend.sites.filter((s) => !s.suspect)) expect(site.falls > 0 || site.rises < 2).toBe(true);
   const kept = readdirSync(out).sort();
   expect(kept).toEqual(['samples.ndjson', 'snapshot-001.json', 'snapshot-002.json', 'snapshot-003.json', 'snapshot-004.json', 'snapshot-005.json']);

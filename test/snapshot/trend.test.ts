@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { renderTrendReport } from '../../src/export/trend-report.js';
+import { forecastRule } from '../../src/snapshot/free-forecast.js';
 import { analyzeTrend } from '../../src/snapshot/trend.js';
 
 const base = JSON.parse(readFileSync(new URL('../fixtures/snapshots/shm-before.json', import.meta.url), 'utf8')) as Snapshot;
@@ -41,11 +43,65 @@ describe('analyzeTrend', () => {
     expect(trend.sites[1]?.bytesPerMinute).toBeCloseTo(100);
   });
 
-  it('projects free memory running out', () => {
-    const trend = analyzeTrend(series({}, [10_000, 9_000, 8_000]));
-    expect(trend.free.delta).toBe(-2000);
-    expect(trend.free.bytesPerHour).toBeCloseTo(-60_000);
-    expect(trend.free.hoursToExhaustion).toBeCloseTo(8000 / 60_000);
-    expect(analyzeTrend(series({}, [1, 2, 3])).free.hoursToExhaustion).toBeNull();
+  it('projects free memory running out from a steady fall over ten minutes', () => {
+    const trend = analyzeTrend(freeSeries(60_000, [10_000, 9_000, 8_000, 7_000, 6_000, 5_000, 4_000, 3_000, 2_000, 1_000, 500]));
+    expect(trend.free.bytesPerHour).toBeLessThan(0);
+    expect(trend.free.hoursToExhaustion).toBeCloseTo(500 / -trend.free.bytesPerHour);
+    expect(trend.free.forecast).toMatch(/^forecast from 11 samples over 10 min: free memory fell in 10 of 10 intervals, R² 1\.00$/);
+    expect(trend.forecastRule).toBe(forecastRule);
+  });
+});
+
+/** Snapshots `stepMs` apart with these free bytes (and no site of their own). */
+function freeSeries(stepMs: number, free: number[]): Snapshot[] {
+  return free.map((f, i) => {
+    const s = structuredClone(base);
+    s.createdAt = new Date(Date.parse(base.createdAt) + i * stepMs).toISOString();
+    s.heap.free = f;
+    return s;
+  });
+}
+
+/** 31 samples a minute apart: a steady fall of `perSample` B with this jitter added. */
+function falling(perSample: number, jitter: (i: number) => number): number[] {
+  return Array.from({ length: 31 }, (_, i) => 50_000_000 - i * perSample + jitter(i));
+}
+
+describe('the free-memory forecast', () => {
+  it.each<[string, Snapshot[], RegExp]>([
+    // The operator's trial: 13 s of samples holding one burst of traffic.
+    ['a burst in 13 s', freeSeries(3250, [60_000_000, 60_000_000, 59_200_000, 59_200_000, 59_200_000]), /^no forecast: 5 samples over 13 s, at least 5 samples over 10 min needed$/],
+    ['a short window', freeSeries(60_000, [10_000, 9_000, 8_000]), /^no forecast: 3 samples over 2 min, at least 5 samples over 10 min needed$/],
+    ['few samples over hours', freeSeries(3_600_000, [10_000, 9_000, 8_000, 7_000]), /^no forecast: 4 samples over 3 h, at least 5 samples over 10 min needed$/],
+    ['one burst in half an hour', freeSeries(180_000, [60e6, 60e6, 60e6, 60e6, 60e6, 59.2e6, 59.2e6, 59.2e6, 59.2e6, 59.2e6, 59.2e6]), /^no forecast: free memory fell in 1 of 10 intervals \(10%\), at least 60% needed$/],
+    ['noisy flat', freeSeries(60_000, falling(100, (i) => [0, -40_000, 25_000, -10_000, 30_000, -35_000][i % 6] ?? 0)), /^no forecast: free memory fell in 15 of 30 intervals \(50%\), at least 60% needed$/],
+    ['a fall given back in bulk', freeSeries(120_000, [10_000, 9_000, 8_000, 7_000, 9_500, 8_500, 7_500, 6_500, 5_500]), /^no forecast: free memory rose by 2500 B between two samples, more than 20% of its net fall of 4500 B$/],
+    ['one big drop, then a slow fall', freeSeries(60_000, [10_000, 5_000, 4_990, 4_980, 4_970, 4_960, 4_950, 4_940, 4_930, 4_920, 4_910]), /^no forecast: free memory does not follow a straight line \(R² 0\.\d\d, at least 0\.8 needed\)$/],
+    ['growing', freeSeries(60_000, [1, 2, 3]), /^no forecast: free memory is not shrinking$/],
+    ['flat', freeSeries(60_000, [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]), /^no forecast: free memory is not shrinking$/],
+  ])('%s: no forecast, and why', (_name, snapshots, reason) => {
+    const { free } = analyzeTrend(snapshots);
+    expect(free.forecast).toMatch(reason);
+    expect(free.hoursToExhaustion).toBeNull();
+  });
+
+  it('forecasts a steady fall under traffic jitter, from the fitted rate', () => {
+    const { free } = analyzeTrend(freeSeries(60_000, falling(100_000, (i) => (i % 3 === 2 ? 150_000 : 0))));
+    expect(free.forecast).toMatch(/^forecast from 31 samples over 30 min: free memory fell in 20 of 30 intervals, R² 0\.99$/);
+    expect(free.bytesPerHour).toBeCloseTo(-6_000_000, -5);
+    expect(free.hoursToExhaustion).toBeCloseTo(47_000_000 / 6_000_000, 1);
+    expect(free.rSquared).toBeGreaterThan(0.99);
+  });
+
+  it('reports the fit and the reason in the text report and in the rule', () => {
+    const burst = analyzeTrend(freeSeries(3250, [60_000_000, 60_000_000, 59_200_000, 59_200_000, 59_200_000]));
+    const text = renderTrendReport(burst, 5);
+    expect(text).toContain('free 60000000 -> 59200000 B (-800000 B, ');
+    expect(text).toContain('B/h): no forecast: 5 samples over 13 s, at least 5 samples over 10 min needed\n');
+    expect(text).toContain(`  forecast rule: ${forecastRule}\n`);
+    expect(text).not.toContain('exhausted');
+    expect(forecastRule).toBe(
+      'free memory is forecast to run out only from at least 5 samples over at least 10 min, when it fell in at least 60% of the intervals, never rose between two samples by more than 20% of its net fall, and follows a straight line (least-squares R² at least 0.8)',
+    );
   });
 });

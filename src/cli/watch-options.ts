@@ -1,0 +1,80 @@
+// `watch`'s options checked into one typed object before anything is sampled; each error names the
+// option it is about and, for a bound, the bound.
+import { KamheapError } from '../errors.js';
+import type { HeapKind } from '../snapshot/snapshot.js';
+import { parseCount, parseHeapKind, parseMaxPause, parsePid } from './options.js';
+
+/** The options as commander hands them over. */
+export interface RawWatchOptions {
+  heap: string;
+  interval: string;
+  samples: string;
+  out?: string;
+  json?: boolean;
+  top: string;
+  maxPause: string;
+  gdb?: string;
+  all?: boolean;
+}
+
+export interface WatchOptions {
+  pid: number;
+  kind: HeapKind;
+  intervalMs: number;
+  samples: number;
+  top: number;
+  out: string | undefined;
+  json: boolean;
+  gdbPath: string | undefined;
+  maxPauseMs: number;
+  all: boolean;
+}
+
+/**
+ * Each sample stops the target (milliseconds per heap, every process with --all); a shorter wait
+ * would keep a live Kamailio stopped a large share of the time and add nothing to a trend.
+ */
+export const minIntervalMs = 1000;
+/** The longest delay a Node.js timer holds; a longer one fires at once instead. */
+export const maxIntervalMs = 2 ** 31 - 1;
+/** Two samples make the smallest trend. */
+export const minSamples = 2;
+/**
+ * Every sample stays in memory until the report (with --all, every process's sites): 1000 is 16 h
+ * at one a minute; a longer watch wants a longer interval, not more samples.
+ */
+export const maxSamples = 1000;
+
+/** Checks every option at the door. */
+export function parseWatchOptions(pidText: string, raw: RawWatchOptions): WatchOptions {
+  return {
+    pid: parsePid(pidText),
+    kind: parseHeapKind(raw.heap),
+    intervalMs: parseInterval(raw.interval),
+    samples: parseSamples(raw.samples),
+    top: parseCount(raw.top, '--top'),
+    out: raw.out,
+    json: raw.json === true,
+    gdbPath: raw.gdb,
+    maxPauseMs: parseMaxPause(raw.maxPause),
+    all: raw.all === true,
+  };
+}
+
+/** --interval in seconds (decimal fractions allowed) as whole milliseconds, within the bounds above. */
+export function parseInterval(text: string): number {
+  const range = `from ${minIntervalMs / 1000} to ${maxIntervalMs / 1000} seconds (about ${(maxIntervalMs / 86_400_000).toFixed(1)} days, the longest a timer can wait)`;
+  if (!/^[0-9]{1,10}(\.[0-9]{1,10})?$/.test(text)) throw new KamheapError('usage', `--interval must be a number of seconds ${range}, not "${text}"`);
+  const ms = Math.round(Number(text) * 1000);
+  if (ms < minIntervalMs || ms > maxIntervalMs) throw new KamheapError('usage', `--interval must be ${range}, not "${text}"`);
+  return ms;
+}
+
+/** --samples: a whole number within the bounds above. */
+export function parseSamples(text: string): number {
+  const samples = parseCount(text, '--samples');
+  if (samples < minSamples || samples > maxSamples) {
+    throw new KamheapError('usage', `--samples must be from ${minSamples} (the smallest trend) to ${maxSamples}, not "${text}"`);
+  }
+  return samples;
+}
