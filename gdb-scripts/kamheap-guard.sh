@@ -14,22 +14,37 @@
 gdb=$1
 target=
 running=0
+
+# The scheduler state letter of a process (R, S, T, t, Z, ...), or nothing once it is gone.
+state_of() {
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  echo "${stat%% *}"
+}
+
 while read -r verb pid flag; do
   case $verb in
     attach) target=$pid; running=$flag ;;
     detached) target= ;;
   esac
 done
-kill -KILL -- "-$gdb" 2>/dev/null
+# (dash, Debian's sh, takes a process group as "kill -9 -PGID", not with "--" or "-s".)
+kill -9 "-$gdb" 2>/dev/null
+# gdb has let go of the target once it has exited, zombie or reaped (exit detaches its tracees).
 n=0
-while kill -0 -- "-$gdb" 2>/dev/null && [ "$n" -lt 200 ]; do sleep 0.01; n=$((n + 1)); done
+while [ "$n" -lt 200 ]; do
+  case $(state_of "$gdb") in '' | Z) break ;; esac
+  sleep 0.01
+  n=$((n + 1))
+done
 [ -n "$target" ] && [ "$running" = 1 ] || exit 0
 n=0
 while [ "$n" -lt 100 ]; do
-  stat=$(cat "/proc/$target/stat" 2>/dev/null) || exit 0
-  state=${stat##*) }
-  state=${state%% *}
-  if [ "$state" = T ]; then kill -CONT "$target"; exit 0; fi
+  state=$(state_of "$target")
+  case $state in
+    '' | Z) exit 0 ;;
+    T) kill -CONT "$target"; exit 0 ;;
+  esac
   unsettled=0
   while read -r key value; do
     case $key in

@@ -7,6 +7,7 @@ import { sendDataEvaluateExpression, sendTargetAttach } from '../../src/gdb/comm
 import { GdbPipeError, GdbTimeoutError } from '../../src/gdb/gdb-errors.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
 import { resolveHeapRoot } from '../../src/locate/heap-roots.js';
+import { groupPids } from '../../testbed/index.js';
 
 const fakeGdb = fileURLToPath(new URL('../fixtures/fake-gdb/gdb', import.meta.url));
 const sessions: GdbSession[] = [];
@@ -75,7 +76,17 @@ describe('GdbSession', () => {
     await gdb.close(100);
     expect(performance.now() - started).toBeLessThan(1500);
     expect(gdb.alive).toBe(false);
-    expect(() => process.kill(-gdb.pid, 0)).toThrow();
+    await groupGone(gdb.pid);
+  });
+
+  it('notices gdb dying although a child it left behind holds the pipes open, and ends that child too', async () => {
+    const gdb = await start('forkdie');
+    await gdb.send('-gdb-version', { timeoutMs: 1000 });
+    const started = performance.now();
+    await expect(gdb.send('-gdb-version', { timeoutMs: 5000 })).rejects.toBeInstanceOf(GdbPipeError);
+    await gdb.close(100);
+    expect(performance.now() - started).toBeLessThan(1500);
+    await groupGone(gdb.pid);
   });
 
   it('withdraws a wait for an async record when asked, leaving no timer behind', async () => {
@@ -86,3 +97,12 @@ describe('GdbSession', () => {
     expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
   });
 });
+
+/** Waits (bounded) until no live process is left in the group (killed ones may stay zombies a while). */
+async function groupGone(pgid: number): Promise<void> {
+  const end = Date.now() + 1000;
+  while (groupPids(pgid).length > 0) {
+    if (Date.now() > end) throw new Error(`process group ${pgid} still has ${groupPids(pgid).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
