@@ -12,3 +12,16 @@ export function handleError(error: unknown, stderr: NodeJS.WritableStream = proc
   if (process.env['KAMHEAP_DEBUG'] && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
   return ExitCode.internal;
 }
+
+/** One line for a standard output that could not be written (a full disk, an I/O error); the exit code to use. */
+export function writeFailureReport(error: NodeJS.ErrnoException, exitCode: number, stderr: NodeJS.WritableStream = process.stderr): number {
+  stderr.write(`kamheap: cannot write the standard output: ${systemErrorReason(error)}\n`);
+  return exitCode === ExitCode.ok ? ExitCode.badInput : exitCode;
+}
+
+/** "no space left on device (ENOSPC)" from Node's "ENOSPC: no space left on device, write". */
+export function systemErrorReason(error: NodeJS.ErrnoException): string {
+  const code = error.code;
+  const text = error.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+( '.*')?$/, '');
+  return code && code !== text ? `${text} (${code})` : text;
+}

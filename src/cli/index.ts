@@ -2,7 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
 import { toolVersion } from '../util/version.js';
-import { handleError } from './handle-error.js';
+import { guardStdio, isClosedPipeError, settleStdout, stdoutWriteFailure } from '../export/closed-output.js';
+import { handleError, writeFailureReport } from './handle-error.js';
 import { diffCommand } from './diff-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { infoCommand } from './info-command.js';
@@ -16,6 +17,16 @@ import { watchCommand } from './watch-command.js';
 
 /** Runs the CLI with the given argv (process.argv shape) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // Before anything is written: a reader that goes away must not turn into a stack trace.
+  guardStdio();
+  const exitCode = await run(argv);
+  await settleStdout();
+  const failure = stdoutWriteFailure();
+  return failure === undefined ? exitCode : writeFailureReport(failure, exitCode);
+}
+
+// Parses the command line and runs the command.
+async function run(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const setExitCode = (code: number): void => {
     exitCode = code;
@@ -37,6 +48,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end here with code 0; usage mistakes were already printed by commander.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
+    // A reader gone away while a write was awaited: the output ends, the run keeps its code.
+    if (isClosedPipeError(error)) return exitCode;
     return handleError(error);
   }
   return exitCode;

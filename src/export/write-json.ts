@@ -1,5 +1,6 @@
 // Writes a snapshot as JSON to a file or to stdout ("-"), nothing else on stdout in that case.
 import { writeFile } from 'node:fs/promises';
+import { writeOutput } from './closed-output.js';
 import { KamheapError } from '../errors.js';
 import type { AnySnapshot } from '../snapshot/snapshot.js';
 
@@ -7,7 +8,7 @@ import type { AnySnapshot } from '../snapshot/snapshot.js';
 export async function writeSnapshotJson(snapshot: AnySnapshot, target: string): Promise<void> {
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
   if (target === '-') {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+    await writeOutput(process.stdout, text);
     return;
   }
   try {
