@@ -79,6 +79,15 @@ export class KamheapError extends Error {
   }
 }
 
+/** "no space left on device (ENOSPC)" from Node's "ENOSPC: no space left on device, write"; other errors' message. */
+export function errnoReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  // Node's system errors read "CODE: description, syscall 'path'": the path is ours, often a temp file.
+  const text = error.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+( '.*')?$/, '');
+  return code && code !== text && !text.includes(code) ? `${text} (${code})` : text;
+}
+
 /** gdb answered a command with ^error (the message is gdb's own). */
 export class GdbCommandError extends KamheapError {
   readonly command: string;

@@ -1,5 +1,5 @@
 // The one place errors become a line on stderr and an exit code; no stack traces for expected failures.
-import { ExitCode, KamheapError } from '../errors.js';
+import { errnoReason, ExitCode, KamheapError } from '../errors.js';
 
 /** Prints one line for the error and returns the exit code to use. */
 export function handleError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
@@ -15,13 +15,6 @@ export function handleError(error: unknown, stderr: NodeJS.WritableStream = proc
 
 /** One line for a standard output that could not be written (a full disk, an I/O error); the exit code to use. */
 export function writeFailureReport(error: NodeJS.ErrnoException, exitCode: number, stderr: NodeJS.WritableStream = process.stderr): number {
-  stderr.write(`kamheap: cannot write the standard output: ${systemErrorReason(error)}\n`);
+  stderr.write(`kamheap: cannot write the standard output: ${errnoReason(error)}\n`);
   return exitCode === ExitCode.ok ? ExitCode.badInput : exitCode;
-}
-
-/** "no space left on device (ENOSPC)" from Node's "ENOSPC: no space left on device, write". */
-export function systemErrorReason(error: NodeJS.ErrnoException): string {
-  const code = error.code;
-  const text = error.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+( '.*')?$/, '');
-  return code && code !== text ? `${text} (${code})` : text;
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { KamheapError } from '../errors.js';
 import { renderTextReport } from '../export/text-report.js';
+import { checkOutputFile } from '../export/output-file.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -26,6 +27,7 @@ export function parseCommand(setExitCode: (code: number) => void): Command {
     .option('--top <k>', 'allocation sites to show in the summary', '20')
     .action(async (file: string, raw: RawParseOptions) => {
       const top = parseCount(raw.top, '--top');
+      await checkOutputFile(raw.json);
       const snapshot = await collectParse(file, raw.fragments === true);
       if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json);
       if (raw.json !== '-') process.stdout.write(renderTextReport(snapshot, top));

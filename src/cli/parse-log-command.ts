@@ -1,10 +1,10 @@
 // `kamheap parse-log <file>`: Kamailio's own memory dumps, as a log already holds them (stderr,
 // syslog, journalctl), turned into snapshots that `diff` and the trend read like walked ones.
 import { Command } from 'commander';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, KamheapError } from '../errors.js';
 import { renderLogDumpReport } from '../export/log-dump-report.js';
+import { prepareOutputDir } from '../export/output-file.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { logDumpSnapshot } from '../kamailio-log/dump-snapshot.js';
 import { readLogDumps } from '../kamailio-log/read-log.js';
@@ -38,6 +38,7 @@ export function parseLogCommand(setExitCode: (code: number) => void): Command {
     .action(async (file: string, raw: RawParseLogOptions) => {
       const top = parseCount(raw.top, '--top');
       const pid = raw.pid === undefined ? undefined : parsePid(raw.pid);
+      if (raw.out !== undefined) await prepareOutputDir(raw.out);
       const parsed = await collectParseLog(file, { pid, includeFragments: raw.fragments === true });
       if (raw.out !== undefined) await writeLogSnapshots(raw.out, parsed.snapshots);
       process.stdout.write(raw.json ? `${JSON.stringify(parsed.snapshots, null, 2)}\n` : renderLogDumpReport(file, parsed.lines, parsed.snapshots, top));
@@ -61,13 +62,9 @@ export async function collectParseLog(file: string, options: { pid: number | und
   return { file, lines, snapshots: mine.map((d) => logDumpSnapshot(d, source, { includeFragments: options.includeFragments })) };
 }
 
-/** Writes pid-<pid>-<heap>-<n>.json per snapshot, n counting each process's dumps of that heap from 1. */
+/** Writes pid-<pid>-<heap>-<n>.json per snapshot (each through a temp file renamed over the name), n counting each process's dumps of that heap from 1. */
 export async function writeLogSnapshots(dir: string, snapshots: readonly AnySnapshot[]): Promise<string[]> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new KamheapError('bad-input', `cannot create ${dir}: ${(error as Error).message}`, { cause: error });
-  }
+  await prepareOutputDir(dir);
   const seen = new Map<string, number>();
   const files: string[] = [];
   for (const snapshot of snapshots) {

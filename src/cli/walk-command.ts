@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ExitCode, KamheapError } from '../errors.js';
 import { renderTextReport } from '../export/text-report.js';
+import { checkOutputFile } from '../export/output-file.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -58,6 +59,7 @@ export async function collectWalk(pidText: string, raw: RawWalkOptions): Promise
   const range = parseRange(raw.from, raw.to);
   const heapSymbol = parseHeapSymbol(kind, raw.heapSymbol);
   parseCount(raw.top, '--top'); // checked now, before anything is attached
+  await checkOutputFile(raw.json);
   const progress = startProgress(raw.json !== '-', `attaching to PID ${pid}`);
   try {
     return await runAbortable(parseTimeout(raw.timeout), async (signal) => {
@@ -86,6 +88,7 @@ export async function collectInstanceWalk(pidText: string, raw: RawWalkOptions):
     throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments, --heap-symbol or --walker script');
   }
   parseCount(raw.top, '--top');
+  await checkOutputFile(raw.json);
   const progress = startProgress(raw.json !== '-', `reading the process table of PID ${pid}`);
   try {
     return await runAbortable(parseTimeout(raw.timeout), async (signal) => {

@@ -1,9 +1,10 @@
 // `kamheap watch <pid>`: walk the heap every INTERVAL seconds, keep the samples, and name the sites
 // that grow steadily. Ctrl-C ends the watch early and still prints the report of what was sampled.
 import { Command } from 'commander';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KamheapError } from '../errors.js';
+import { prepareOutputDir } from '../export/output-file.js';
 import { renderTrendReport } from '../export/trend-report.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
@@ -62,7 +63,7 @@ export async function collectWatch(pidText: string, raw: RawWatchOptions): Promi
   const samples = parseCount(raw.samples, '--samples');
   parseCount(raw.top, '--top');
   if (samples < 2) throw new KamheapError('usage', '--samples must be at least 2 to show a trend');
-  if (raw.out) await mkdir(raw.out, { recursive: true });
+  if (raw.out) await prepareOutputDir(raw.out);
   const abort = abortOnSignals(undefined);
   const snapshots: Snapshot[] = [];
   try {
