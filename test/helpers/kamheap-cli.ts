@@ -2,8 +2,11 @@
 // environment, and with stdout or stderr a pipe whose reader goes away early.
 import { execa } from 'execa';
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const kamheapBin = fileURLToPath(new URL('../../bin/kamheap.js', import.meta.url));
 const built = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url));
@@ -42,6 +45,39 @@ export function kamheapWithStdoutFile(args: readonly string[], file: string): Pr
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve) => child.on('close', (exitCode) => resolve({ exitCode, stderr })));
+}
+
+/**
+ * Runs the CLI with `input` piped to its stdin (a stream, so it may be larger than memory should
+ * hold) and measures its peak memory; `maxRssKiB` is what the CLI itself used at its highest.
+ */
+export function kamheapMeasured(args: readonly string[], options: { input?: Readable; timeoutMs: number }): Promise<CliResult & { maxRssKiB: number }> {
+  requireBuilt();
+  const rssFile = join(mkdtempSync(join(tmpdir(), 'kamheap-rss-')), 'maxrss');
+  const preload = pathToFileURL(fileURLToPath(new URL('./report-max-rss.mjs', import.meta.url))).href;
+  const child = spawn(process.execPath, ['--import', preload, kamheapBin, ...args], {
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, KAMHEAP_TEST_MAXRSS_FILE: rssFile },
+  });
+  // The CLI may stop reading early (that is the point): its closed stdin is not an error here.
+  child.stdin?.on('error', () => undefined);
+  if (options.input && child.stdin) options.input.pipe(child.stdin);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kamheap ${args.join(' ')} ran longer than ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      options.input?.destroy();
+      const maxRssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : Number.NaN;
+      resolve({ exitCode: exitCode ?? -1, stdout: stdout.trimEnd(), stderr: stderr.trimEnd(), maxRssKiB });
+    });
+  });
 }
 
 export interface ClosedPipeRun {
