@@ -139,10 +139,14 @@ export class ScriptOutputParser {
     const to = int(f, 'to');
     const header = int(f, 'header');
     if (header === 0) throw new KamheapError('bad-input', 'walk output: bad header "0"');
+    const pid = int(f, 'pid');
+    const layoutId = f.get('layout') ?? '';
+    if (pid < 1) throw new KamheapError('bad-input', `walk output: bad pid "${pid}"`);
+    if (!/^[a-z0-9_/]{1,128}$/.test(layoutId)) throw new KamheapError('bad-input', `walk output: bad layout "${layoutId.slice(0, 40)}"`);
     this.begin = {
-      pid: int(f, 'pid'),
+      pid,
       kind,
-      layoutId: f.get('layout') ?? '',
+      layoutId,
       source,
       // Output of scripts before TLSF support has no user=; there (q_malloc only) it was the header size.
       userOffset: f.has('user') ? int(f, 'user') : int(f, 'header'),
@@ -196,9 +200,9 @@ export class ScriptOutputParser {
       frag: hexNumber(frag, 'fragment address'),
       size: BigInt(decimal(size, 'size')),
       free: free === '1',
-      module,
-      file,
-      function: func,
+      module: cString(module),
+      file: cString(file),
+      function: cString(func),
       line: decimal(line, 'line'),
     });
   }
@@ -244,5 +248,13 @@ function hexNumber(text: string, name: string): bigint {
 
 /** A C identifier, or undefined for anything else (output of older scripts has no root=). */
 function symbolField(text: string | undefined): string | undefined {
-  return text !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? text : undefined;
+  return text !== undefined && /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(text) ? text : undefined;
+}
+
+/**
+ * A string of a fragment's debug fields; empty past 4096 characters, as the bulk walker reads none
+ * longer (read-strings.ts) and the snapshot schema allows no longer: Kamailio's are short literals.
+ */
+function cString(text: string): string {
+  return text.length > 4096 ? '' : text;
 }

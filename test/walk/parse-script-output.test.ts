@@ -79,6 +79,11 @@ describe('parseScriptOutput on captured walks', () => {
     expect(parseScriptOutput(text.replace(/\n/g, '\r\n'))).toEqual(parseScriptOutput(text));
   });
 
+  it('reads a debug string past 4096 characters as empty, as the bulk walker does', () => {
+    const text = walkText('shm-walk-from5-to20.out').replace('\tsr_cfg_init\t', `\t${'f'.repeat(4097)}\t`);
+    expect(parseScriptOutput(text).fragments[0]).toMatchObject({ function: '', file: 'core: core/cfg/cfg_struct.c' });
+  });
+
   it('keeps function names with spaces and dots', () => {
     const top = parseScriptOutput(walkText('shm-walk-from300.out')).fragments.at(-1);
     expect(top).toMatchObject({ free: true, function: 'fragm. from qm_malloc', module: 'core' });
@@ -139,6 +144,8 @@ describe('parseScriptOutput on malformed input', () => {
     ['a heap size that is not a number', good.replace('size=67108864', 'size=lots')],
     ['a fragment line with fields missing', good.replace(/^KH_F 7 .*$/m, 'KH_F 7 7f7d300aaad8 8')],
     ['a KH_END count that is not a number', good.replace('walked=20', 'walked=twenty')],
+    ['a PID of 0', good.replace('pid=12649', 'pid=0')],
+    ['a layout that is not a layout id', good.replace('layout=q_malloc/dbg/x86_64', 'layout=\u001b[31mq_malloc')],
   ])('rejects %s as bad input', (_what, text) => {
     const error = parseError(text);
     expect(error).toBeInstanceOf(KamheapError);
