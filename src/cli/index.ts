@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
 import { toolVersion } from '../util/version.js';
+import { printableLines } from '../export/printable.js';
 import { guardStdio, isClosedPipeError, settleStdout, stdoutWriteFailure } from '../export/closed-output.js';
 import { handleError, writeFailureReport } from './handle-error.js';
 import { diffCommand } from './diff-command.js';
@@ -35,7 +36,12 @@ async function run(argv: readonly string[]): Promise<number> {
     .description("walk a live Kamailio's pkg/shm heap through GDB: allocation summaries and JSON heap snapshots")
     .version(toolVersion(), '-V, --version')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) })
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      writeOut: (text) => process.stdout.write(text),
+      // Usage errors quote the arguments as typed: escape sequences in them stay text.
+      outputError: (text, write) => write(printableLines(text)),
+    })
     .showHelpAfterError('(run kamheap --help for usage)')
     .addHelpText('after', '\nExit codes: see the README ("Exit codes"). Snapshot schema: schema/snapshot.schema.json.');
   for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), parseLogCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand()]) {

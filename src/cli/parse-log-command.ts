@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ExitCode, KamheapError } from '../errors.js';
 import { renderLogDumpReport } from '../export/log-dump-report.js';
 import { prepareOutputDir } from '../export/output-file.js';
+import { printable } from '../export/printable.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { logDumpSnapshot } from '../kamailio-log/dump-snapshot.js';
 import { logLimits, readLogDumps } from '../kamailio-log/read-log.js';
@@ -80,7 +81,7 @@ export async function writeLogSnapshots(dir: string, snapshots: readonly AnySnap
     await writeSnapshotJson(snapshot, target);
     files.push(target);
   }
-  process.stderr.write(`kamheap: wrote ${files.length} snapshot${files.length === 1 ? '' : 's'} to ${dir}\n`);
+  process.stderr.write(`kamheap: wrote ${files.length} snapshot${files.length === 1 ? '' : 's'} to ${printable(dir)}\n`);
   return files;
 }
 
@@ -88,7 +89,7 @@ export async function writeLogSnapshots(dir: string, snapshots: readonly AnySnap
 function warnIncomplete(snapshots: readonly AnySnapshot[]): void {
   for (const s of snapshots) {
     const first = s.findings.find((f) => f.kind === 'log-incomplete');
-    if (first && s.log) process.stderr.write(`kamheap: dump of PID ${s.target.pid} at lines ${s.log.firstLine}-${s.log.lastLine} is incomplete: ${first.message}\n`);
+    if (first && s.log) process.stderr.write(`kamheap: dump of PID ${s.target.pid} at lines ${s.log.firstLine}-${s.log.lastLine} is incomplete: ${printable(first.message)}\n`);
   }
 }
 
