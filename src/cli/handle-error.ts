@@ -1,4 +1,5 @@
 // The one place errors become a line on stderr and an exit code; no stack traces for expected failures.
+import { tmpdir } from 'node:os';
 import { errnoReason, ExitCode, KamheapError } from '../errors.js';
 import { printable } from '../export/printable.js';
 
@@ -9,6 +10,8 @@ export function handleError(error: unknown, stderr: NodeJS.WritableStream = proc
     stderr.write(`kamheap: ${printable(error.message)}\n`);
     return error.exitCode;
   }
+  const temp = tempDirFailure(error);
+  if (temp !== undefined) return handleError(temp, stderr);
   const message = error instanceof Error ? error.message : String(error);
   stderr.write(`kamheap: internal error: ${printable(message)}\n`);
   if (process.env['KAMHEAP_DEBUG'] && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
@@ -19,4 +22,15 @@ export function handleError(error: unknown, stderr: NodeJS.WritableStream = proc
 export function writeFailureReport(error: NodeJS.ErrnoException, exitCode: number, stderr: NodeJS.WritableStream = process.stderr): number {
   stderr.write(`kamheap: cannot write the standard output: ${errnoReason(error)}\n`);
   return exitCode === ExitCode.ok ? ExitCode.badInput : exitCode;
+}
+
+/**
+ * A temporary directory that could not be created (mkdtemp: TMPDIR names a missing directory, a
+ * file, or one without room or rights) is the environment's fault, not a bug: one line saying so.
+ */
+function tempDirFailure(error: unknown): KamheapError | undefined {
+  const e = error as NodeJS.ErrnoException | null;
+  if (!(error instanceof Error) || e?.syscall !== 'mkdtemp') return undefined;
+  const where = process.env['TMPDIR'] ? `TMPDIR (${process.env['TMPDIR']})` : tmpdir();
+  return new KamheapError('bad-input', `cannot create a temporary directory in ${where}: ${errnoReason(error)}; set TMPDIR to a writable directory`, { cause: error });
 }

@@ -1,14 +1,15 @@
 // Outputs of a real walk: an --json path that cannot be written is refused before gdb is even
 // started (the target never gets a tracer), a planted symlink is replaced by the snapshot, and a
 // reader that goes away during `--json -` ends the run quietly with the target running.
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import { ExitCode } from '../../src/errors.js';
 import type { AnySnapshot } from '../../src/snapshot/snapshot.js';
-import { kamheapWithClosedPipe } from '../helpers/kamheap-cli.js';
+import { kamheapBin, kamheapWithClosedPipe } from '../helpers/kamheap-cli.js';
 import { runCli } from './run-cli.js';
 import { expectInstanceHealthy } from './target-health.js';
 
@@ -25,6 +26,10 @@ beforeAll(async () => {
   recordingGdb = join(dir, 'gdb');
   writeFileSync(recordingGdb, `#!/bin/sh\necho started >> '${gdbLog}'\nexec gdb "$@"\n`);
   chmodSync(recordingGdb, 0o755);
+});
+
+beforeEach(() => {
+  rmSync(gdbLog, { force: true });
 });
 
 afterEach(async () => {
@@ -64,6 +69,38 @@ describe('walk --json FILE', () => {
     expect(readFileSync(outside, 'utf8')).toBe('root:x:0:0:root:/root:/bin/bash\n');
     expect(lstatSync(target).isFile()).toBe(true);
     expect((JSON.parse(readFileSync(target, 'utf8')) as AnySnapshot).target.pid).toBe(kamailio.pid);
+  });
+});
+
+describe('walk and TMPDIR', () => {
+  it('the script walker, which writes its script there, says so in one line before gdb starts', async () => {
+    const r = await execa(process.execPath, [kamheapBin, 'walk', String(kamailio.pid), '--heap', 'shm', '--walker', 'script', '--gdb', recordingGdb], {
+      reject: false,
+      env: { TMPDIR: '/nonexistent/tmp' },
+    });
+    expect(r.exitCode).toBe(ExitCode.badInput);
+    expect(String(r.stderr)).toBe(
+      'kamheap: cannot create a temporary directory in TMPDIR (/nonexistent/tmp): no such file or directory (ENOENT); set TMPDIR to a writable directory',
+    );
+    expect(existsSync(gdbLog)).toBe(false);
+  });
+
+  it('the script walker works under a usable one: its output, through the bounded parser, is what the bulk walker reads', async () => {
+    const walked = async (walker: string): Promise<AnySnapshot> => {
+      const target = join(dir, `${walker}.json`);
+      const r = await runCli(['walk', String(kamailio.pid), '--heap', 'shm', '--walker', walker, '--json', target]);
+      expect(r.exitCode).toBe(ExitCode.ok);
+      return JSON.parse(readFileSync(target, 'utf8')) as AnySnapshot;
+    };
+    const script = await walked('script');
+    const bulk = await walked('bulk');
+    expect(script.walk).toMatchObject({ walker: 'script', complete: true, fragmentsWalked: bulk.walk.fragmentsWalked });
+    expect(script.sites).toEqual(bulk.sites);
+  });
+
+  it('the bulk walker needs none', async () => {
+    const r = await execa(process.execPath, [kamheapBin, 'walk', String(kamailio.pid), '--heap', 'shm', '--top', '1'], { reject: false, env: { TMPDIR: '/nonexistent/tmp' } });
+    expect(r.exitCode).toBe(ExitCode.ok);
   });
 });
 

@@ -1,0 +1,61 @@
+// An unusable TMPDIR: the commands that need no temporary directory do not notice it, and one that
+// does (the script walker) says so in one line instead of an internal error.
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { handleError } from '../../src/cli/handle-error.js';
+import { ExitCode } from '../../src/errors.js';
+import { kamheap, requireBuilt } from '../helpers/kamheap-cli.js';
+
+const fixture = (path: string): string => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
+
+/** What mkdtemp throws under TMPDIR=`dir`. */
+function mkdtempError(dir: string): unknown {
+  try {
+    mkdtempSync(join(dir, 'kamheap-'));
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`mkdtemp in ${dir} worked`);
+}
+
+describe('handleError on a temporary directory that cannot be created', () => {
+  it.each<[string, () => string, RegExp]>([
+    ['a missing directory', () => '/nonexistent', /^kamheap: cannot create a temporary directory in TMPDIR \(\/nonexistent\): no such file or directory \(ENOENT\); set TMPDIR to a writable directory\n$/],
+    ['a file', () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'kamheap-tmpdir-')), 'file');
+      writeFileSync(file, '');
+      return file;
+    }, /: not a directory \(ENOTDIR\); set TMPDIR to a writable directory\n$/],
+  ])('TMPDIR naming %s: one line, exit 11', (_what, dir, message) => {
+    const where = dir();
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = where;
+    try {
+      const lines: string[] = [];
+      const stderr = { write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream;
+      expect(handleError(mkdtempError(where), stderr)).toBe(ExitCode.badInput);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+  });
+});
+
+describe('commands that need no temporary directory', () => {
+  beforeAll(requireBuilt);
+  const env = { TMPDIR: '/nonexistent/tmp' };
+
+  it('parse --json FILE, parse-log --out DIR and diff work under TMPDIR=/nonexistent/tmp', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kamheap-tmpdir-'));
+    expect((await kamheap(['parse', fixture('walk/shm-walk-from5-to20.out'), '--json', join(dir, 'walk.json')], { env })).exitCode).toBe(ExitCode.ok);
+    expect((await kamheap(['parse-log', fixture('kamailio/shm-status.txt'), '--out', join(dir, 'dumps')], { env })).exitCode).toBe(ExitCode.ok);
+    const diff = await kamheap(['diff', join(dir, 'walk.json'), join(dir, 'walk.json')], { env });
+    expect(diff).toMatchObject({ exitCode: ExitCode.ok, stderr: '' });
+    expect(readdirSync(dir).sort()).toEqual(['dumps', 'walk.json']);
+  });
+});
