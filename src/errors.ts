@@ -83,9 +83,9 @@ export class KamheapError extends Error {
 export function errnoReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined || !error.message.startsWith(`${code}: `)) return error.message;
   // Node's system errors read "CODE: description, syscall 'path'": the path is ours, often a temp file.
-  const text = error.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+( '.*')?$/, '');
-  return code && code !== text && !text.includes(code) ? `${text} (${code})` : text;
+  return `${error.message.slice(code.length + 2).replace(/, \w+( '.*')?$/, '')} (${code})`;
 }
 
 /** gdb answered a command with ^error (the message is gdb's own). */

@@ -45,11 +45,6 @@ export async function settleStdout(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** True once writes to `stream` fail (its reader went away, or another write error). */
-export function isOutputClosed(stream: Output): boolean {
-  return closed.has(stream);
-}
-
 /** Why stdout failed, when it was not its reader going away (that one is not an error of the run). */
 export function stdoutWriteFailure(): NodeJS.ErrnoException | undefined {
   return stdoutFailure;

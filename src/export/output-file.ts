@@ -47,7 +47,8 @@ export async function writeOutputFile(path: string, content: string | Iterable<s
 /** Makes `dir` ready for output files: created if missing, refused if it is a symlink or not writable. */
 export async function prepareOutputDir(dir: string): Promise<void> {
   // "link/" would make lstat follow the link: look at the name itself.
-  const name = dir.replace(/\/+$/, '') || '/';
+  const name = /^\/+$/.test(dir) ? '/' : dir.replace(/\/+$/, '');
+  if (name === '') throw new KamheapError('bad-input', 'cannot write into "": an empty directory name');
   let info = await lstatOrUndefined(name, dir);
   if (info === undefined) {
     try {
@@ -66,6 +67,7 @@ export async function prepareOutputDir(dir: string): Promise<void> {
 // a device or a FIFO is refused, as is a link to one: `--json /dev/stdout` would otherwise replace
 // /dev/stdout itself with a regular file.
 async function checkTarget(path: string): Promise<void> {
+  if (path === '') throw cannotWrite('""', 'an empty file name');
   const info = await lstatOrUndefined(path, path);
   if (info === undefined || info.isFile()) return;
   if (info.isDirectory()) throw cannotWrite(path, 'it is a directory');

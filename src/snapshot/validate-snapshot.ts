@@ -14,7 +14,7 @@ let validate: ValidateFunction | undefined;
 /** The first reason `value` is not a valid snapshot, as "/sites/3/count must be >= 0"; undefined if valid. */
 export function snapshotProblem(value: unknown): string | undefined {
   // A kamheap file of another kind (a diff, a watch) is named as such, not by its first odd field.
-  if (isObject(value) && value['schema'] !== snapshotSchemaId) return `its schema is ${JSON.stringify(value['schema'] ?? null)}`;
+  if (isObject(value) && 'schema' in value && value['schema'] !== snapshotSchemaId) return `its schema is ${JSON.stringify(value['schema'])}`;
   validate ??= compileSchema();
   if (validate(value)) return undefined;
   const first = validate.errors?.[0];

@@ -149,3 +149,10 @@ describe('prepareOutputDir', () => {
     expect(readdirSync(dir).sort()).toEqual(['keep', 'sub']);
   });
 });
+
+describe('empty names', () => {
+  it('refuses an empty file name and an empty directory name', async () => {
+    expect(await rejection(checkOutputFile(''))).toMatchObject({ kind: 'bad-input', message: 'cannot write "": an empty file name' });
+    expect(await rejection(prepareOutputDir(''))).toMatchObject({ kind: 'bad-input', message: 'cannot write into "": an empty directory name' });
+  });
+});
