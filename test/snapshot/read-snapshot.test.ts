@@ -1,6 +1,6 @@
 // Snapshots validated at the door against schema/snapshot.schema.json: whatever a file holds, diff
 // either reads a snapshot the schema accepts or says in one line which field is wrong.
-import { readdirSync, readFileSync, truncateSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,8 +66,13 @@ describe('readSnapshot', () => {
 
   it('refuses a file larger than 512 MiB without reading it', async () => {
     const file = tempFile('');
+    // Sparse: no disk space taken, and removed again.
     truncateSync(file, (512 << 20) + 1);
-    await expect(readSnapshot(file)).rejects.toMatchObject({ kind: 'bad-input', message: `${file} is larger than 512 MiB: not a kamheap.snapshot/1 snapshot` });
+    try {
+      await expect(readSnapshot(file)).rejects.toMatchObject({ kind: 'bad-input', message: `${file} is larger than 512 MiB: not a kamheap.snapshot/1 snapshot` });
+    } finally {
+      rmSync(file);
+    }
   });
 });
 
