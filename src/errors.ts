@@ -79,6 +79,15 @@ export class KamheapError extends Error {
   }
 }
 
+/** "no space left on device (ENOSPC)" from Node's "ENOSPC: no space left on device, write"; other errors' message. */
+export function errnoReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined || !error.message.startsWith(`${code}: `)) return error.message;
+  // Node's system errors read "CODE: description, syscall 'path'": the path is ours, often a temp file.
+  return `${error.message.slice(code.length + 2).replace(/, \w+( '.*')?$/, '')} (${code})`;
+}
+
 /** gdb answered a command with ^error (the message is gdb's own). */
 export class GdbCommandError extends KamheapError {
   readonly command: string;

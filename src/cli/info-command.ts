@@ -1,5 +1,6 @@
 // `kamheap info <pid>`: what kamheap detects about a Kamailio process, without stopping it.
 import { Command } from 'commander';
+import { printable } from '../export/printable.js';
 import { collectInstanceInfo, type InstanceInfo } from '../locate/instance-info.js';
 import { parsePid } from './options.js';
 
@@ -18,10 +19,10 @@ export function infoCommand(): Command {
 
 /** The info as text. */
 export function renderInfo(info: InstanceInfo): string {
-  const role = info.role === null ? 'role unknown' : `"${info.role}" (process ${info.processIndex ?? '?'} of ${info.processCount ?? '?'})`;
-  const lines = [`PID ${info.pid}: ${info.version}, ${info.executable ?? 'executable unknown'}, ${role}`];
+  const role = info.role === null ? 'role unknown' : `"${printable(info.role)}" (process ${info.processIndex ?? '?'} of ${info.processCount ?? '?'})`;
+  const lines = [`PID ${info.pid}: ${printable(info.version)}, ${printable(info.executable ?? 'executable unknown')}, ${role}`];
   const debug = info.compileFlags.filter((f) => f.startsWith('DBG_'));
-  lines.push(`  memory debug build flags: ${debug.length > 0 ? debug.join(', ') : 'none'}`);
+  lines.push(`  memory debug build flags: ${debug.length > 0 ? printable(debug.join(', ')) : 'none'}`);
   for (const h of info.heaps) {
     lines.push(
       `  ${h.kind}: ${h.allocator} via ${h.rootSymbol}, layout ${h.layout} (${h.layoutSource}), debug fields ${h.debugFields ? 'yes' : 'no'}, ` +

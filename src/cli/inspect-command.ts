@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { KamheapError } from '../errors.js';
 import { hexDump, printableStrings } from '../export/hex-dump.js';
+import { printable } from '../export/printable.js';
 import type { MemorySlice } from '../heap/walk-fragments.js';
 import { userAddress } from '../heap/layout.js';
 import type { CapturedHeap } from '../memory/heap-capture.js';
@@ -119,7 +120,7 @@ async function inspectFragment(f: ResolvedFragment, output: WalkOutput, captured
 
 /** The inspection as text. */
 export function renderInspection(i: Inspection): string {
-  const lines = [`${i.matching} used fragments from ${i.site} in the ${i.kind} heap of PID ${i.pid}; ${i.fragments.length} shown`];
+  const lines = [`${i.matching} used fragments from ${printable(i.site)} in the ${i.kind} heap of PID ${i.pid}; ${i.fragments.length} shown`];
   for (const f of i.fragments) {
     lines.push('', `fragment ${f.index} at ${f.address}, ${f.size} bytes:`);
     lines.push(...hexDump(Buffer.from(f.bytes, 'hex')).map((l) => `  ${l}`));

@@ -1,12 +1,15 @@
 // `kamheap parse <file>`: turn the output of a hand-run walk script into the same summary/snapshot.
 import { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { KamheapError } from '../errors.js';
 import { renderTextReport } from '../export/text-report.js';
+import { checkOutputFile } from '../export/output-file.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { parseScriptOutput } from '../walk/parse-script-output.js';
+import { sizeText, readLines } from '../util/read-lines.js';
+import { ScriptOutputParser } from '../walk/parse-script-output.js';
 import { parseCount } from './options.js';
 import { walkExitCode } from './walk-command.js';
 
@@ -26,6 +29,7 @@ export function parseCommand(setExitCode: (code: number) => void): Command {
     .option('--top <k>', 'allocation sites to show in the summary', '20')
     .action(async (file: string, raw: RawParseOptions) => {
       const top = parseCount(raw.top, '--top');
+      await checkOutputFile(raw.json);
       const snapshot = await collectParse(file, raw.fragments === true);
       if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json);
       if (raw.json !== '-') process.stdout.write(renderTextReport(snapshot, top));
@@ -33,19 +37,33 @@ export function parseCommand(setExitCode: (code: number) => void): Command {
     });
 }
 
-/** Reads and parses the file into a snapshot. */
+/** Longest line of walk output read (its own lines are under 1 KiB; gdb's chatter is short too). */
+export const walkOutputMaxLine = 64 << 10;
+
+/** Reads and parses the file into a snapshot, streaming it line by line into the parser. */
 export async function collectParse(file: string, includeFragments: boolean): Promise<Snapshot> {
-  let text: string;
+  const parser = new ScriptOutputParser();
+  let input: Readable | undefined;
   try {
-    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    input = file === '-' ? process.stdin : await openInput(file);
+    for await (const line of readLines(input, { name: file, maxLineBytes: walkOutputMaxLine })) {
+      if (line.text === undefined) throw new KamheapError('bad-input', `${file}: line ${line.number} is longer than ${sizeText(walkOutputMaxLine)}: not kamheap walk output`);
+      parser.line(line.text);
+      // What comes after KH_END is gdb's chatter: past 1 MiB of it, the rest is not read.
+      if (parser.enough) break;
+    }
   } catch (error) {
+    if (error instanceof KamheapError) throw error;
     throw new KamheapError('bad-input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  } finally {
+    // Stop reading stdin too (a pipe that has more), so the run can end.
+    input?.destroy();
   }
-  return buildSnapshot(parseScriptOutput(text), { includeFragments });
+  return buildSnapshot(parser.finish({ executable: null, pauseMs: null, durationMs: null }), { includeFragments });
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+// A read stream of the file, opened first so that a missing or unreadable file fails here.
+async function openInput(file: string): Promise<Readable> {
+  const handle = await open(file, 'r');
+  return handle.createReadStream();
 }

@@ -1,14 +1,16 @@
 // `kamheap parse-log <file>`: Kamailio's own memory dumps, as a log already holds them (stderr,
 // syslog, journalctl), turned into snapshots that `diff` and the trend read like walked ones.
 import { Command } from 'commander';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, KamheapError } from '../errors.js';
 import { renderLogDumpReport } from '../export/log-dump-report.js';
+import { prepareOutputDir } from '../export/output-file.js';
+import { printable } from '../export/printable.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { logDumpSnapshot } from '../kamailio-log/dump-snapshot.js';
-import { readLogDumps } from '../kamailio-log/read-log.js';
+import { logLimits, readLogDumps } from '../kamailio-log/read-log.js';
 import type { AnySnapshot } from '../snapshot/snapshot.js';
+import { sizeText } from '../util/read-lines.js';
 import { parseCount, parsePid } from './options.js';
 
 interface RawParseLogOptions {
@@ -22,6 +24,8 @@ interface RawParseLogOptions {
 export interface ParsedLog {
   file: string;
   lines: number;
+  /** Lines too long to be dump lines, skipped. */
+  skipped: number;
   snapshots: AnySnapshot[];
 }
 
@@ -38,36 +42,35 @@ export function parseLogCommand(setExitCode: (code: number) => void): Command {
     .action(async (file: string, raw: RawParseLogOptions) => {
       const top = parseCount(raw.top, '--top');
       const pid = raw.pid === undefined ? undefined : parsePid(raw.pid);
+      if (raw.out !== undefined) await prepareOutputDir(raw.out);
       const parsed = await collectParseLog(file, { pid, includeFragments: raw.fragments === true });
       if (raw.out !== undefined) await writeLogSnapshots(raw.out, parsed.snapshots);
       process.stdout.write(raw.json ? `${JSON.stringify(parsed.snapshots, null, 2)}\n` : renderLogDumpReport(file, parsed.lines, parsed.snapshots, top));
       warnIncomplete(parsed.snapshots);
+      warnSkipped(parsed.skipped);
       if (parsed.snapshots.some((s) => s.findings.some((f) => f.kind === 'check-pattern'))) setExitCode(ExitCode.heapCorrupt);
     });
 }
 
 /** Reads the log and builds one snapshot per dump; no dump at all is a bad-input error. */
 export async function collectParseLog(file: string, options: { pid: number | undefined; includeFragments: boolean }): Promise<ParsedLog> {
-  const { dumps, source, lines } = await readLogDumps(file);
+  const { dumps, source, lines, skipped } = await readLogDumps(file);
   if (lines === 0) throw new KamheapError('bad-input', `${file} is empty`);
   if (dumps.length === 0) {
-    throw new KamheapError('bad-input', `no Kamailio memory dump in ${file} (${lines} lines): found no qm_status/fm_status/tlsf_status or *_sums lines`);
+    const long = skipped === 0 ? '' : `, ${skipped} of them longer than ${sizeText(logLimits.maxLineBytes)}`;
+    throw new KamheapError('bad-input', `no Kamailio memory dump in ${file} (${lines} lines${long}): found no qm_status/fm_status/tlsf_status or *_sums lines`);
   }
   const mine = options.pid === undefined ? dumps : dumps.filter((d) => d.pid === options.pid);
   if (mine.length === 0) {
     const pids = [...new Set(dumps.map((d) => d.pid))].join(', ');
     throw new KamheapError('bad-input', `no dump by PID ${options.pid} in ${file}; the dumps there are by ${pids}`);
   }
-  return { file, lines, snapshots: mine.map((d) => logDumpSnapshot(d, source, { includeFragments: options.includeFragments })) };
+  return { file, lines, skipped, snapshots: mine.map((d) => logDumpSnapshot(d, source, { includeFragments: options.includeFragments })) };
 }
 
-/** Writes pid-<pid>-<heap>-<n>.json per snapshot, n counting each process's dumps of that heap from 1. */
+/** Writes pid-<pid>-<heap>-<n>.json per snapshot (each through a temp file renamed over the name), n counting each process's dumps of that heap from 1. */
 export async function writeLogSnapshots(dir: string, snapshots: readonly AnySnapshot[]): Promise<string[]> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new KamheapError('bad-input', `cannot create ${dir}: ${(error as Error).message}`, { cause: error });
-  }
+  await prepareOutputDir(dir);
   const seen = new Map<string, number>();
   const files: string[] = [];
   for (const snapshot of snapshots) {
@@ -78,7 +81,7 @@ export async function writeLogSnapshots(dir: string, snapshots: readonly AnySnap
     await writeSnapshotJson(snapshot, target);
     files.push(target);
   }
-  process.stderr.write(`kamheap: wrote ${files.length} snapshot${files.length === 1 ? '' : 's'} to ${dir}\n`);
+  process.stderr.write(`kamheap: wrote ${files.length} snapshot${files.length === 1 ? '' : 's'} to ${printable(dir)}\n`);
   return files;
 }
 
@@ -86,6 +89,12 @@ export async function writeLogSnapshots(dir: string, snapshots: readonly AnySnap
 function warnIncomplete(snapshots: readonly AnySnapshot[]): void {
   for (const s of snapshots) {
     const first = s.findings.find((f) => f.kind === 'log-incomplete');
-    if (first && s.log) process.stderr.write(`kamheap: dump of PID ${s.target.pid} at lines ${s.log.firstLine}-${s.log.lastLine} is incomplete: ${first.message}\n`);
+    if (first && s.log) process.stderr.write(`kamheap: dump of PID ${s.target.pid} at lines ${s.log.firstLine}-${s.log.lastLine} is incomplete: ${printable(first.message)}\n`);
   }
+}
+
+// One stderr line for the lines too long to be dump lines (a binary blob, a runaway log line).
+function warnSkipped(skipped: number): void {
+  if (skipped === 0) return;
+  process.stderr.write(`kamheap: skipped ${skipped} line${skipped === 1 ? '' : 's'} longer than ${sizeText(logLimits.maxLineBytes)} (not Kamailio dump lines)\n`);
 }

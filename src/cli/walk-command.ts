@@ -4,6 +4,7 @@ import { ExitCode, KamheapError } from '../errors.js';
 import type { WalkRange } from '../heap/fragment.js';
 import type { HeapRootSymbol } from '../locate/heap-roots.js';
 import { renderTextReport } from '../export/text-report.js';
+import { checkOutputFile } from '../export/output-file.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import type { RunControl } from '../run-control.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
@@ -78,6 +79,7 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--all', 'the shm heap once, then the pkg heap of every process of the instance (each stopped only for its own heap)')
     .action(async (pidText: string, raw: RawWalkOptions) => {
       const options = parseWalkOptions(pidText, raw);
+      await checkOutputFile(options.json);
       await runControlled(options.timeoutMs, async (control) => {
         const snapshot = options.all ? await collectInstanceWalk(options, control) : await collectWalk(options, control);
         control.throwIfStopped();

@@ -1,9 +1,10 @@
 // `kamheap watch <pid>`: walk the heap every INTERVAL seconds, keep the samples, and name the sites
 // that grow steadily. Ctrl-C ends the watch early and still prints the report of what was sampled.
 import { Command } from 'commander';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KamheapError } from '../errors.js';
+import { prepareOutputDir } from '../export/output-file.js';
 import { renderTrendReport } from '../export/trend-report.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
@@ -50,7 +51,7 @@ export function watchCommand(): Command {
 /** Takes the samples; stops early (keeping what it has) on Ctrl-C/SIGTERM. */
 export async function collectWatch(options: WatchOptions): Promise<Snapshot[]> {
   const { pid, kind, intervalMs, samples, out } = options;
-  if (out) await mkdir(out, { recursive: true });
+  if (out) await prepareOutputDir(out);
   const { control, dispose } = controlFromSignals(undefined);
   const walk: SampleOptions = { control, maxPauseMs: options.maxPauseMs, gdbPath: options.gdbPath };
   const snapshots: Snapshot[] = [];

@@ -1,12 +1,13 @@
 // Renders a snapshot diff as the table an operator reads after two walks: what moved, largest growth first.
 import type { SiteDiff, SnapshotDiff } from '../snapshot/diff.js';
+import { printable } from './printable.js';
 
 /** The plain-text diff; `top` limits the site lines, `all` includes unchanged sites. */
 export function renderDiffReport(diff: SnapshotDiff, top: number, all: boolean): string {
   const { before, after, heap, used, counts } = diff;
   const lines: string[] = [];
   const pids = before.pid === after.pid ? `PID ${before.pid}` : `PID ${before.pid} -> PID ${after.pid}`;
-  lines.push(`${after.kind} heap, ${pids}: ${before.createdAt} -> ${after.createdAt} (${duration(diff.elapsedSeconds)})`);
+  lines.push(`${after.kind} heap, ${pids}: ${printable(before.createdAt)} -> ${printable(after.createdAt)} (${duration(diff.elapsedSeconds)})`);
   if (heap.freeDelta === null) {
     lines.push(`  free ${known(heap.freeBefore)} -> ${known(heap.freeAfter)} B: heap totals unknown (a snapshot parsed from *_sums lines has none)`);
   } else {
@@ -29,8 +30,8 @@ function processLines(diff: SnapshotDiff, top: number): string[] {
   const lines = ['', `pkg heaps of ${diff.processes?.length ?? 0} processes in both snapshots, most growth first:`];
   for (const p of diff.processes ?? []) {
     const first = p.sites.find((s) => s.status !== 'unchanged');
-    const site = first ? `; ${signed(first.bytesDelta)} B ${first.file}: ${first.function}(${first.line})` : '';
-    lines.push(`  ${String(p.pid).padStart(8)} ${signed(p.used.bytesDelta).padStart(10)} B ${signed(p.used.countDelta).padStart(7)} frags  ${p.role}${site}`);
+    const site = first ? `; ${signed(first.bytesDelta)} B ${printable(first.file)}: ${printable(first.function)}(${first.line})` : '';
+    lines.push(`  ${String(p.pid).padStart(8)} ${signed(p.used.bytesDelta).padStart(10)} B ${signed(p.used.countDelta).padStart(7)} frags  ${printable(p.role)}${site}`);
   }
   const aggregate = diff.pkgAggregate;
   if (aggregate) {
@@ -43,7 +44,7 @@ function processLines(diff: SnapshotDiff, top: number): string[] {
 function siteLine(s: SiteDiff): string {
   return (
     `${signed(s.bytesDelta).padStart(11)} ${signed(s.countDelta).padStart(8)} ${String(s.bytesAfter).padStart(11)} ${String(s.countAfter).padStart(7)}  ` +
-    `${s.status.padEnd(9)} ${s.module.padEnd(10)} ${s.sizeClass ? `(no debug fields) size ${s.sizeClass}` : `${s.file}: ${s.function}(${s.line})`}`
+    `${s.status.padEnd(9)} ${printable(s.module).padEnd(10)} ${s.sizeClass ? `(no debug fields) size ${printable(s.sizeClass)}` : `${printable(s.file)}: ${printable(s.function)}(${s.line})`}`
   );
 }
 

@@ -1,5 +1,6 @@
 // The per-process part of `walk --all` as text: one line per process, then the pkg sum's top sites.
 import type { PkgAggregate, ProcessSection } from '../snapshot/instance.js';
+import { printable } from './printable.js';
 
 /** Process lines and the aggregate's top sites. */
 export function renderInstanceReport(processes: readonly ProcessSection[], aggregate: PkgAggregate, top: number): string {
@@ -7,19 +8,19 @@ export function renderInstanceReport(processes: readonly ProcessSection[], aggre
   lines.push(`${'idx'.padStart(4)} ${'pid'.padStart(8)} ${'real used'.padStart(10)} ${'free'.padStart(10)} ${'used frags'.padStart(10)}  role / top site`);
   for (const p of processes) {
     if (!p.heap || !p.totals) {
-      lines.push(`${String(p.index).padStart(4)} ${String(p.pid).padStart(8)} ${'?'.padStart(10)} ${'?'.padStart(10)} ${'?'.padStart(10)}  ${p.role}  (${p.error ?? 'not walked'})`);
+      lines.push(`${String(p.index).padStart(4)} ${String(p.pid).padStart(8)} ${'?'.padStart(10)} ${'?'.padStart(10)} ${'?'.padStart(10)}  ${printable(p.role)}  (${printable(p.error ?? 'not walked')})`);
       continue;
     }
     const biggest = p.sites?.[0];
-    const site = biggest ? `; top: ${biggest.bytes} B ${biggest.file}: ${biggest.function}(${biggest.line})` : '';
+    const site = biggest ? `; top: ${biggest.bytes} B ${printable(biggest.file)}: ${printable(biggest.function)}(${biggest.line})` : '';
     lines.push(
-      `${String(p.index).padStart(4)} ${String(p.pid).padStart(8)} ${String(p.heap.realUsed ?? '?').padStart(10)} ${String(p.heap.free ?? '?').padStart(10)} ${String(p.totals.used.count).padStart(10)}  ${p.role}${site}`,
+      `${String(p.index).padStart(4)} ${String(p.pid).padStart(8)} ${String(p.heap.realUsed ?? '?').padStart(10)} ${String(p.heap.free ?? '?').padStart(10)} ${String(p.totals.used.count).padStart(10)}  ${printable(p.role)}${site}`,
     );
   }
   lines.push('', `all ${aggregate.processes} pkg heaps: real used ${aggregate.realUsed} B of ${aggregate.size} B; top ${Math.min(top, aggregate.sites.length)} sites:`);
   lines.push(`${'count'.padStart(8)} ${'bytes'.padStart(12)}  ${'module'.padEnd(12)} file: function(line)`);
   for (const s of aggregate.sites.slice(0, top)) {
-    lines.push(`${String(s.count).padStart(8)} ${String(s.bytes).padStart(12)}  ${s.module.padEnd(12)} ${s.file}: ${s.function}(${s.line})`);
+    lines.push(`${String(s.count).padStart(8)} ${String(s.bytes).padStart(12)}  ${printable(s.module).padEnd(12)} ${printable(s.file)}: ${printable(s.function)}(${s.line})`);
   }
   return `${lines.join('\n')}\n`;
 }

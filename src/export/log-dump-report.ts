@@ -1,13 +1,14 @@
 // Renders what `parse-log` found: one table line per dump, then each dump's top allocation sites in
 // the shape of Kamailio's own *_sums lines.
 import type { AnySnapshot, SiteRecord } from '../snapshot/snapshot.js';
+import { printable } from './printable.js';
 
 /** The dumps of one input as text; `top` limits the site lines per dump. */
 export function renderLogDumpReport(file: string, lines: number, snapshots: readonly AnySnapshot[], top: number): string {
   const out: string[] = [];
   const pids = new Set(snapshots.map((s) => s.target.pid));
   const formats = [...new Set(snapshots.map((s) => s.log?.format ?? '?'))].join(', ');
-  out.push(`${file}: ${plural(snapshots.length, 'dump')} by ${plural(pids.size, 'process', 'processes')} in ${lines} lines (${formats})`);
+  out.push(`${printable(file)}: ${plural(snapshots.length, 'dump')} by ${plural(pids.size, 'process', 'processes')} in ${lines} lines (${formats})`);
   out.push(`${'#'.padStart(3)} ${'pid'.padStart(8)}  heap  ${'allocator'.padEnd(11)} ${'parts'.padEnd(11)} ${'time'.padEnd(24)} ${'frags'.padStart(6)} ${'sites'.padStart(5)} ${'heap used'.padStart(11)} ${'heap free'.padStart(11)} ${'site bytes'.padStart(11)}  note`);
   snapshots.forEach((s, i) => out.push(tableLine(i + 1, s)));
   const guessed = snapshots.some((s) => s.log?.timeFrom === 'log-without-year');
@@ -38,7 +39,7 @@ function siteLines(n: number, s: AnySnapshot, top: number): string[] {
     ? 'no heap totals (a *_sums block alone has none)'
     : `size ${heap.size}  used ${known(heap.used)}  real used ${known(heap.realUsed)}  max real used ${known(heap.maxRealUsed)}  free ${known(heap.free)}`;
   const out = [`#${n} ${heap.kind} of PID ${s.target.pid} (${heap.allocator}, ${log?.parts ?? '?'}${where}): ${totals}`];
-  for (const f of s.findings) out.push(`  ${f.kind}: ${f.message}`);
+  for (const f of s.findings) out.push(`  ${f.kind}: ${printable(f.message)}`);
   const shown = s.sites.slice(0, top);
   if (s.sites.length === 0) {
     out.push('  no allocation sites in this dump');
@@ -53,13 +54,13 @@ function siteLines(n: number, s: AnySnapshot, top: number): string[] {
 
 // One site, as `count bytes module file: function(line)`.
 function siteLine(site: SiteRecord): string {
-  return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${site.module.padEnd(12)} ${site.file}: ${site.function}(${site.line})`;
+  return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${printable(site.module).padEnd(12)} ${printable(site.file)}: ${printable(site.function)}(${site.line})`;
 }
 
 // createdAt, marked when its year was guessed or it is the file's time rather than the line's.
 function time(s: AnySnapshot): string {
   const from = s.log?.timeFrom;
-  return `${s.createdAt}${from === 'log-without-year' ? '~' : from === 'file' || from === 'read' ? '*' : ''}`;
+  return `${printable(s.createdAt)}${from === 'log-without-year' ? '~' : from === 'file' || from === 'read' ? '*' : ''}`;
 }
 
 // What is wrong with the dump, if anything, in a few words.

@@ -1,5 +1,6 @@
 // Renders `kamheap ps` as a table: one line per process, pkg usage beside the role Kamailio recorded.
 import type { ProcessList } from '../locate/instance-processes.js';
+import { printable } from './printable.js';
 
 /** The process table as text. */
 export function renderProcessList(list: ProcessList): string {
@@ -10,7 +11,7 @@ export function renderProcessList(list: ProcessList): string {
     const numbers = pkg
       ? `${String(pkg.realUsed).padStart(10)} ${String(pkg.free).padStart(10)} ${String(pkg.size).padStart(10)}`
       : `${'?'.padStart(10)} ${'?'.padStart(10)} ${'?'.padStart(10)}`;
-    lines.push(`${String(p.index).padStart(4)} ${String(p.pid).padStart(8)} ${numbers}  ${p.role}${pkg ? '' : `  (${p.pkgError ?? 'unreadable'})`}`);
+    lines.push(`${String(p.index).padStart(4)} ${String(p.pid).padStart(8)} ${numbers}  ${printable(p.role)}${pkg ? '' : `  (${printable(p.pkgError ?? 'unreadable')})`}`);
   }
   return `${lines.join('\n')}\n`;
 }

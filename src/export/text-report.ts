@@ -1,15 +1,16 @@
 // Renders a snapshot as the plain-text summary an operator reads: heap totals, the walk, and the
 // top allocation sites in the shape of Kamailio's own `qm_sums` lines.
 import type { SiteRecord, Snapshot } from '../snapshot/snapshot.js';
+import { printable } from './printable.js';
 
 /** The summary table; `top` limits the site list. */
 export function renderTextReport(snapshot: Snapshot, top: number): string {
   const { heap, walk, totals } = snapshot;
   const lines: string[] = [];
   lines.push(
-    `${heap.kind} heap of PID ${snapshot.target.pid}: ${heap.allocator}, layout ${heap.layout} (${heap.layoutSource})` +
+    `${heap.kind} heap of PID ${snapshot.target.pid}: ${heap.allocator}, layout ${printable(heap.layout)} (${heap.layoutSource})` +
       // The memory API is the usual way in; any other root is worth naming.
-      (heap.rootSymbol === undefined || heap.rootSymbol === `_${heap.kind}_root` ? '' : `, through ${heap.rootSymbol}`) +
+      (heap.rootSymbol === undefined || heap.rootSymbol === `_${heap.kind}_root` ? '' : `, through ${printable(heap.rootSymbol)}`) +
       (heap.debugFields ? '' : ', no debug fields: sites unknown'),
   );
   lines.push(
@@ -35,15 +36,15 @@ export function renderTextReport(snapshot: Snapshot, top: number): string {
   if (snapshot.findings.length > 0) {
     lines.push('');
     lines.push(`findings (${snapshot.findings.length}):`);
-    for (const f of snapshot.findings) lines.push(`  ${f.kind} at fragment ${f.index} (${f.address}): ${f.message}`);
+    for (const f of snapshot.findings) lines.push(`  ${f.kind} at fragment ${f.index} (${printable(f.address)}): ${printable(f.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** One site, as `count bytes module file: function(line)`. */
 function siteLine(site: SiteRecord): string {
-  if (site.sizeClass) return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${'?'.padEnd(12)} (no debug fields) size ${site.sizeClass}`;
-  return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${site.module.padEnd(12)} ${site.file}: ${site.function}(${site.line})`;
+  if (site.sizeClass) return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${'?'.padEnd(12)} (no debug fields) size ${printable(site.sizeClass)}`;
+  return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${printable(site.module).padEnd(12)} ${printable(site.file)}: ${printable(site.function)}(${site.line})`;
 }
 
 /** "1 fragment", "2 fragments". */

@@ -1,18 +1,11 @@
 // Writes a snapshot as JSON to a file or to stdout ("-"), nothing else on stdout in that case.
-import { writeFile } from 'node:fs/promises';
-import { KamheapError } from '../errors.js';
 import type { AnySnapshot } from '../snapshot/snapshot.js';
+import { writeOutput } from './closed-output.js';
+import { writeOutputFile } from './output-file.js';
 
-/** Serializes the snapshot; a write failure is a one-line error. */
+/** Serializes the snapshot; a file is written safely (output-file.ts), a failure is one bad-input line. */
 export async function writeSnapshotJson(snapshot: AnySnapshot, target: string): Promise<void> {
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
-  if (target === '-') {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
-    return;
-  }
-  try {
-    await writeFile(target, text);
-  } catch (error) {
-    throw new KamheapError('bad-input', `cannot write ${target}: ${(error as Error).message}`, { cause: error });
-  }
+  if (target === '-') await writeOutput(process.stdout, text);
+  else await writeOutputFile(target, text);
 }

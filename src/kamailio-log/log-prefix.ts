@@ -63,7 +63,10 @@ const RFC5424 = new RegExp(`^<\\d{1,3}>1 ${ISO_TIME} (\\S+) \\S+ (\\d+) \\S+ (?:
 export function parseStderrLine(line: string): LogLine | undefined {
   const m = STDERR.exec(line);
   if (m === null) return undefined;
-  return { rank: Number(m[1]), pid: Number(m[2]), level: m[3] ?? '', body: m[4] ?? '' };
+  const pid = Number(m[2]);
+  // A process ID is positive (the snapshot's target.pid): "0(...)" or 30 digits is no Kamailio line.
+  if (!Number.isSafeInteger(pid) || pid < 1) return undefined;
+  return { rank: Number(m[1]), pid, level: m[3] ?? '', body: m[4] ?? '' };
 }
 
 /** Takes any supported prefix off a line of Kamailio's; undefined for other lines. */
@@ -81,6 +84,9 @@ export function parsePrefixedLine(line: string): PrefixedLine | undefined {
 
 // Reads "LEVEL: body" (or a whole stderr line, for Kamailio's stderr inside the journal).
 function withMessage(format: LogFormat, host: string | undefined, pid: number, message: string, time: LogTimestamp | undefined): PrefixedLine | undefined {
+  // A host name has at most 255 characters (RFC 5424's HOSTNAME, and the snapshot schema's log.host);
+  // a process ID is positive.
+  if ((host !== undefined && host.length > 255) || !Number.isSafeInteger(pid) || pid < 1) return undefined;
   const inner = parseStderrLine(message);
   if (inner !== undefined) return { format, host, time, ...inner };
   const m = LEVEL.exec(message);

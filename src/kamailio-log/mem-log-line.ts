@@ -69,8 +69,11 @@ const END = /^-{29}$/;
 const HEADER = /Memory (status|still-in-use summary) \((shm|pkg)\)(?: of process (\d+))?:?$/;
 const FRAGMENT = /^\s*(\d+)\. ([AN])  address=(\S+) frag=(\S+) size=(\d+) used=(\d+)$/;
 const ORIGIN = /^\s*(alloc'd|freed) from (.*)$/;
-const CHECK = /^\s*\* ((?:beginning|end) overwritten.*)$/;
+// Kamailio's report is "end overwritten(%lx, %lx)!": a longer one is not its (and would not fit a finding's message).
+const CHECK = /^\s*\* ((?:beginning|end) overwritten.{0,1000})$/;
 const SITE = /^(.*): ([^:]*)\((-?\d+)\)$/;
+/** Longest file or function name taken (schema/snapshot.schema.json: maxLength of a site's strings). */
+const maxSiteText = 4096;
 const SUMS_ENTRY = /^\s*count=\s*(\d+) size=\s*(\d+) bytes from (.*)$/;
 const SUMS_UNAVAILABLE = /\bqm_sums\(\): Enable DBG_QM_MALLOC for getting the status summary$/;
 
@@ -78,7 +81,10 @@ const SUMS_UNAVAILABLE = /\bqm_sums\(\): Enable DBG_QM_MALLOC for getting the st
 export function parseSourceSite(text: string): SourceSite | undefined {
   const m = SITE.exec(text);
   if (m === null) return undefined;
-  return { file: m[1] ?? '', func: m[2] ?? '', line: Number(m[3]) };
+  const site = { file: m[1] ?? '', func: m[2] ?? '', line: Number(m[3]) };
+  // Kamailio's own strings are literals of a few dozen characters; the snapshot schema allows 4096.
+  if (site.file.length > maxSiteText || site.func.length > maxSiteText || !Number.isSafeInteger(site.line)) return undefined;
+  return site;
 }
 
 // Parses a pointer printed by %p ("0x7f78a1b2d738", or "(nil)").

@@ -1,17 +1,19 @@
-// Loads a snapshot file and checks, field by field, that it is one kamheap can compare: bad JSON or
-// a foreign file is a one-line bad-input error, never a crash deeper in.
-import { readFile } from 'node:fs/promises';
+// Loads a snapshot file and validates it against the schema at the door (validate-snapshot.ts): bad
+// JSON, a foreign or damaged file, or one too large to be a snapshot is a one-line bad-input error,
+// never a crash deeper in.
+import { constants as bufferConstants } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import { KamheapError } from '../errors.js';
+import { sizeText } from '../util/read-lines.js';
 import { snapshotSchemaId, type AnySnapshot } from './snapshot.js';
+import { snapshotProblem } from './validate-snapshot.js';
+
+/** Largest snapshot file read: what one JavaScript string holds (JSON.stringify cannot write more). */
+export const snapshotMaxBytes = 512 << 20;
 
 /** Reads and validates a snapshot written by `kamheap walk --json`, `parse --json` or `parse-log`. */
 export async function readSnapshot(file: string): Promise<AnySnapshot> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new KamheapError('bad-input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
-  }
+  const text = await readBounded(file, Math.min(snapshotMaxBytes, bufferConstants.MAX_STRING_LENGTH));
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -23,30 +25,29 @@ export async function readSnapshot(file: string): Promise<AnySnapshot> {
   return value as AnySnapshot;
 }
 
-/** The first reason `value` is not a usable snapshot, or undefined. */
-export function snapshotProblem(value: unknown): string | undefined {
-  if (!isObject(value)) return 'not an object';
-  if (value['schema'] !== snapshotSchemaId) return `schema is ${JSON.stringify(value['schema'])}`;
-  const heap = value['heap'];
-  if (!isObject(heap)) return 'no heap';
-  // A snapshot parsed from *_sums lines alone has no heap totals: null there, and only there.
-  const fromLog = isObject(value['walk']) && value['walk']['walker'] === 'log';
-  for (const field of ['size', 'used', 'realUsed', 'maxRealUsed', 'free']) {
-    if (typeof heap[field] !== 'number' && !(fromLog && heap[field] === null)) return `heap.${field} is not a number`;
+// The file as text, refused when it is larger than `limit` bytes, or once it passes that while read (a FIFO).
+async function readBounded(file: string, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      if ((await handle.stat()).size > limit) throw tooLarge(file);
+      for await (const chunk of handle.createReadStream({ autoClose: false })) {
+        total += (chunk as Buffer).length;
+        if (total > limit) throw tooLarge(file);
+        chunks.push(chunk as Buffer);
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof KamheapError) throw error;
+    throw new KamheapError('bad-input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
-  if (heap['kind'] !== 'pkg' && heap['kind'] !== 'shm') return 'heap.kind is not pkg or shm';
-  if (!isObject(value['target']) || typeof value['target']['pid'] !== 'number') return 'target.pid is not a number';
-  if (typeof value['createdAt'] !== 'string') return 'createdAt is not a string';
-  const sites = value['sites'];
-  if (!Array.isArray(sites)) return 'sites is not a list';
-  for (const [i, site] of sites.entries()) {
-    if (!isObject(site)) return `sites[${i}] is not an object`;
-    for (const field of ['module', 'file', 'function']) if (typeof site[field] !== 'string') return `sites[${i}].${field} is not a string`;
-    for (const field of ['line', 'count', 'bytes']) if (typeof site[field] !== 'number') return `sites[${i}].${field} is not a number`;
-  }
-  return undefined;
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function tooLarge(file: string): KamheapError {
+  return new KamheapError('bad-input', `${file} is larger than ${sizeText(snapshotMaxBytes)}: not a ${snapshotSchemaId} snapshot`);
 }

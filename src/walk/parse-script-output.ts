@@ -1,5 +1,8 @@
 // Parses what the walk script prints (through MI or from a hand-run `gdb --batch > walk.out`) into
-// the same walk output the bulk walker produces. Lines that are not ours (gdb chatter) are ignored.
+// the same walk output the bulk walker produces. Lines that are not ours (gdb chatter) are ignored,
+// within bounds, since a file given to `kamheap parse` may be anything: at most 1 MiB of text before
+// KH_BEGIN, no more KH_F lines than the heap between KH_HEAP's first and end can hold, nothing of
+// ours after KH_END, and past 1 MiB of chatter after it the rest need not be read (`enough`).
 import { KamheapError } from '../errors.js';
 import type { Finding, FindingKind } from '../heap/fragment.js';
 import type { LayoutSource } from '../heap/layout.js';
@@ -7,6 +10,9 @@ import { allocatorFromName } from '../heap/layout-profiles.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import type { HeapHeader, ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
 import { unboundedTo } from './script-template.js';
+
+/** Text (other than walk lines) read before KH_BEGIN, and after KH_END, at most. */
+export const scriptOutputChatterLimit = 1 << 20;
 
 interface Begin {
   pid: number;
@@ -16,6 +22,8 @@ interface Begin {
   /** frag + userOffset is the pointer Kamailio handed out. */
   userOffset: number;
   debug: boolean;
+  /** The fragment header size: no fragment spans fewer bytes. */
+  header: number;
   from: number;
   to: number | undefined;
   rootSymbol: string | undefined;
@@ -29,6 +37,12 @@ export class ScriptOutputParser {
   private readonly findings: Finding[] = [];
   private end: { walked: number; at: bigint; ok: boolean } | undefined;
   private failure: string | undefined;
+  /** Lines taken so far (the current line's number). */
+  private lineNumber = 0;
+  /** Characters of the lines before KH_BEGIN, or after KH_END. */
+  private chatter = 0;
+  /** KH_F lines the heap can hold: (end - first) / header + 1. */
+  private maxFragments = 0;
 
   /** Number of fragment lines seen so far (for progress display). */
   get fragmentCount(): number {
@@ -40,11 +54,20 @@ export class ScriptOutputParser {
     return this.end !== undefined;
   }
 
+  /** True once KH_END and 1 MiB of text after it came: a reader can stop there. */
+  get enough(): boolean {
+    return this.end !== undefined && this.chatter > scriptOutputChatterLimit;
+  }
+
   /** Takes one output line. */
   line(text: string): void {
+    this.lineNumber++;
+    if (this.end) return this.afterEnd(text);
+    if (!this.begin && !text.startsWith('KH_BEGIN ')) return this.beforeBegin(text);
     if (text.startsWith('KH_F ')) return this.fragment(text);
     if (text.startsWith('KH_BEGIN ')) return this.onBegin(fields(text));
     if (text.startsWith('KH_HEAP ')) return this.onHeap(fields(text));
+    if (!this.heap && /^KH_(BAD|END) /.test(text)) throw this.malformed(`a ${text.slice(0, text.indexOf(' '))} line before its KH_HEAP line`);
     if (text.startsWith('KH_BAD ')) return this.onBad(text);
     if (text.startsWith('KH_END ')) {
       const f = fields(text);
@@ -93,20 +116,47 @@ export class ScriptOutputParser {
     };
   }
 
+  // gdb's chatter before the walk starts; a walk line there means the output is out of order.
+  private beforeBegin(text: string): void {
+    if (/^KH_[A-Z]+ /.test(text)) throw this.malformed(`a ${text.slice(0, text.indexOf(' '))} line before its KH_BEGIN line`);
+    this.chatter += text.length + 1;
+    if (this.chatter > scriptOutputChatterLimit) throw new KamheapError('bad-input', 'no KH_BEGIN line in the first 1 MiB: not kamheap walk output');
+  }
+
+  // After KH_END only gdb's own chatter may come ("[Inferior 1 (process N) detached]").
+  private afterEnd(text: string): void {
+    if (text.startsWith('KH_')) throw new KamheapError('bad-input', `walk output continues after its KH_END line (line ${this.lineNumber})`);
+    this.chatter += text.length + 1;
+  }
+
+  // A bad-input error for output whose lines are out of order, naming the line.
+  private malformed(what: string): KamheapError {
+    return new KamheapError('bad-input', `walk output has ${what} (line ${this.lineNumber})`);
+  }
+
   private onBegin(f: Map<string, string>): void {
+    if (this.begin) throw this.malformed('a second KH_BEGIN line');
+    this.chatter = 0;
     const kind = f.get('kind');
     const source = f.get('source');
     if (kind !== 'pkg' && kind !== 'shm') throw new KamheapError('bad-input', `walk output: bad heap kind "${kind ?? ''}"`);
     if (source !== 'dwarf' && source !== 'profile') throw new KamheapError('bad-input', `walk output: bad layout source "${source ?? ''}"`);
     const to = int(f, 'to');
+    const header = int(f, 'header');
+    if (header === 0) throw new KamheapError('bad-input', 'walk output: bad header "0"');
+    const pid = int(f, 'pid');
+    const layoutId = f.get('layout') ?? '';
+    if (pid < 1) throw new KamheapError('bad-input', `walk output: bad pid "${pid}"`);
+    if (!/^[a-z0-9_/]{1,128}$/.test(layoutId)) throw new KamheapError('bad-input', `walk output: bad layout "${layoutId.slice(0, 40)}"`);
     this.begin = {
-      pid: int(f, 'pid'),
+      pid,
       kind,
-      layoutId: f.get('layout') ?? '',
+      layoutId,
       source,
       // Output of scripts before TLSF support has no user=; there (q_malloc only) it was the header size.
       userOffset: f.has('user') ? int(f, 'user') : int(f, 'header'),
       debug: f.get('debug') === '1',
+      header,
       from: int(f, 'from'),
       to: to === unboundedTo ? undefined : to,
       rootSymbol: symbolField(f.get('root')),
@@ -114,7 +164,13 @@ export class ScriptOutputParser {
   }
 
   private onHeap(f: Map<string, string>): void {
+    if (this.heap) throw this.malformed('a second KH_HEAP line');
     const dec = (name: string): bigint => BigInt(int(f, name));
+    const first = hexField(f, 'first');
+    const end = hexField(f, 'end');
+    if (end < first) throw new KamheapError('bad-input', `walk output: heap end ${end.toString(16)} before its first fragment ${first.toString(16)}`);
+    // Every fragment spans at least a header, so this many fit between first and end at most.
+    this.maxFragments = Number((end - first) / BigInt(this.begin?.header ?? 1)) + 1;
     this.heap = {
       mname: f.get('mname') ?? '',
       header: {
@@ -137,6 +193,10 @@ export class ScriptOutputParser {
   }
 
   private fragment(text: string): void {
+    if (!this.heap) throw this.malformed('a KH_F line before its KH_HEAP line');
+    if (this.fragments.length >= this.maxFragments) {
+      throw this.malformed(`more KH_F lines than its heap holds fragments (at most ${this.maxFragments} of ${this.begin?.header ?? '?'} bytes or more)`);
+    }
     const [numbers = '', file = '', func = '', module = ''] = text.split('\t');
     const [, index = '', frag = '', size = '', free = '', line = ''] = numbers.split(' ');
     if (free !== '0' && free !== '1') throw new KamheapError('bad-input', `walk output: malformed fragment line "${text.slice(0, 80)}"`);
@@ -145,9 +205,9 @@ export class ScriptOutputParser {
       frag: hexNumber(frag, 'fragment address'),
       size: BigInt(decimal(size, 'size')),
       free: free === '1',
-      module,
-      file,
-      function: func,
+      module: cString(module),
+      file: cString(file),
+      function: cString(func),
       line: decimal(line, 'line'),
     });
   }
@@ -193,5 +253,13 @@ function hexNumber(text: string, name: string): bigint {
 
 /** A C identifier, or undefined for anything else (output of older scripts has no root=). */
 function symbolField(text: string | undefined): string | undefined {
-  return text !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? text : undefined;
+  return text !== undefined && /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(text) ? text : undefined;
+}
+
+/**
+ * A string of a fragment's debug fields; empty past 4096 characters, as the bulk walker reads none
+ * longer (read-strings.ts) and the snapshot schema allows no longer: Kamailio's are short literals.
+ */
+function cString(text: string): string {
+  return text.length > 4096 ? '' : text;
 }

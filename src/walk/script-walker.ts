@@ -8,7 +8,7 @@ import { heapRootAt, layoutForRoot } from '../locate/locate-heap.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import type { WalkOutput } from '../snapshot/walk-output.js';
 import { ScriptOutputParser } from './parse-script-output.js';
-import { openUnlinkedScript } from './script-file.js';
+import { openUnlinkedScript, type ScriptFile } from './script-file.js';
 import { nat } from './script-expressions.js';
 import { renderWalkScript } from './script-template.js';
 import { planHeap, type WalkRequest } from './walk-request.js';
@@ -24,7 +24,10 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
   const { pid, control } = request;
   const memory = openProcMem(pid);
   const parser = new ScriptOutputParser();
+  let scriptFile: ScriptFile | undefined;
   try {
+    // First of all: an unusable TMPDIR is found before gdb starts.
+    const file = (scriptFile = openUnlinkedScript());
     const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
     const executable = session.target.executable;
     const pauseMs = await session.closeAfter(async () => {
@@ -32,7 +35,8 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
       // Which allocator and layout: from the running process (its manager name does not change once it runs).
       const root = await heapRootAt(memory, pid, plan.root, plan.address);
       const layout = layoutForRoot(plan.dwarf, root);
-      await loadScript(session, renderWalkScript({ pid, kind: request.kind, root, layout, from: request.range.from, to: request.range.to, executable }));
+      file.write(renderWalkScript({ pid, kind: request.kind, root, layout, from: request.range.from, to: request.range.to, executable }));
+      await loadScript(session, file);
       await session.attach();
       request.onPhase?.('attached');
       await runBatches(session, parser, request);
@@ -44,21 +48,17 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
     if (!output.complete && session.targetGone) throw new KamheapError('target-exited', `PID ${pid} exited during the walk`);
     return output;
   } finally {
+    scriptFile?.close();
     memory.close();
   }
 }
 
 /** Sources the script's definitions into gdb; `$kh_driven` keeps it from running the walk itself. */
-async function loadScript(session: TargetSession, text: string): Promise<void> {
-  const file = openUnlinkedScript(text);
+async function loadScript(session: TargetSession, file: ScriptFile): Promise<void> {
   const { commandMs } = session.limits;
   const ignore = (): void => undefined;
-  try {
-    await session.command((gdb) => sendInterpreterExecConsole(gdb, 'set $kh_driven = 1', ignore, commandMs));
-    await session.command((gdb) => sendInterpreterExecConsole(gdb, `source ${file.path}`, ignore, commandMs));
-  } finally {
-    file.close();
-  }
+  await session.command((gdb) => sendInterpreterExecConsole(gdb, 'set $kh_driven = 1', ignore, commandMs));
+  await session.command((gdb) => sendInterpreterExecConsole(gdb, `source ${file.path}`, ignore, commandMs));
 }
 
 /** kh_walk_start, then kh_walk_batch until the script prints its end line; sized so each batch takes ~100 ms. */

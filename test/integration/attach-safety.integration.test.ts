@@ -4,6 +4,7 @@
 // during the walk. After each: the instance is healthy and no signal reached it. The time bounds
 // here are loose (a loaded CI box); `npm run faults` measures the one-second promise itself.
 import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fillShm, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
@@ -104,15 +105,18 @@ describe('gdb misbehaving during a script walk', () => {
 
 describe('what comes after the detach', () => {
   it('a signal while the output is being written is honoured (exit 9), not ignored', async () => {
-    // stdout is a pipe nobody reads yet: kamheap blocks writing a multi-MB snapshot, detached.
-    const cli = execa(process.execPath, [kamheapBin(), 'walk', String(timerPid), '--heap', 'shm', '--json', '-', '--fragments'], { reject: false, buffer: false, stdout: 'pipe' });
+    // stdout is a pipe nobody reads yet (node's own spawn: execa would drain it), so kamheap blocks
+    // writing a multi-MB snapshot, detached.
+    const cli = spawn(process.execPath, [kamheapBin(), 'walk', String(timerPid), '--heap', 'shm', '--json', '-', '--fragments'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    cli.stdout.pause();
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
     await waitUntil(() => tracerPid(timerPid) !== 0, 10_000, 'the attach');
     await waitUntil(() => tracerPid(timerPid) === 0, 10_000, 'the detach');
     await new Promise((r) => setTimeout(r, 500));
+    expect(cli.exitCode).toBe(null);
     cli.kill('SIGTERM');
-    cli.stdout?.resume();
-    const result = await cli;
-    expect(result.exitCode).toBe(ExitCode.interrupted);
+    cli.stdout.resume();
+    expect(await exited).toBe(ExitCode.interrupted);
   });
 });
 

@@ -45,6 +45,10 @@ describe('parsePrefixedLine', () => {
     ['Nov 25 00:47:10 vm kamheap-capture[9868]: begin 9842-1795567629914 qm'],
     ['2026-11-25T00:48:00.116012+00:00 vm kamheap-capture: begin 10425-1795567679828 qm'],
     [''],
+    // what no snapshot could hold: PID 0, a PID past 2^53, a host name past 255 characters
+    [' 6(0) ALERT: qm_status: qm_status(): heap size= 67108864'],
+    [' 6(123456789012345678901) ALERT: qm_status: qm_status(): heap size= 67108864'],
+    [`2026-11-25T00:48:00.366252+00:00 ${'h'.repeat(256)} kamailio[3669]:  6(3669) ALERT: qm_status: qm_status(): heap size= 67108864`],
   ])('leaves other lines alone: %j', (line) => {
     expect(parsePrefixedLine(line)).toBeUndefined();
   });

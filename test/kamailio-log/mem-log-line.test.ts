@@ -47,6 +47,13 @@ describe('parseMemLogLine', () => {
       .toEqual({ kind: 'fragment-check', message: 'end overwritten(41414141, c0c0c0c0)!' });
   });
 
+  it('takes no site or check report longer than a snapshot holds (4096 characters of file or function)', () => {
+    expect(parseMemLogLine(`qm_sums: qm_sums():  count=     1 size=      8 bytes from ${'f'.repeat(4097)}: g(1)`)).toBeUndefined();
+    expect(parseMemLogLine(`qm_sums: qm_sums():  count=     1 size=      8 bytes from ${'f'.repeat(4096)}: g(1)`)?.record).toMatchObject({ kind: 'sums-entry', func: 'g' });
+    expect(parseMemLogLine('qm_sums: qm_sums():  count=     1 size=      8 bytes from f: g(123456789012345678901)')).toBeUndefined();
+    expect(parseMemLogLine(`qm_status: qm_status():          * end overwritten(${'4'.repeat(2000)})!`)?.record.kind).not.toBe('fragment-check');
+  });
+
   it('ignores lines that only mention an allocator', () => {
     expect(parseMemLogLine('<core> [core/cfg/cfg_ctx.c:599]: cfg_set_now(): core.mem_dump_shm has been changed to 1')).toBeUndefined();
     expect(parseMemLogLine('<core> [core/mem/q_malloc.c:1154]: qm_report(): Enable DBG_QM_MALLOC for getting the report')).toBeUndefined();

@@ -1,7 +1,7 @@
 // diff on two real snapshots of one shm heap taken around 500 SIP requests (each stored one htable
 // cell), and on broken or mismatched input.
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,13 @@ function tempFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'kamheap-diff-')), 'snapshot.json');
   writeFileSync(file, text);
   return file;
+}
+
+/** The before fixture with its first site's bytes taken out. */
+function withoutSiteBytes(): string {
+  const snapshot = JSON.parse(readFileSync(fixture('shm-before.json'), 'utf8')) as { sites: Array<Record<string, unknown>> };
+  delete snapshot.sites[0]?.['bytes'];
+  return JSON.stringify(snapshot);
 }
 
 describe('diffSnapshots', () => {
@@ -77,7 +84,7 @@ describe('kamheap diff', () => {
   it.each([
     ['not JSON', '{"schema": "kamheap.snapshot/1",', /is not JSON/],
     ['another schema', '{"schema": "other/1"}', /schema is "other\/1"/],
-    ['a site without bytes', JSON.stringify({ schema: 'kamheap.snapshot/1', createdAt: 'x', target: { pid: 1 }, heap: { kind: 'shm', size: 1, used: 1, realUsed: 1, maxRealUsed: 1, free: 0 }, sites: [{ module: 'm', file: 'f', function: 'g', line: 1, count: 1 }] }), /sites\[0\]\.bytes is not a number/],
+    ['a site without bytes', withoutSiteBytes(), /is not a kamheap\.snapshot\/1 snapshot: \/sites\/0\/bytes is missing$/],
   ])('refuses %s with one line and exit code 11', async (_what, text, message) => {
     const r = await kamheap('diff', tempFile(text), fixture('shm-after.json'));
     expect(r.exitCode).toBe(ExitCode.badInput);

@@ -79,6 +79,11 @@ describe('parseScriptOutput on captured walks', () => {
     expect(parseScriptOutput(text.replace(/\n/g, '\r\n'))).toEqual(parseScriptOutput(text));
   });
 
+  it('reads a debug string past 4096 characters as empty, as the bulk walker does', () => {
+    const text = walkText('shm-walk-from5-to20.out').replace('\tsr_cfg_init\t', `\t${'f'.repeat(4097)}\t`);
+    expect(parseScriptOutput(text).fragments[0]).toMatchObject({ function: '', file: 'core: core/cfg/cfg_struct.c' });
+  });
+
   it('keeps function names with spaces and dots', () => {
     const top = parseScriptOutput(walkText('shm-walk-from300.out')).fragments.at(-1);
     expect(top).toMatchObject({ free: true, function: 'fragm. from qm_malloc', module: 'core' });
@@ -139,6 +144,8 @@ describe('parseScriptOutput on malformed input', () => {
     ['a heap size that is not a number', good.replace('size=67108864', 'size=lots')],
     ['a fragment line with fields missing', good.replace(/^KH_F 7 .*$/m, 'KH_F 7 7f7d300aaad8 8')],
     ['a KH_END count that is not a number', good.replace('walked=20', 'walked=twenty')],
+    ['a PID of 0', good.replace('pid=12649', 'pid=0')],
+    ['a layout that is not a layout id', good.replace('layout=q_malloc/dbg/x86_64', 'layout=\u001b[31mq_malloc')],
   ])('rejects %s as bad input', (_what, text) => {
     const error = parseError(text);
     expect(error).toBeInstanceOf(KamheapError);
@@ -154,5 +161,56 @@ describe('parseScriptOutput on malformed input', () => {
     ['a KH_BAD address that is not hex', good.replace('KH_END', 'KH_BAD 3 nothex check-pattern\nKH_END')],
   ])('rejects %s as bad input', (_what, text) => {
     expect(parseError(text)).toMatchObject({ kind: 'bad-input' });
+  });
+});
+
+describe('parseScriptOutput on output that does not stop where a walk does', () => {
+  const good = walkText('shm-walk-from5-to20.out');
+  const lineOf = (text: string, start: string): number => text.split('\n').findIndex((l) => l.startsWith(start)) + 1;
+
+  it.each<[string, string, RegExp]>([
+    ['a KH_F line after KH_END', `${good}KH_F 20 7f7d300f0000 8 0 1\tcore: x.c\tf\tcore\n`, /^walk output continues after its KH_END line \(line 23\)$/],
+    ['a second walk after KH_END', `${good}${good}`, /^walk output continues after its KH_END line \(line 26\)$/],
+    ['a KH_BAD line after KH_END', good.replace(/(KH_END .*\n)/, '$1KH_BAD 3 7f7d300aaad8 check-pattern\n'), /^walk output continues after its KH_END line \(line 22\)$/],
+    ['a second KH_BEGIN line', good.replace(/^(KH_HEAP .*)$/m, (l) => `${good.split('\n').find((x) => x.startsWith('KH_BEGIN')) ?? ''}\n${l}`), /^walk output has a second KH_BEGIN line \(line 5\)$/],
+    ['a second KH_HEAP line', good.replace(/^(KH_HEAP .*)$/m, '$1\n$1'), /^walk output has a second KH_HEAP line \(line 6\)$/],
+    ['a KH_F line before KH_HEAP', good.replace(/^(KH_HEAP .*)$/m, 'KH_F 4 7f7d300aa690 8 0 1\tcore: x.c\tf\tcore\n$1'), /^walk output has a KH_F line before its KH_HEAP line \(line 5\)$/],
+    ['a KH_F line before KH_BEGIN', `KH_F 4 7f7d300aa690 8 0 1\tcore: x.c\tf\tcore\n${good}`, /^walk output has a KH_F line before its KH_BEGIN line \(line 1\)$/],
+    ['a KH_END line before KH_HEAP', good.replace(/^(KH_HEAP .*)$/m, 'KH_END walked=0 at=0 ok=1\n$1'), /^walk output has a KH_END line before its KH_HEAP line \(line 5\)$/],
+    ['a heap end before its first fragment', good.replace('first=7f7d300aa690', 'first=7f7d40000000'), /^walk output: heap end 7f7d34070fd0 before its first fragment 7f7d40000000$/],
+    ['a header size of 0', good.replace('header=56', 'header=0'), /^walk output: bad header "0"$/],
+  ])('rejects %s', (_what, text, message) => {
+    const error = parseError(text);
+    expect(error).toMatchObject({ kind: 'bad-input' });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('checks the line numbers it names', () => {
+    expect(lineOf(good, 'KH_END')).toBe(21);
+    expect(lineOf(good, 'KH_HEAP')).toBe(5);
+  });
+
+  it('takes no more KH_F lines than the heap can hold: (end - first) / header + 1', () => {
+    // 7f7d300aa690 + 56 * 3: room for four fragment headers at most.
+    const small = good.replace('end=7f7d34070fd0', 'end=7f7d300aa738');
+    expect(parseError(small)).toMatchObject({ kind: 'bad-input', message: 'walk output has more KH_F lines than its heap holds fragments (at most 4 of 56 bytes or more) (line 10)' });
+    const enough = withoutLines(small, /^KH_F (9|1[0-9]) /);
+    expect(parseScriptOutput(enough).fragments).toHaveLength(4);
+  });
+
+  it("reads gdb's own lines after KH_END, and says when 1 MiB of them was enough", () => {
+    const parser = new ScriptOutputParser();
+    for (const line of good.split('\n')) parser.line(line);
+    expect(parser.enough).toBe(false);
+    for (let i = 0; i < 1024; i++) parser.line(`[Inferior 1 (process 12649) detached] ${'.'.repeat(1000)}`);
+    expect(parser.enough).toBe(true);
+    expect(parser.finish({ executable: null, pauseMs: null, durationMs: null }).complete).toBe(true);
+  });
+
+  it('reads up to 1 MiB of text before KH_BEGIN, not more', () => {
+    const chatter = (bytes: number): string => `${'w'.repeat(1023)}\n`.repeat(bytes / 1024);
+    // The capture has three lines of gdb's own before its KH_BEGIN.
+    expect(parseScriptOutput(`${chatter((1 << 20) - 1024)}${good}`).fragments).toHaveLength(15);
+    expect(parseError(`${chatter((1 << 20) + 1024)}${good}`)).toMatchObject({ kind: 'bad-input', message: 'no KH_BEGIN line in the first 1 MiB: not kamheap walk output' });
   });
 });
