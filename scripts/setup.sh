@@ -13,15 +13,16 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need=()
-# gcc: a test compiles Kamailio 4.x's memory structs to read their DWARF.
-for cmd in gdb gcc kamailio kamcmd sipp setpriv; do
+# gcc: a test compiles Kamailio 4.x's memory structs to read their DWARF. strace: a test checks
+# what gdb opens while the target is stopped.
+for cmd in gdb gcc kamailio kamcmd sipp setpriv strace; do
   command -v "$cmd" >/dev/null || need+=("$cmd")
 done
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing gdb gcc kamailio sip-tester (missing: ${need[*]})"
+  echo "setup: installing gdb gcc kamailio sip-tester strace (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace >/dev/null
 fi
 
 # The package starts a system Kamailio on the default ports; kamheap's demo and tests start their
