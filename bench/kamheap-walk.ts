@@ -1,4 +1,4 @@
-// Methods (b) and (c): `node bin/kamheap.js walk PID --heap shm --walker script|bulk --json FILE`,
+// Methods (b) and (c): `node bin/kamheap.js walk PID --heap shm --walker script|bulk --json FILE --max-pause 0`,
 // exactly as a user runs it, plus a preload that reports the node process's own peak RSS.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,8 @@ export async function runKamheapWalk(opts: KamheapWalkOptions): Promise<MethodRe
   const rssFile = `${base}.rss`;
   const preload = pathToFileURL(fileURLToPath(new URL('./max-rss-preload.js', import.meta.url))).href;
   const kamheap = join(opts.repoRoot, 'bin', 'kamheap.js');
-  const args = ['--import', preload, kamheap, 'walk', String(opts.pid), '--heap', 'shm', '--walker', opts.walker, '--json', jsonFile];
+  // --max-pause 0: the benchmark measures the script walker's whole pause (the CLI's default stops it at 30 s).
+  const args = ['--import', preload, kamheap, 'walk', String(opts.pid), '--heap', 'shm', '--walker', opts.walker, '--json', jsonFile, '--max-pause', '0'];
   const run = await measureRun({
     command: process.execPath,
     args,
