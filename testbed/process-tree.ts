@@ -1,36 +1,11 @@
 // Linux process facts from /proc: state letters and process-group membership, so the testbed
 // can find and end every process of an instance (the launcher makes Kamailio a group leader).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readStat } from '../src/proc/process.js';
 
-interface ProcStat {
-  state: string;
-  pgrp: number;
-}
-
-// Reads /proc/PID/stat; the command name may hold spaces and parentheses, so fields are
-// counted from the last ')'.
-function readStat(pid: number): ProcStat | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const state = fields[0];
-  const pgrp = Number(fields[2]);
-  if (state === undefined || !Number.isInteger(pgrp)) return undefined;
-  return { state, pgrp };
-}
-
-/**
- * State letter of a process ('R', 'S', 'D', 'Z', 'T' stopped, 't' stopped by a tracer such as
- * gdb), or undefined when it does not exist.
- */
-export function processState(pid: number): string | undefined {
-  return readStat(pid)?.state;
-}
+/** State letter of a process ('t': stopped by a tracer such as gdb), or undefined when it does not exist. */
+export { processState } from '../src/proc/process.js';
 
 /** Live (non-zombie) processes whose process group is `pgid`. */
 export function groupPids(pgid: number): number[] {

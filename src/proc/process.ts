@@ -62,14 +62,17 @@ export function assertNotTraced(pid: number): void {
   if (tracer) throw new KamheapError('permission', `PID ${pid} is already traced by PID ${tracer.pid} (${tracer.comm})`);
 }
 
-interface Stat {
+export interface ProcessStat {
   comm: string;
   state: string;
+  /** Process group. */
+  pgrp: number;
   startTime: number;
 }
 
-// comm may hold spaces and parentheses: the fields after it are counted from the last ')'.
-function readStat(pid: number): Stat | undefined {
+/** Fields of /proc/PID/stat, or undefined when there is no such process. */
+export function readStat(pid: number): ProcessStat | undefined {
+  // comm may hold spaces and parentheses: the fields after it are counted from the last ')'.
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -78,6 +81,6 @@ function readStat(pid: number): Stat | undefined {
   }
   const close = text.lastIndexOf(')');
   const fields = text.slice(close + 2).split(' ');
-  // After comm: state is field 3 of stat(5), starttime field 22.
-  return { comm: text.slice(text.indexOf('(') + 1, close), state: fields[0] ?? '?', startTime: Number(fields[19] ?? 0) };
+  // After comm: state is field 3 of stat(5), pgrp field 5, starttime field 22.
+  return { comm: text.slice(text.indexOf('(') + 1, close), state: fields[0] ?? '?', pgrp: Number(fields[2] ?? 0), startTime: Number(fields[19] ?? 0) };
 }
