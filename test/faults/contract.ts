@@ -77,8 +77,12 @@ export const AFTER_EVERY_TRIAL = {
   /** From kamheap's exit: no gdb (`--interpreter=mi3`), no `kamheap-guard`, no other process of kamheap's left. */
   leftoversGoneWithinMs: 2000,
   stderrMaxLines: 1,
-  /** Kamailio's log since the trial began: a signal reached a process, or a worker ended. */
-  kamailioLogAlarm: /signal \d+ received|child process \d+ (exited|stopped)/,
+  /**
+   * Kamailio's log since the trial began: a signal reached a process (`sig_usr(): signal 2
+   * received`, `SIGHUP received, ignoring it`), or a child ended (`handle_sigs(): child process
+   * 16175 exited normally, status=0`).
+   */
+  kamailioLogAlarm: /signal \d+ received|SIG[A-Z0-9]+ received|child process \d+ (exited|stopped)/,
   /** Names kamheap's temp files carry, in the trial's TMPDIR and output directory. */
   tempFile: /^\.?kamheap-/,
   /** A Node stack trace line. */

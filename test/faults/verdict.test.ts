@@ -1,6 +1,7 @@
 // The judge of one trial: what the contract accepts passes, each miss is named once, and the
 // misses that could hurt Kamailio are marked unsafe.
 import { describe, expect, it } from 'vitest';
+import { AFTER_EVERY_TRIAL } from './contract.js';
 import type { TrialPlan } from './trial-plan.js';
 import { judge, snapshotProblem, summaryProblem, type TrialObservation } from './verdict.js';
 
@@ -130,5 +131,22 @@ describe('output completeness', () => {
     expect(summaryProblem(SUMMARY, o)).toBeUndefined();
     expect(summaryProblem(SUMMARY.replace(/\n[^\n]*build_cell[^\n]*\n$/, '\n'), o)).toBe('summary cut short');
     expect(summaryProblem('shm heap of PID 42: ...', o)).toBe('no summary on stdout');
+  });
+});
+
+describe("Kamailio's log alarm", () => {
+  // Lines Kamailio 5.6.3 wrote when a receiver got SIGINT: the receiver's own line, then the main
+  // process noticing its exit (then it stops the whole instance).
+  it.each([
+    ' 1(16175) INFO: <core> [main.c:854]: sig_usr(): signal 2 received',
+    ' 0(16172) ALERT: <core> [main.c:770]: handle_sigs(): child process 16175 exited normally, status=0',
+    ' 0(16172) ALERT: <core> [main.c:770]: handle_sigs(): child process 16175 exited by a signal 9',
+    ' 2(16177) INFO: <core> [main.c:812]: sig_usr(): SIGHUP received, ignoring it',
+  ])('%s', (line) => {
+    expect(AFTER_EVERY_TRIAL.kamailioLogAlarm.test(line)).toBe(true);
+  });
+
+  it('does not fire on an ordinary line', () => {
+    expect(AFTER_EVERY_TRIAL.kamailioLogAlarm.test(' 0(16172) INFO: <core> [main.c:2917]: main(): processes (at least): 7 - shm size: 67108864 - pkg size: 8388608')).toBe(false);
   });
 });
