@@ -69,15 +69,17 @@ export function timingOf(calibration: Calibration, plan: Pick<TrialPlan, 'walker
 /**
  * The `--timeout` a trial passes, in seconds (two decimals), or undefined for none. The timeout
  * fault: around the attach (±0.15 s) or spread over 0.05 s .. the run time. SIGSTOP of gdb: 0.5-2 s
- * past the moment gdb is stopped, so kamheap must end by itself.
+ * past twice the moment gdb is stopped, so kamheap must end by itself.
  */
 export function timeoutSeconds(plan: TrialPlan, timing: Timing): number | undefined {
   let seconds: number;
   if (plan.fault === 'timeout') {
     seconds = plan.variant === 'attach-window' ? timing.attachMs / 1000 + (plan.at - 0.5) * 0.3 : 0.05 + plan.at * (timing.runMs / 1000 - 0.05);
   } else if (plan.fault === 'SIGSTOP-gdb') {
+    // Twice the expected moment: on a loaded machine the attach comes later than calibrated, and
+    // a timeout that expires before gdb is stopped would not test what the trial is about.
     const moment = plan.variant === 'attach-window' ? timing.attachMs : Math.max(momentMs(plan, timing), timing.attachMs);
-    seconds = moment / 1000 + 0.5 + plan.spare * 1.5;
+    seconds = (2 * moment) / 1000 + 0.5 + plan.spare * 1.5;
   } else {
     return undefined;
   }

@@ -12,6 +12,7 @@ export function trialLine(r: TrialResult): string {
   if (plan.output === 'json-file') context.push('--json FILE');
   if (o.timeoutSec !== undefined) context.push(`--timeout ${o.timeoutSec.toFixed(2)}`);
   if (o.injection.note) context.push(o.injection.note);
+  if (o.timeoutSec !== undefined && o.injection.at !== undefined && o.injection.at - o.startedAt > o.timeoutSec * 1000) context.push('after the --timeout had expired');
   const exit = o.hung ? 'hung' : describeExit(exitSeen(o.exit)).replace(/ \(.*\)$/, '');
   const head = `#${plan.n} ${plan.fault} ${plan.variant} ${plan.walker} ${plan.heap} [${context.join('; ')}] -> ${exit} in ${seconds(o.exit.at - o.startedAt)}`;
   if (r.failures.length === 0) return `${head} OK`;

@@ -69,9 +69,9 @@ describe('timeoutSeconds and pipeBytes', () => {
     [{ variant: 'attach-window', at: 0.99 } as const, 0.85],
     [{ variant: 'spread', at: 0 } as const, 0.05],
     [{ variant: 'spread', at: 0.5 } as const, 2.03],
-    [{ fault: 'SIGSTOP-gdb', variant: 'attach-window', spare: 0 } as const, 1.2],
-    [{ fault: 'SIGSTOP-gdb', variant: 'random', at: 0.5, spare: 1 } as const, 4],
-    [{ fault: 'SIGSTOP-gdb', variant: 'random', at: 0.1, spare: 0 } as const, 1.2],
+    [{ fault: 'SIGSTOP-gdb', variant: 'attach-window', spare: 0 } as const, 1.9],
+    [{ fault: 'SIGSTOP-gdb', variant: 'random', at: 0.5, spare: 1 } as const, 6],
+    [{ fault: 'SIGSTOP-gdb', variant: 'random', at: 0.1, spare: 0 } as const, 1.9],
     [{ fault: 'SIGINT', variant: 'random' } as const, undefined],
   ])('%j -> --timeout %s', (over, seconds) => {
     expect(timeoutSeconds(plan(over), timing)).toBe(seconds);
