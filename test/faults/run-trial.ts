@@ -1,7 +1,7 @@
 // One trial, one step after another: a healthy instance, a fresh TMPDIR and output dir, kamheap
 // started, the fault injected at its moment, the exit awaited (killed if it hangs), then every
 // check of the contract, and the instance restarted if the trial ended or hurt it.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { timeoutSeconds, timingOf, type Calibration } from './calibration.js';
@@ -95,6 +95,8 @@ export async function runTrial(plan: TrialPlan, setting: TrialSetting): Promise<
       tempFiles: [tmp, out].flatMap((d) => readdirSync(d).filter((f) => AFTER_EVERY_TRIAL.tempFile.test(f)).map((f) => join(d, f))),
     };
     const failures = judge(observation);
+    // Kamailio's side of a failed trial, kept with the trial's files (its log goes with a restart).
+    if (failures.length > 0) writeFileSync(join(dir, 'kamailio-during-trial.log'), `${instance.logSince(logOffset).join('\n')}\n`);
 
     // Clean up after recording: the next trial starts from a healthy instance with nothing of ours left.
     const killed = processes.killLeftovers();

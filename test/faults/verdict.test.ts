@@ -150,3 +150,26 @@ describe("Kamailio's log alarm", () => {
     expect(AFTER_EVERY_TRIAL.kamailioLogAlarm.test(' 0(16172) INFO: <core> [main.c:2917]: main(): processes (at least): 7 - shm size: 67108864 - pkg size: 8388608')).toBe(false);
   });
 });
+
+describe('failure details', () => {
+  it('puts the signal that started it before the shutdown it caused, and sums up gone processes', () => {
+    const failures = judge(
+      observation({
+        instance: {
+          notRunning: ['PID 7 is gone', 'PID 8 is gone', 'PID 9 in state T'],
+          rpc: undefined,
+          psx: undefined,
+          logAlarms: [
+            ' 3(8) INFO: <core> [main.c:854]: sig_usr(): signal 15 received',
+            ' 0(7) ALERT: <core> [main.c:770]: handle_sigs(): child process 9 exited normally, status=0',
+            ' 1(9) INFO: <core> [main.c:854]: sig_usr(): signal 2 received',
+          ],
+        },
+      }),
+    );
+    expect(failures.map((f) => f.detail)).toEqual([
+      '1 s after the exit: PID 9 in state T; PIDs 7, 8 are gone',
+      'Kamailio logged: "INFO: <core> [main.c:854]: sig_usr(): signal 2 received"; "ALERT: <core> [main.c:770]: handle_sigs(): child process 9 exited normally, status=0" (+1)',
+    ]);
+  });
+});

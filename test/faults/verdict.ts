@@ -154,13 +154,29 @@ function instanceFailures(o: TrialObservation): Failure[] {
   const f = o.instance;
   if (!f) return [];
   const failures: Failure[] = [];
-  if (f.notRunning.length > 0) failures.push({ check: 'kamailio-stopped', severity: 'unsafe', detail: `1 s after the exit: ${f.notRunning.join('; ')}` });
+  if (f.notRunning.length > 0) failures.push({ check: 'kamailio-stopped', severity: 'unsafe', detail: `1 s after the exit: ${summarizeNotRunning(f.notRunning)}` });
   if (f.rpc) failures.push({ check: 'kamailio-rpc', severity: 'unsafe', detail: f.rpc });
   if (f.psx) failures.push({ check: 'kamailio-psx', severity: 'unsafe', detail: f.psx });
   if (f.logAlarms.length > 0) {
-    failures.push({ check: 'kamailio-signal', severity: 'unsafe', detail: `Kamailio logged: ${f.logAlarms.slice(0, 2).map((l) => quote(logMessage(l))).join('; ')}${f.logAlarms.length > 2 ? ` (+${f.logAlarms.length - 2})` : ''}` });
+    const shown = tellingFirst(f.logAlarms);
+    failures.push({ check: 'kamailio-signal', severity: 'unsafe', detail: `Kamailio logged: ${shown.slice(0, 2).map((l) => quote(logMessage(l))).join('; ')}${shown.length > 2 ? ` (+${shown.length - 2})` : ''}` });
   }
   return failures;
+}
+
+// "PID 1 is gone; PID 2 is gone; PID 3 in state t" -> "PIDs 1, 2 are gone; PID 3 in state t".
+function summarizeNotRunning(details: readonly string[]): string {
+  const gone = details.filter((d) => d.endsWith(' is gone')).map((d) => d.replace(/^PID (\d+) is gone$/, '$1'));
+  const rest = details.filter((d) => !d.endsWith(' is gone'));
+  const goneText = gone.length > 1 ? `PIDs ${gone.join(', ')} are gone` : gone.length === 1 ? `PID ${gone[0] ?? ''} is gone` : '';
+  return [...rest, ...(goneText ? [goneText] : [])].join('; ');
+}
+
+// The line that says what happened before the ones that follow from it: a signal other than the
+// SIGTERM the main process sends every child when it shuts the instance down, then a child's end.
+function tellingFirst(lines: readonly string[]): string[] {
+  const rank = (line: string): number => (/signal 15 received/.test(line) ? 2 : /child process/.test(line) ? 1 : 0);
+  return [...lines].sort((a, b) => rank(a) - rank(b));
 }
 
 function leftoverFailures(o: TrialObservation): Failure[] {
