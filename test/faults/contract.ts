@@ -79,10 +79,17 @@ export const AFTER_EVERY_TRIAL = {
   stderrMaxLines: 1,
   /**
    * Kamailio's log since the trial began: a signal reached a process (`sig_usr(): signal 2
-   * received`, `SIGHUP received, ignoring it`), or a child ended (`handle_sigs(): child process
-   * 16175 exited normally, status=0`).
+   * received`: a worker that gets SIGINT then exits), or a child ended or stopped
+   * (`handle_sigs(): child process 16175 exited normally, status=0`).
    */
-  kamailioLogAlarm: /signal \d+ received|SIG[A-Z0-9]+ received|child process \d+ (exited|stopped)/,
+  kamailioLogAlarm: /signal \d+ received|child process \d+ (exited|stopped)/,
+  /**
+   * Lines where Kamailio says it got a signal it ignores: `handle_sigs(): SIGCHLD received, but no
+   * child has stopped, ignoring it` (the main process, when a worker went through a job-control
+   * stop or continue, e.g. left stopped by a dying gdb and resumed), `SIGHUP received, ignoring
+   * it`. Harmless to the service, but Kamailio noticed.
+   */
+  kamailioLogNotice: /SIG[A-Z0-9]+ received/,
   /** Names kamheap's temp files carry, in the trial's TMPDIR and output directory. */
   tempFile: /^\.?kamheap-/,
   /** A Node stack trace line. */

@@ -15,11 +15,13 @@ export interface InstanceFindings {
   psx: string | undefined;
   /** Kamailio log lines since the trial began that say a signal arrived or a child ended. */
   logAlarms: string[];
+  /** Lines where Kamailio says it got a signal and ignored it (SIGCHLD, SIGHUP). */
+  logNotices: string[];
 }
 
 /** True when nothing was found. */
 export function instanceHealthy(f: InstanceFindings): boolean {
-  return f.notRunning.length === 0 && f.rpc === undefined && f.psx === undefined && f.logAlarms.length === 0;
+  return f.notRunning.length === 0 && f.rpc === undefined && f.psx === undefined && f.logAlarms.length === 0 && f.logNotices.length === 0;
 }
 
 /** Polls the processes until all run or `deadline` (performance.now()) passes, then asks Kamailio. */
@@ -42,8 +44,10 @@ export async function checkInstance(instance: FaultInstance, deadline: number, l
   } catch (error) {
     rpc = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
   }
-  const logAlarms = instance.logSince(logOffset).filter((line) => AFTER_EVERY_TRIAL.kamailioLogAlarm.test(line));
-  return { notRunning, rpc, psx, logAlarms };
+  const lines = instance.logSince(logOffset);
+  const logAlarms = lines.filter((line) => AFTER_EVERY_TRIAL.kamailioLogAlarm.test(line));
+  const logNotices = lines.filter((line) => !AFTER_EVERY_TRIAL.kamailioLogAlarm.test(line) && AFTER_EVERY_TRIAL.kamailioLogNotice.test(line));
+  return { notRunning, rpc, psx, logAlarms, logNotices };
 }
 
 /** Before a trial: the instance as the harness left it (no RPC, /proc only). */

@@ -71,11 +71,12 @@ export function renderTable(results: readonly TrialResult[]): string {
   return rows.join('\n');
 }
 
-/** The first failing trial of each fault, with its failures. */
+/** One failing trial of each fault (the first unsafe one, else the first), with its failures. */
 export function renderExamples(results: readonly TrialResult[]): string {
   const lines: string[] = [];
   for (const fault of FAULTS) {
-    const failed = results.find((r) => r.plan.fault === fault && r.failures.length > 0);
+    const failing = results.filter((r) => r.plan.fault === fault && r.failures.length > 0);
+    const failed = failing.find((r) => r.failures.some((f) => f.severity === 'unsafe')) ?? failing[0];
     if (failed) lines.push(trialLine(failed), '');
   }
   return lines.join('\n');

@@ -125,8 +125,9 @@ async function main(): Promise<number> {
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
   try {
     if (options.load) {
+      const loadAverage = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
       const { ok, report } = await runLoadCheck({ rate: 500, durationSec: 60, workDir, runId: `${process.pid}-load`, log });
-      console.log(report);
+      console.log(`${describeSourceState(repoRoot)}; load average at start ${loadAverage}\n${report}`);
       return ok ? 0 : 1;
     }
     return await runTrials(options, workDir);

@@ -44,6 +44,7 @@ export type CheckName =
   | 'kamailio-rpc'
   | 'kamailio-psx'
   | 'kamailio-signal'
+  | 'kamailio-noticed'
   | 'gdb-left'
   | 'guard-left'
   | 'process-left'
@@ -159,8 +160,9 @@ function instanceFailures(o: TrialObservation): Failure[] {
   if (f.psx) failures.push({ check: 'kamailio-psx', severity: 'unsafe', detail: f.psx });
   if (f.logAlarms.length > 0) {
     const shown = tellingFirst(f.logAlarms);
-    failures.push({ check: 'kamailio-signal', severity: 'unsafe', detail: `Kamailio logged: ${shown.slice(0, 2).map((l) => quote(logMessage(l))).join('; ')}${shown.length > 2 ? ` (+${shown.length - 2})` : ''}` });
+    failures.push({ check: 'kamailio-signal', severity: 'unsafe', detail: `Kamailio logged: ${logLines(shown)}` });
   }
+  if (f.logNotices.length > 0) failures.push({ check: 'kamailio-noticed', severity: 'contract', detail: `Kamailio logged: ${logLines(f.logNotices)}` });
   return failures;
 }
 
@@ -192,6 +194,11 @@ function leftoverFailures(o: TrialObservation): Failure[] {
   if (other.length > 0) failures.push({ check: 'process-left', severity: 'contract', detail: `kamheap's processes still alive ${within}: ${list(other)}` });
   if (o.tempFiles.length > 0) failures.push({ check: 'temp-left', severity: 'contract', detail: `left: ${o.tempFiles.join(', ')}` });
   return failures;
+}
+
+// Two log lines quoted, and how many more.
+function logLines(lines: readonly string[]): string {
+  return `${lines.slice(0, 2).map((l) => quote(logMessage(l))).join('; ')}${lines.length > 2 ? ` (+${lines.length - 2})` : ''}`;
 }
 
 // The message part of a Kamailio log line (" 5(1234) ALERT: <core> [...]: msg").
