@@ -24,8 +24,14 @@ export function instanceHealthy(f: InstanceFindings): boolean {
   return f.notRunning.length === 0 && f.rpc === undefined && f.psx === undefined && f.logAlarms.length === 0 && f.logNotices.length === 0;
 }
 
-/** Polls the processes until all run or `deadline` (performance.now()) passes, then asks Kamailio. */
-export async function checkInstance(instance: FaultInstance, deadline: number, logOffset: number): Promise<InstanceFindings> {
+/** A signal delivered at the detach is handled within milliseconds; this leaves it time to show. */
+const SETTLE_MS = 500;
+
+/**
+ * Polls the processes until all run or `deadline` (performance.now()) passes, then, no earlier
+ * than SETTLE_MS after `gone` (kamheap's end), asks Kamailio and reads its log.
+ */
+export async function checkInstance(instance: FaultInstance, gone: number, deadline: number, logOffset: number): Promise<InstanceFindings> {
   const pids = instance.processes.map((p) => p.pid);
   let notRunning: string[];
   for (;;) {
@@ -33,6 +39,10 @@ export async function checkInstance(instance: FaultInstance, deadline: number, l
     if (notRunning.length === 0 || performance.now() >= deadline) break;
     await sleep(10);
   }
+  const settle = gone + SETTLE_MS - performance.now();
+  if (settle > 0) await sleep(settle);
+  // A process that ran at the first look may have died since (a SIGINT left pending at the detach).
+  if (notRunning.length === 0) notRunning = pids.map(runningUntraced).filter((r) => !r.ok).map((r) => r.detail);
   let rpc: string | undefined;
   let psx: string | undefined;
   try {

@@ -64,7 +64,7 @@ export async function runLoadCheck(opts: LoadCheckOptions): Promise<{ ok: boolea
     }
     const stats = await sipp.done;
     liveSipp = undefined;
-    const findings = await checkInstance(instance, performance.now() + 1000, logOffset);
+    const findings = await checkInstance(instance, performance.now(), performance.now() + 1000, logOffset);
     const ok = stats.failed === 0 && stats.successful === stats.created && walks.every((w) => w.code === 0 && w.leftovers === 0) && instanceHealthy(findings);
     return { ok, report: renderLoadReport(opts, stats, walks, findings, ok) };
   } finally {

@@ -11,6 +11,8 @@ export function trialLine(r: TrialResult): string {
   const context = [`${plan.target} ${o.targetPid}`];
   if (plan.output === 'json-file') context.push('--json FILE');
   if (o.timeoutSec !== undefined) context.push(`--timeout ${o.timeoutSec.toFixed(2)}`);
+  const before = r.restarts.find((why) => why.startsWith('before:'));
+  if (before) context.push(`Kamailio restarted first (${before.slice(8)})`);
   if (o.injection.note) context.push(o.injection.note);
   if (o.timeoutSec !== undefined && o.injection.at !== undefined && o.injection.at - o.startedAt > o.timeoutSec * 1000) context.push('after the --timeout had expired');
   const exit = o.hung ? 'hung' : describeExit(exitSeen(o.exit)).replace(/ \(.*\)$/, '');

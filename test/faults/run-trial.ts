@@ -76,7 +76,7 @@ export async function runTrial(plan: TrialPlan, setting: TrialSetting): Promise<
     const survives = CONTRACT[plan.fault].instanceSurvives;
     const [leftovers, findings, { stdout, stderr }] = await Promise.all([
       leftoversAfter(processes, gone + AFTER_EVERY_TRIAL.leftoversGoneWithinMs),
-      survives ? checkInstance(instance, gone + AFTER_EVERY_TRIAL.runningWithinMs, logOffset) : Promise.resolve(undefined),
+      survives ? checkInstance(instance, gone, gone + AFTER_EVERY_TRIAL.runningWithinMs, logOffset) : Promise.resolve(undefined),
       run.output,
     ]);
     const observation: TrialObservation = {
