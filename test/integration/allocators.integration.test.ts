@@ -9,7 +9,7 @@ import { dumpPkg, fillShm, runSipp, shmSummary, startKamailio, type Allocator, t
 import { siteTotals } from '../heap/kamailio-dump.js';
 import { dumpPkgSums, kamcmdNumbers } from './allocator-oracle.js';
 import { dumpFragmentLines, sameFragments, snapshotFragmentLines, snapshotSiteTotals, sumsSiteTotals, walk, walkStable } from './heap-compare.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 const names: Record<Allocator, string> = { qm: 'q_malloc', fm: 'f_malloc', tlsf: 'tlsf_malloc' };
 

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fillShm, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import { ExitCode } from '../../src/errors.js';
-import { childrenNamed, isRunning, runCli, startCli, waitUntil } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { childrenNamed, isRunning, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 let timerPid: number;

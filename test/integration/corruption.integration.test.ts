@@ -8,8 +8,8 @@ import { ExitCode } from '../../src/errors.js';
 import { fmallocDebugX64, qmallocDebugX64 } from '../../src/heap/layout-profiles.js';
 import type { HeapLayout } from '../../src/heap/layout.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 describe.each<[Allocator, HeapLayout]>([
   ['qm', qmallocDebugX64],

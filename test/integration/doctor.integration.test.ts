@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { CheckResult } from '../../src/doctor/check.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 let ctlPid: number;

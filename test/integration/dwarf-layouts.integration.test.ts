@@ -16,7 +16,7 @@ import { profileFor } from '../../src/heap/layout-profiles.js';
 import { readDwarfLayouts, type DwarfLayouts } from '../../src/locate/choose-layout.js';
 import { kamailioBuild, shmSummary, startKamailio, stopAllKamailio, fillShm, type Allocator, type SourceFlavor } from '../../testbed/index.js';
 import { kamcmdNumbers } from './allocator-oracle.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { sameFragments, snapshotSiteTotals, sumsSiteTotals, walk, walkStable } from './heap-compare.js';
 
 const allocators: ReadonlyArray<[Allocator, AllocatorName]> = [

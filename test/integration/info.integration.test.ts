@@ -2,8 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startKamailio, stopAllKamailio, type Allocator } from '../../testbed/index.js';
 import type { InstanceInfo } from '../../src/locate/instance-info.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 const names: Record<Allocator, string> = { qm: 'q_malloc', fm: 'f_malloc', tlsf: 'tlsf_malloc' };
 

@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { Inspection } from '../../src/cli/inspect-command.js';
 import { ExitCode } from '../../src/errors.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 

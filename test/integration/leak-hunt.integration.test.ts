@@ -8,8 +8,8 @@ import { runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '
 import type { SnapshotDiff } from '../../src/snapshot/diff.js';
 import { forecastRule } from '../../src/snapshot/free-forecast.js';
 import type { Trend } from '../../src/snapshot/trend.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 let dir: string;

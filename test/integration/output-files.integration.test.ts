@@ -10,8 +10,8 @@ import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../tes
 import { ExitCode } from '../../src/errors.js';
 import type { AnySnapshot } from '../../src/snapshot/snapshot.js';
 import { kamheapBin, kamheapWithClosedPipe } from '../helpers/kamheap-cli.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 let dir: string;

@@ -5,8 +5,8 @@ import { readLogDumps } from '../../src/kamailio-log/read-log.js';
 import type { AnySnapshot } from '../../src/snapshot/snapshot.js';
 import { dumpPkg, dumpShm, fillShm, runSipp, shmSummary, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import { sameFragments, snapshotFragmentLines, snapshotSiteTotals, sumsSiteTotals, walk, walkStable } from './heap-compare.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 

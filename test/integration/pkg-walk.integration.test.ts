@@ -1,7 +1,7 @@
 // The pkg heap of single Kamailio processes against each process's own mem_dump_pkg.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { dumpPkg, runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 import { dumpFragmentLines, snapshotFragmentLines, snapshotSiteTotals, sumsSiteTotals, walkStable } from './heap-compare.js';
 
 let kamailio: KamailioInstance;

@@ -2,8 +2,8 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { ProcessList } from '../../src/locate/instance-processes.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { dumpShm, fillShm, runSipp, shmSummary, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 import { dumpFragmentLines, sameFragments, snapshotFragmentLines, snapshotSiteTotals, sumsSiteTotals, walk, walkStable } from './heap-compare.js';
 
 let kamailio: KamailioInstance;

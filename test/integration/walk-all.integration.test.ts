@@ -8,8 +8,8 @@ import { dumpPkg, runSipp, startKamailio, stopAllKamailio, type KamailioInstance
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import type { SnapshotDiff } from '../../src/snapshot/diff.js';
 import { snapshotSiteTotals, sumsSiteTotals } from './heap-compare.js';
-import { runCli } from './run-cli.js';
-import { expectInstanceHealthy } from './target-health.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 let dir: string;

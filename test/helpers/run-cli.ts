@@ -4,8 +4,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { processState } from '../../testbed/index.js';
 
-export const kamheapBin = fileURLToPath(new URL('../../bin/kamheap.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url));
+/** The repository root, from the source tree (vitest) or from dist/test/helpers/ (compiled runners). */
+export const repoRoot = [new URL('../../', import.meta.url), new URL('../../../', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(`${dir}bin/kamheap.js`)) ?? fileURLToPath(new URL('../../', import.meta.url));
+export const kamheapBin = `${repoRoot}bin/kamheap.js`;
+const built = `${repoRoot}dist/src/cli/index.js`;
 
 /** Starts the CLI without waiting; the caller awaits the result. */
 export function startCli(args: readonly string[], options: { uid?: number } = {}): ResultPromise<{ reject: false; all: false }> {
