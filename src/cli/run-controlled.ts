@@ -3,18 +3,16 @@
 // signal is honoured in every phase. Handlers are removed when the command is done.
 import { KamheapError } from '../errors.js';
 import { RunControl } from '../run-control.js';
-
-const signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+import { routeSignals } from './signal-capture.js';
 
 /** A RunControl stopped by the signals and the deadline, until dispose(). */
 export function controlFromSignals(timeoutMs: number | undefined): { control: RunControl; dispose: () => void } {
   const control = new RunControl();
-  const onSignal = (signal: NodeJS.Signals): void => control.stop({ kind: 'signal', signal });
-  for (const s of signals) process.on(s, onSignal);
+  const unroute = routeSignals((signal) => control.stop({ kind: 'signal', signal }));
   // --timeout counts from kamheap's start (performance.now() is the time since then), not from here.
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => control.stop({ kind: 'timeout', ms: timeoutMs }), Math.max(0, timeoutMs - performance.now()));
   const dispose = (): void => {
-    for (const s of signals) process.off(s, onSignal);
+    unroute();
     if (timer) clearTimeout(timer);
   };
   return { control, dispose };

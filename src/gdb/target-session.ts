@@ -17,16 +17,23 @@ import { GdbGuard } from './gdb-guard.js';
 import { afterLoadSettings } from './gdb-launch.js';
 import { GdbSession } from './gdb-session.js';
 
-/** Deadlines of the steps. A stopped run gets `stopGraceMs` per step before gdb is killed. */
+/** Deadlines of the steps, and how long a stopped run waits before it kills gdb. */
 export interface SessionLimits {
   /** Loading the executable and its debug info, symbol and type lookups (before any attach). */
   commandMs: number;
   attachMs: number;
   detachMs: number;
+  /**
+   * A stopped run lets the step in flight finish for this long. It is most often the attach
+   * itself (tens of ms): gdb killed inside it can leave the attach's SIGSTOP pending, and the
+   * target then goes through a job-control stop that the guard has to end (Kamailio notices).
+   */
+  stopSettleMs: number;
+  /** Then the detach, and gdb's exit, get this long each. */
   stopGraceMs: number;
 }
 
-export const defaultLimits: SessionLimits = { commandMs: 30_000, attachMs: 10_000, detachMs: 2_000, stopGraceMs: 250 };
+export const defaultLimits: SessionLimits = { commandMs: 30_000, attachMs: 10_000, detachMs: 2_000, stopSettleMs: 500, stopGraceMs: 250 };
 
 export interface TargetSessionOptions {
   pid: number;
@@ -159,8 +166,9 @@ export class TargetSession {
   // gdb is hung or does not answer in time, gdb.close() kills it, which detaches just as well.
   private async detachForClose(): Promise<void> {
     if (!this.gdb.alive || this.gdbHung) return;
-    const graceMs = this.control.stopped ? this.limits.stopGraceMs : this.limits.detachMs;
-    if (!(await settledWithin(this.inFlight, graceMs))) return;
+    const stopped = this.control.stopped;
+    if (!(await settledWithin(this.inFlight, stopped ? this.limits.stopSettleMs : this.limits.detachMs))) return;
+    const graceMs = stopped ? this.limits.stopGraceMs : this.limits.detachMs;
     try {
       await sendTargetDetach(this.gdb, graceMs);
       this.released();

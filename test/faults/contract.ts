@@ -44,25 +44,41 @@ export interface FaultContract {
   instanceSurvives: boolean;
   /** stderr must be empty, not just one line. */
   stderrEmpty?: boolean;
+  /**
+   * A signal this early (ms after the spawn) may kill kamheap the way Node's default does: it came
+   * during Node's own start-up, before any of kamheap's code (its handlers included) ran, so
+   * nothing was started yet. The leftover and instance checks still apply.
+   */
+  startupWindowMs?: number;
+  /**
+   * gdb can die in the middle of its attach here, by this fault itself (killed, or stopped and
+   * then killed by kamheap as hung): the kernel's SIGSTOP of PTRACE_ATTACH may then still be
+   * pending, the worker goes through a job-control stop that the guard ends at once, and Kamailio's
+   * main process logs the SIGCHLD it ignores. Not harm, and not kamheap's to avoid: a note, not a
+   * failure. (Signals and --timeout must not cause it: kamheap lets an attach in flight finish.)
+   */
+  kamailioMayNotice?: boolean;
 }
 
 /** Issue 8's table. A fault that could not be injected (kamheap was done) expects a plain run: exit 0. */
 export const CONTRACT: Readonly<Record<FaultName, FaultContract>> = {
-  SIGINT: { variants: ['random', 'attach-window'], exits: [9, 0], deadline: { from: 'injection', ms: 1000 }, instanceSurvives: true },
-  SIGTERM: { variants: ['random', 'attach-window'], exits: [9, 0], deadline: { from: 'injection', ms: 1000 }, instanceSurvives: true },
+  SIGINT: { variants: ['random', 'attach-window'], exits: [9, 0], deadline: { from: 'injection', ms: 1000 }, instanceSurvives: true, startupWindowMs: 300 },
+  SIGTERM: { variants: ['random', 'attach-window'], exits: [9, 0], deadline: { from: 'injection', ms: 1000 }, instanceSurvives: true, startupWindowMs: 300 },
   'SIGKILL-kamheap': {
     variants: ['random', 'attach-window', 'mid-pause'],
     variantWalkers: { 'mid-pause': ['script'] },
     exits: ['SIGKILL'],
     instanceSurvives: true,
+    kamailioMayNotice: true,
   },
-  'SIGKILL-gdb': { variants: ['random', 'attach-window'], exits: [7, 0], deadline: { from: 'injection', ms: 1000 }, instanceSurvives: true },
+  'SIGKILL-gdb': { variants: ['random', 'attach-window'], exits: [7, 0], deadline: { from: 'injection', ms: 1000 }, instanceSurvives: true, kamailioMayNotice: true },
   'SIGSTOP-gdb': {
     variants: ['random', 'attach-window'],
     exits: [8, 7, 16, 0],
     deadline: { from: 'timeout', ms: 1000 },
     timeout: 'after-injection',
     instanceSurvives: true,
+    kamailioMayNotice: true,
   },
   // The brief gives no time bound here; 2 s after the kill is the harness's choice.
   'target-killed': { variants: ['random'], exits: [15, 0, 3], deadline: { from: 'injection', ms: 2000 }, instanceSurvives: false },

@@ -17,8 +17,9 @@ export function trialLine(r: TrialResult): string {
   if (o.timeoutSec !== undefined && o.injection.at !== undefined && o.injection.at - o.startedAt > o.timeoutSec * 1000) context.push('after the --timeout had expired');
   const exit = o.hung ? 'hung' : describeExit(exitSeen(o.exit)).replace(/ \(.*\)$/, '');
   const head = `#${plan.n} ${plan.fault} ${plan.variant} ${plan.walker} ${plan.heap} [${context.join('; ')}] -> ${exit} in ${seconds(o.exit.at - o.startedAt)}`;
-  if (r.failures.length === 0) return `${head} OK`;
-  return [`${head} FAIL`, ...r.failures.map((f) => `      ${f.severity === 'unsafe' ? 'UNSAFE ' : ''}${f.check}: ${f.detail}`)].join('\n');
+  const notes = r.notes.map((n) => `      note: ${n}`);
+  if (r.failures.length === 0) return [`${head} OK`, ...notes].join('\n');
+  return [`${head} FAIL`, ...r.failures.map((f) => `      ${f.severity === 'unsafe' ? 'UNSAFE ' : ''}${f.check}: ${f.detail}`), ...notes].join('\n');
 }
 
 interface FaultCounts {
@@ -27,6 +28,7 @@ interface FaultCounts {
   failed: number;
   unsafe: number;
   notInjected: number;
+  noted: number;
   exits: Map<string, number>;
   checks: Map<string, number>;
 }
@@ -37,12 +39,13 @@ export function countByFault(results: readonly TrialResult[]): Map<FaultName, Fa
   for (const fault of FAULTS) {
     const mine = results.filter((r) => r.plan.fault === fault);
     if (mine.length === 0) continue;
-    const counts: FaultCounts = { trials: mine.length, passed: 0, failed: 0, unsafe: 0, notInjected: 0, exits: new Map(), checks: new Map() };
+    const counts: FaultCounts = { trials: mine.length, passed: 0, failed: 0, unsafe: 0, notInjected: 0, noted: 0, exits: new Map(), checks: new Map() };
     for (const r of mine) {
       if (r.failures.length === 0) counts.passed++;
       else counts.failed++;
       if (r.failures.some((f) => f.severity === 'unsafe')) counts.unsafe++;
       if (!r.observation.injection.injected) counts.notInjected++;
+      if (r.notes.length > 0) counts.noted++;
       const exit = r.observation.hung ? 'hung' : String(exitSeen(r.observation.exit));
       bump(counts.exits, exit);
       for (const check of new Set(r.failures.map((f) => f.check))) bump(counts.checks, check);
@@ -63,13 +66,17 @@ function tally(map: Map<string, number>): string {
 
 /** The markdown table of counts per fault. */
 export function renderTable(results: readonly TrialResult[]): string {
-  const rows = ['| fault | trials | passed | failed | unsafe | not injected | exits seen | failed checks |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |'];
-  let total: [number, number, number, number, number] = [0, 0, 0, 0, 0];
+  const rows = [
+    '| fault | trials | passed | failed | unsafe | not injected | Kamailio noticed | exits seen | failed checks |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+  ];
+  let total = [0, 0, 0, 0, 0, 0];
   for (const [fault, c] of countByFault(results)) {
-    rows.push(`| ${fault} | ${c.trials} | ${c.passed} | ${c.failed} | ${c.unsafe} | ${c.notInjected} | ${tally(c.exits)} | ${tally(c.checks)} |`);
-    total = [total[0] + c.trials, total[1] + c.passed, total[2] + c.failed, total[3] + c.unsafe, total[4] + c.notInjected];
+    rows.push(`| ${fault} | ${c.trials} | ${c.passed} | ${c.failed} | ${c.unsafe} | ${c.notInjected} | ${c.noted} | ${tally(c.exits)} | ${tally(c.checks)} |`);
+    const row = [c.trials, c.passed, c.failed, c.unsafe, c.notInjected, c.noted];
+    total = total.map((t, i) => t + (row[i] ?? 0));
   }
-  rows.push(`| **all** | ${total[0]} | ${total[1]} | ${total[2]} | ${total[3]} | ${total[4]} | | |`);
+  rows.push(`| **all** | ${total.join(' | ')} | | |`);
   return rows.join('\n');
 }
 

@@ -13,7 +13,7 @@ import { startKamheap, type KamheapRun } from './kamheap-run.js';
 import { startPipeReader, type PipeReader } from './pipe-reader.js';
 import type { TrialPlan } from './trial-plan.js';
 import { TrialProcesses, type TrialProcess } from './trial-processes.js';
-import { exitDeadline, judge, type Failure, type TrialObservation } from './verdict.js';
+import { exitDeadline, judge, trialNotes, type Failure, type TrialObservation } from './verdict.js';
 
 export interface TrialSetting {
   instance: FaultInstance;
@@ -27,6 +27,8 @@ export interface TrialResult {
   plan: TrialPlan;
   observation: TrialObservation;
   failures: Failure[];
+  /** What the contract lets pass but a reader should see (trialNotes). */
+  notes: string[];
   durationMs: number;
   /** Why the instance was restarted before or after the trial. */
   restarts: string[];
@@ -106,7 +108,7 @@ export async function runTrial(plan: TrialPlan, setting: TrialSetting): Promise<
     if (restarts.some((r) => r.startsWith('after'))) await instance.restart(`after #${plan.n}: ${restarts.at(-1) ?? ''}`);
     const keptDir = failures.length > 0 ? dir : undefined;
     if (!keptDir) rmSync(dir, { recursive: true, force: true });
-    return { plan, observation, failures, durationMs: performance.now() - began, restarts, keptDir };
+    return { plan, observation, failures, notes: trialNotes(observation), durationMs: performance.now() - began, restarts, keptDir };
   } finally {
     clearInterval(scanner);
     killTrialNow(live);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AFTER_EVERY_TRIAL } from './contract.js';
 import type { TrialPlan } from './trial-plan.js';
-import { judge, snapshotProblem, summaryProblem, type TrialObservation } from './verdict.js';
+import { judge, snapshotProblem, summaryProblem, trialNotes, type TrialObservation } from './verdict.js';
 
 const SNAPSHOT = JSON.stringify({ schema: 'kamheap.snapshot/1', target: { pid: 42 }, heap: { kind: 'pkg' }, walk: { walker: 'bulk' } });
 const SUMMARY = [
@@ -49,6 +49,13 @@ describe('judge', () => {
   it('accepts exit 0 only with the whole snapshot', () => {
     expect(checks(observation({ exit: { code: 0, signal: null, at: 1800 }, stdout: SNAPSHOT, stderr: '' }))).toEqual([]);
     expect(checks(observation({ exit: { code: 0, signal: null, at: 1800 }, stdout: SNAPSHOT.slice(0, 30), stderr: '' }))).toEqual(['output']);
+  });
+
+  it('accepts a death by the signal itself only within Node\'s start-up window', () => {
+    const killed = { exit: { code: null, signal: 'SIGINT' as const, at: 1300 }, stderr: '' };
+    expect(checks(observation({ ...killed, injection: { injected: true, at: 1200, note: 'SIGINT to kamheap at 0.20 s' } }))).toEqual([]);
+    expect(checks(observation({ ...killed, injection: { injected: true, at: 1400, note: 'SIGINT to kamheap at 0.40 s' } }))).toEqual(['exit-code']);
+    expect(checks(observation({ ...killed, exit: { code: null, signal: 'SIGTERM', at: 1300 }, injection: { injected: true, at: 1200, note: 'SIGINT to kamheap at 0.20 s' } }))).toEqual(['exit-code']);
   });
 
   it('names a wrong exit and a late one', () => {
@@ -185,9 +192,18 @@ describe('failure details', () => {
 });
 
 describe('a signal Kamailio ignored', () => {
-  it('is a contract failure of its own, not an unsafe one', () => {
-    const line = ' 0(3046) INFO: <core> [main.c:791]: handle_sigs(): SIGCHLD received, but no child has stopped, ignoring it';
-    const failures = judge(observation({ instance: { notRunning: [], rpc: undefined, psx: undefined, logAlarms: [], logNotices: [line] } }));
+  const line = ' 0(3046) INFO: <core> [main.c:791]: handle_sigs(): SIGCHLD received, but no child has stopped, ignoring it';
+  const noticed = { instance: { notRunning: [], rpc: undefined, psx: undefined, logAlarms: [], logNotices: [line] } };
+
+  it('is a contract failure of its own, not an unsafe one, after a signal to kamheap', () => {
+    const failures = judge(observation(noticed));
     expect(failures.map((f) => [f.check, f.severity])).toEqual([['kamailio-noticed', 'contract']]);
+    expect(trialNotes(observation(noticed))).toEqual([]);
+  });
+
+  it('is a note, not a failure, when the fault itself can kill gdb in the middle of its attach', () => {
+    const o = observation({ ...noticed, plan: { fault: 'SIGKILL-gdb' }, exit: { code: 7, signal: null, at: 1800 }, stderr: 'kamheap: gdb died\n' });
+    expect(judge(o)).toEqual([]);
+    expect(trialNotes(o)).toEqual([`Kamailio noticed: "${line.trim().replace(/^0\(3046\) /, '')}"`]);
   });
 });

@@ -82,8 +82,9 @@ function exitFailures(o: TrialObservation): Failure[] {
   const failures: Failure[] = [];
   const seen = exitSeen(o.exit);
   if (o.hung) failures.push({ check: 'hung', severity: 'contract', detail: `did not exit by itself: killed by the harness after ${seconds(o.exit.at - o.startedAt)}` });
-  const expected = o.injection.injected ? CONTRACT[o.plan.fault].exits : [0];
-  if (!o.hung && !expected.includes(seen)) {
+  const contract = CONTRACT[o.plan.fault];
+  const expected = o.injection.injected ? contract.exits : [0];
+  if (!o.hung && !expected.includes(seen) && !killedInStartup(o, seen)) {
     failures.push({ check: 'exit-code', severity: 'contract', detail: `${describeExit(seen)}, expected ${expected.map(describeExit).join(' or ')}` });
   }
   const deadline = exitDeadline(o);
@@ -96,6 +97,20 @@ function exitFailures(o: TrialObservation): Failure[] {
     failures.push({ check: 'exit-time', severity: 'contract', detail });
   }
   return failures;
+}
+
+/** Killed by the injected signal itself while Node was still starting (see startupWindowMs). */
+function killedInStartup(o: TrialObservation, seen: ExitSeen): boolean {
+  const window = CONTRACT[o.plan.fault].startupWindowMs;
+  const at = o.injection.at;
+  return window !== undefined && at !== undefined && at - o.startedAt <= window && seen === o.plan.fault;
+}
+
+/** What Kamailio noticed where the contract allows it (kamailioMayNotice): reported, not failed. */
+export function trialNotes(o: TrialObservation): string[] {
+  const f = o.instance;
+  if (!f || f.logNotices.length === 0 || !CONTRACT[o.plan.fault].kamailioMayNotice) return [];
+  return [`Kamailio noticed: ${logLines(f.logNotices)}`];
 }
 
 function outputFailures(o: TrialObservation): Failure[] {
@@ -162,7 +177,9 @@ function instanceFailures(o: TrialObservation): Failure[] {
     const shown = tellingFirst(f.logAlarms);
     failures.push({ check: 'kamailio-signal', severity: 'unsafe', detail: `Kamailio logged: ${logLines(shown)}` });
   }
-  if (f.logNotices.length > 0) failures.push({ check: 'kamailio-noticed', severity: 'contract', detail: `Kamailio logged: ${logLines(f.logNotices)}` });
+  if (f.logNotices.length > 0 && !CONTRACT[o.plan.fault].kamailioMayNotice) {
+    failures.push({ check: 'kamailio-noticed', severity: 'contract', detail: `Kamailio logged: ${logLines(f.logNotices)}` });
+  }
   return failures;
 }
 
