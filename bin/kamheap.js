@@ -7,7 +7,7 @@ import { captureSignals } from '../dist/src/cli/signal-capture.js';
 captureSignals();
 const { main } = await import('../dist/src/cli/index.js');
 const code = await main(process.argv);
-process.exitCode = code;
-// Every gdb, guard and timer is ended by the time main() returns. Should anything still hold the
-// event loop, kamheap exits anyway: it must never hang after its work is done.
-setTimeout(() => process.exit(code), 2000).unref();
+// main() has ended every gdb, guard and timer and flushed stdout. Exiting now, rather than when the
+// event loop has drained, leaves no moment in which Node has already dropped the signal handlers
+// (a Ctrl-C would then kill it) and no way for a forgotten handle to make kamheap hang.
+process.exit(code);
