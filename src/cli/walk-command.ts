@@ -5,6 +5,7 @@ import type { WalkRange } from '../heap/fragment.js';
 import type { HeapRootSymbol } from '../locate/heap-roots.js';
 import { renderTextReport } from '../export/text-report.js';
 import { checkOutputFile } from '../export/output-file.js';
+import { printable } from '../export/printable.js';
 import { writeSnapshotJson } from '../export/write-json.js';
 import type { RunControl } from '../run-control.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
@@ -162,7 +163,7 @@ async function printWalk(snapshot: Snapshot, options: Pick<WalkOptions, 'json' |
   }
   const broken = snapshot.findings[0];
   if (broken && !snapshot.walk.complete) {
-    process.stderr.write(`kamheap: heap walk stopped at fragment ${broken.index} (${broken.address}): ${broken.message}\n`);
+    process.stderr.write(`kamheap: heap walk stopped at fragment ${broken.index} (${broken.address}): ${printable(broken.message)}\n`);
   }
 }
 

@@ -1,4 +1,5 @@
 // Renders a watch: the samples, the free-memory trend, leak suspects and the other moving sites.
+import { printable } from './printable.js';
 import type { SiteSeries, Trend } from '../snapshot/trend.js';
 
 /** The watch report as text. */
@@ -28,7 +29,7 @@ export function renderTrendReport(trend: Trend<null>, top: number): string {
 
 /** One site: growth, slope, rises/falls and its bytes per sample. */
 function seriesLine(s: SiteSeries): string {
-  return `  ${signed(s.bytesDelta).padStart(10)} B ${signed(s.countDelta).padStart(7)} frags ${signed(Math.round(s.bytesPerMinute)).padStart(9)} B/min  up ${s.rises} down ${s.falls}  ${s.module}: ${s.file}: ${s.function}(${s.line})  [${s.bytes.join(' ')}]`;
+  return `  ${signed(s.bytesDelta).padStart(10)} B ${signed(s.countDelta).padStart(7)} frags ${signed(Math.round(s.bytesPerMinute)).padStart(9)} B/min  up ${s.rises} down ${s.falls}  ${printable(s.module)}: ${printable(s.file)}: ${printable(s.function)}(${s.line})  [${s.bytes.join(' ')}]`;
 }
 
 function signed(n: number): string {

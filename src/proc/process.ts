@@ -27,6 +27,8 @@ export function inspectProcess(pid: number): ProcessInfo {
         cause: error,
       });
     }
+    // A kernel thread has no executable: /proc/PID/exe is a link to nothing while the process is there.
+    if (code === 'ENOENT' && readStat(pid)) throw new KamheapError('not-kamailio', `PID ${pid} (${stat.comm}) is a kernel thread, not a Kamailio process`, { cause: error });
     if (code === 'ENOENT') throw new KamheapError('no-such-process', `no process with PID ${pid}`, { cause: error });
   }
   return { pid, executable, comm: stat.comm, startTime: stat.startTime };

@@ -14,6 +14,8 @@ import { renderLogDumpReport } from '../../src/export/log-dump-report.js';
 import { printable, printableLines } from '../../src/export/printable.js';
 import { renderProcessList } from '../../src/export/process-list.js';
 import { renderTextReport } from '../../src/export/text-report.js';
+import { renderTrendReport } from '../../src/export/trend-report.js';
+import { analyzeTrend } from '../../src/snapshot/trend.js';
 import { diffSnapshots } from '../../src/snapshot/diff.js';
 import type { AnySnapshot, Snapshot } from '../../src/snapshot/snapshot.js';
 import { kamheap, requireBuilt } from '../helpers/kamheap-cli.js';
@@ -75,6 +77,14 @@ describe('text renderers', () => {
     before.processes = [{ pid: 4242, index: 1, role: 'timer', sites: [], totals: after.totals, heap: after.heap, walk: after.walk, findings: [] }];
     after.processes = [{ pid: 4242, index: 1, role: hostile, sites: after.sites, totals: after.totals, heap: after.heap, walk: after.walk, findings: [] }];
     expectEscaped(renderDiffReport(diffSnapshots(before, after), 5, true));
+  });
+
+  it('the watch report', () => {
+    const before = JSON.parse(readFileSync(fixture('shm-before.json'), 'utf8')) as Snapshot;
+    const grown = hostileSnapshot();
+    const first = before.sites[0];
+    if (first) Object.assign(first, { module: hostile, file: hostile, function: hostile, bytes: 1 });
+    expectEscaped(renderTrendReport(analyzeTrend([before, grown]), 5));
   });
 
   it('the parse-log report, the file name given included', () => {
