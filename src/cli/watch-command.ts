@@ -1,9 +1,10 @@
 // `kamheap watch <pid>`: walk the heap every INTERVAL seconds, keep the samples, and name the sites
 // that grow steadily. Ctrl-C ends the watch early and still prints the report of what was sampled.
 import { Command } from 'commander';
+import { constants } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KamheapError } from '../errors.js';
+import { errnoReason, KamheapError } from '../errors.js';
 import { prepareOutputDir } from '../export/output-file.js';
 import { renderTrendReport } from '../export/trend-report.js';
 import { writeSnapshotJson } from '../export/write-json.js';
@@ -110,7 +111,13 @@ export function pkgSumAsSnapshot(s: Snapshot): Snapshot {
 async function keep(dir: string, index: number, snapshot: Snapshot): Promise<void> {
   await writeSnapshotJson(snapshot, join(dir, `snapshot-${String(index + 1).padStart(3, '0')}.json`));
   const line = { createdAt: snapshot.createdAt, pid: snapshot.target.pid, kind: snapshot.heap.kind, free: snapshot.heap.free, realUsed: snapshot.heap.realUsed, used: snapshot.totals.used, sites: snapshot.sites };
-  await appendFile(join(dir, 'samples.ndjson'), `${JSON.stringify(line)}\n`);
+  // O_NOFOLLOW: a symbolic link planted at that name inside --out is refused, not followed.
+  const flag = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+  try {
+    await appendFile(join(dir, 'samples.ndjson'), `${JSON.stringify(line)}\n`, { flag, mode: 0o644 });
+  } catch (error) {
+    throw new KamheapError('bad-input', `cannot write ${join(dir, 'samples.ndjson')}: ${errnoReason(error)}`, { cause: error });
+  }
 }
 
 /** Waits, waking early on abort. */

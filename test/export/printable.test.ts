@@ -51,6 +51,7 @@ describe('printable', () => {
     ['a\nb\r\tc', 'a\\x0ab\\x0d\\x09c'],
     ['\u0000\u001f\u007f\u0080\u009f\u00a0', '\\x00\\x1f\\x7f\\x80\\x9f\u00a0'],
     ['a backslash \\x1b stays unambiguous', 'a backslash \\\\x1b stays unambiguous'],
+    ['core.c\u202e\u2066cfg.lex\u2069', 'core.c\\u202e\\u2066cfg.lex\\u2069'],
     [hostile, escaped],
   ])('%j', (text, expected) => {
     expect(printable(text)).toBe(expected);

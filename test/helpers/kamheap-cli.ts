@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const kamheapBin = fileURLToPath(new URL('../../bin/kamheap.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url));
+import { kamheapBin, repoRoot } from './run-cli.js';
+
+export { kamheapBin };
+const built = `${repoRoot}dist/src/cli/index.js`;
 
 export interface CliResult {
   exitCode: number;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fillShm, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import { ExitCode } from '../../src/errors.js';
-import { childrenNamed, isRunning, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
+import { childrenNamed, isRunning, kamheapBin, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
 import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
@@ -107,7 +107,7 @@ describe('what comes after the detach', () => {
   it('a signal while the output is being written is honoured (exit 9), not ignored', async () => {
     // stdout is a pipe nobody reads yet (node's own spawn: execa would drain it), so kamheap blocks
     // writing a multi-MB snapshot, detached.
-    const cli = spawn(process.execPath, [kamheapBin(), 'walk', String(timerPid), '--heap', 'shm', '--json', '-', '--fragments'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(process.execPath, [kamheapBin, 'walk', String(timerPid), '--heap', 'shm', '--json', '-', '--fragments'], { stdio: ['ignore', 'pipe', 'pipe'] });
     cli.stdout.pause();
     const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
     await waitUntil(() => tracerPid(timerPid) !== 0, 10_000, 'the attach');
@@ -192,6 +192,3 @@ function exists(pid: number): boolean {
   }
 }
 
-function kamheapBin(): string {
-  return new URL('../../bin/kamheap.js', import.meta.url).pathname;
-}

@@ -72,6 +72,20 @@ describe('walk --json FILE', () => {
   });
 });
 
+describe('watch --out DIR', () => {
+  it('refuses a symbolic link planted at samples.ndjson inside it, leaving what it points to untouched', async () => {
+    const out = mkdtempSync(join(dir, 'watch-'));
+    const outside = join(dir, 'outside.txt');
+    writeFileSync(outside, 'keep me\n');
+    symlinkSync(outside, join(out, 'samples.ndjson'));
+    const result = await runCli(['watch', String(kamailio.pid), '--heap', 'pkg', '--interval', '1', '--samples', '2', '--out', out]);
+    expect(result.exitCode).toBe(ExitCode.badInput);
+    // After the first sample's progress line, the one error line.
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^kamheap: cannot write ${join(out, 'samples.ndjson')}: .*\\(ELOOP\\)$`));
+    expect(readFileSync(outside, 'utf8')).toBe('keep me\n');
+  });
+});
+
 describe('walk and TMPDIR', () => {
   it('the script walker, which writes its script there, says so in one line before gdb starts', async () => {
     const r = await execa(process.execPath, [kamheapBin, 'walk', String(kamailio.pid), '--heap', 'shm', '--walker', 'script', '--gdb', recordingGdb], {
