@@ -38,27 +38,26 @@ export function parseRange(from: string | undefined, to: string | undefined): Wa
   return range;
 }
 
-/** The longest wait a timer can hold (setTimeout fires at once beyond 2^31-1 ms). */
-const maxSeconds = 2_147_483;
+/** The longest wait a Node.js timer holds (2^31-1 ms, about 24.9 days); a longer one fires at once instead. */
+export const maxTimerMs = 2 ** 31 - 1;
 
-/** A number of seconds (fractions allowed) as milliseconds; `zero` allows 0. */
-function parseSeconds(text: string, option: string, zero: boolean): number {
-  const seconds = Number(text);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || (!zero && seconds <= 0)) {
-    throw new KamheapError('usage', `${option} must be a ${zero ? 'non-negative' : 'positive'} number of seconds, not "${text}"`);
-  }
-  if (seconds > maxSeconds) throw new KamheapError('usage', `${option} must be at most ${maxSeconds} seconds, not "${text}"`);
-  return Math.round(seconds * 1000);
+/** A number of seconds (decimal fractions allowed) as whole milliseconds, from `minMs` up to what a timer can hold. */
+export function parseSeconds(text: string, option: string, minMs: number): number {
+  const range = `from ${minMs / 1000} to ${maxTimerMs / 1000} seconds (about ${(maxTimerMs / 86_400_000).toFixed(1)} days, the longest a timer can wait)`;
+  if (!/^[0-9]{1,10}(\.[0-9]{1,10})?$/.test(text)) throw new KamheapError('usage', `${option} must be a number of seconds ${range}, not "${text}"`);
+  const ms = Math.round(Number(text) * 1000);
+  if (ms < minMs || ms > maxTimerMs) throw new KamheapError('usage', `${option} must be ${range}, not "${text}"`);
+  return ms;
 }
 
 /** --timeout in seconds as milliseconds, undefined when not given. */
 export function parseTimeout(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : parseSeconds(text, '--timeout', false);
+  return text === undefined ? undefined : parseSeconds(text, '--timeout', 1);
 }
 
 /** --max-pause in seconds as milliseconds; 0 lifts the limit. */
 export function parseMaxPause(text: string): number {
-  return parseSeconds(text, '--max-pause', true);
+  return parseSeconds(text, '--max-pause', 0);
 }
 
 /** Help text and default of --max-pause (walk, inspect, watch). */

@@ -2,7 +2,7 @@
 // option it is about and, for a bound, the bound.
 import { KamheapError } from '../errors.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
-import { parseCount, parseHeapKind, parseMaxPause, parsePid } from './options.js';
+import { maxTimerMs, parseCount, parseHeapKind, parseMaxPause, parsePid, parseSeconds } from './options.js';
 
 /** The options as commander hands them over. */
 export interface RawWatchOptions {
@@ -35,8 +35,7 @@ export interface WatchOptions {
  * would keep a live Kamailio stopped a large share of the time and add nothing to a trend.
  */
 export const minIntervalMs = 1000;
-/** The longest delay a Node.js timer holds; a longer one fires at once instead. */
-export const maxIntervalMs = 2 ** 31 - 1;
+export const maxIntervalMs = maxTimerMs;
 /** Two samples make the smallest trend. */
 export const minSamples = 2;
 /**
@@ -63,11 +62,7 @@ export function parseWatchOptions(pidText: string, raw: RawWatchOptions): WatchO
 
 /** --interval in seconds (decimal fractions allowed) as whole milliseconds, within the bounds above. */
 export function parseInterval(text: string): number {
-  const range = `from ${minIntervalMs / 1000} to ${maxIntervalMs / 1000} seconds (about ${(maxIntervalMs / 86_400_000).toFixed(1)} days, the longest a timer can wait)`;
-  if (!/^[0-9]{1,10}(\.[0-9]{1,10})?$/.test(text)) throw new KamheapError('usage', `--interval must be a number of seconds ${range}, not "${text}"`);
-  const ms = Math.round(Number(text) * 1000);
-  if (ms < minIntervalMs || ms > maxIntervalMs) throw new KamheapError('usage', `--interval must be ${range}, not "${text}"`);
-  return ms;
+  return parseSeconds(text, '--interval', minIntervalMs);
 }
 
 /** --samples: a whole number within the bounds above. */
