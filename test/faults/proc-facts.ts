@@ -1,5 +1,7 @@
 // What /proc says about a process: state, tracer, parent, start time, command line, environment.
-// Synchronous on purpose: the attach-window poll and the signal-time cleanup cannot await.
+// Synchronous on purpose: the attach-window poll and the signal-time cleanup cannot await. Kept
+// apart from kamheap's own src/proc/process.ts on purpose: the harness judges kamheap (which checks
+// the target's state and tracer itself) with a reading of /proc that is not kamheap's.
 import { readFileSync, readdirSync } from 'node:fs';
 
 export interface ProcStat {
