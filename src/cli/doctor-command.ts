@@ -1,7 +1,7 @@
 // `kamheap doctor [<pid>]`: the wiki's memory checklist as a command.
 import { Command } from 'commander';
 import { runCheck, type CheckResult } from '../doctor/check.js';
-import { checkDebugFields, checkHeadroom, checkMemJoin, readBuildInfo, resolveInstanceSymbols } from '../doctor/kamailio-checks.js';
+import { checkDebugFields, checkHeadroom, checkMemJoin, readInstanceFacts } from '../doctor/kamailio-checks.js';
 import { checkGdb, checkOsMemory, checkPtrace } from '../doctor/system-checks.js';
 import { notCheckedForRights, probeTarget, type TargetAccess } from '../doctor/target-access.js';
 import { renderDoctorReport } from '../export/doctor-report.js';
@@ -45,12 +45,11 @@ async function instanceChecks(target: TargetAccess, gdbPath: string): Promise<Ch
     const missing = target.memoryReadable ? 'executable' : 'memory';
     return [notCheckedForRights('debug fields', target, 'executable'), ...memoryChecks.map((name) => notCheckedForRights(name, target, missing))];
   }
-  // Symbols first: they prove the process is Kamailio before its executable is run with -I.
-  const symbols = await resolveInstanceSymbols(pid, gdbPath);
-  const build = await readBuildInfo(executable);
-  const checks = await runCheck('debug fields', () => checkDebugFields(build));
+  // Symbols and release from the executable through gdb: nothing of the target's is run.
+  const { symbols, release } = await readInstanceFacts(pid, gdbPath);
+  const checks = await runCheck('debug fields', () => checkDebugFields(release));
   if (!target.memoryReadable) return [...checks, ...memoryChecks.map((name) => notCheckedForRights(name, target, 'memory'))];
   checks.push(...(await runCheck('headroom', () => checkHeadroom(pid, symbols))));
-  checks.push(...(await runCheck('mem_join', () => checkMemJoin(pid, symbols, build))));
+  checks.push(...(await runCheck('mem_join', () => checkMemJoin(pid, symbols, release))));
   return checks;
 }

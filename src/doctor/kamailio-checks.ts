@@ -1,17 +1,12 @@
 // Checks of one Kamailio instance, the wiki's checklist: built with the memory debug fields? how much
 // headroom do shm and each pkg heap have? is mem_join on? Nothing is stopped: memory reads only.
-import { execa } from 'execa';
 import { collectProcesses } from '../locate/instance-processes.js';
 import { apiRoot, readHeapTotals } from '../locate/locate-heap.js';
-import { resolveSymbols } from '../locate/static-symbols.js';
+import { readRelease } from '../locate/kamailio-release.js';
+import { symbolAddresses, withExecutable } from '../locate/static-symbols.js';
 import { openProcMem } from '../memory/proc-mem.js';
+import { releaseName, type KamailioRelease } from '../locate/kamailio-release.js';
 import { percent, type CheckResult } from './check.js';
-
-/** What `kamailio -I` says about the build. */
-export interface BuildInfo {
-  version: string;
-  flags: string[];
-}
 
 /** The debug-field defines (DBG_SR_MEMORY covers all three allocators). */
 const debugDefines = ['DBG_SR_MEMORY', 'DBG_QM_MALLOC', 'DBG_F_MALLOC', 'DBG_TLSF_MALLOC'];
@@ -19,24 +14,18 @@ const debugDefines = ['DBG_SR_MEMORY', 'DBG_QM_MALLOC', 'DBG_F_MALLOC', 'DBG_TLS
 const cfgProfileFlags = ['USE_DST_BLOCKLIST', 'USE_DNS_CACHE', 'PKG_MALLOC'];
 /** Offsets in `struct cfg_group_core` (src/core/cfg_core.h, 5.6): all members are 4-byte ints. */
 const cfgCore = { memSafety: 180, memJoin: 184 };
-
-/** Runs the target's own executable with -I (prints the build; touches no running process). */
-export async function readBuildInfo(executable: string): Promise<BuildInfo> {
-  const result = await execa(executable, ['-I'], { reject: false, timeout: 10_000 });
-  const text = `${String(result.stdout)}\n${String(result.stderr)}`;
-  const version = /Version:\s*(.+)/.exec(text)?.[1]?.trim() ?? 'unknown';
-  const flags = (/Compile flags:\s*(.+)/.exec(text)?.[1] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
-  return { version, flags };
-}
+/** The release those offsets were read from; the struct gains members between releases. */
+const cfgProfileRelease = [5, 6] as const;
 
 /** Debug fields present, or how to get them. */
-export function checkDebugFields(build: BuildInfo): CheckResult {
-  const found = debugDefines.filter((d) => build.flags.includes(d));
-  if (found.length > 0) return { name: 'debug fields', status: 'ok', verdict: `${build.version} built with ${found.join(', ')}: every fragment records module, file, function and line` };
+export function checkDebugFields(release: KamailioRelease): CheckResult {
+  const name = release.full ?? releaseName(release);
+  const found = debugDefines.filter((d) => release.flags.includes(d));
+  if (found.length > 0) return { name: 'debug fields', status: 'ok', verdict: `${name} built with ${found.join(', ')}: every fragment records module, file, function and line` };
   return {
     name: 'debug fields',
     status: 'warn',
-    verdict: `${build.version} built without the memory debug fields: sites are unknown, only sizes can be summed`,
+    verdict: `${name} built without the memory debug fields: sites are unknown, only sizes can be summed`,
     advice: 'rebuild with `make MEMDBG=1 cfg ...` (plus your include_modules), then `make all && make install`',
   };
 }
@@ -44,9 +33,12 @@ export function checkDebugFields(build: BuildInfo): CheckResult {
 /** The symbols the instance checks read, resolved once (one gdb run, no attach). */
 export type InstanceSymbols = Record<'_shm_root' | '_pkg_root' | 'pt' | 'process_count' | 'core_cfg', bigint>;
 
-/** Resolves every symbol the checks need. */
-export function resolveInstanceSymbols(pid: number, gdbPath: string): Promise<InstanceSymbols> {
-  return resolveSymbols(pid, ['_shm_root', '_pkg_root', 'pt', 'process_count', 'core_cfg'], { gdbPath });
+/** Resolves every symbol the checks need, and reads the release from the executable (one gdb, no attach). */
+export function readInstanceFacts(pid: number, gdbPath: string): Promise<{ symbols: InstanceSymbols; release: KamailioRelease }> {
+  return withExecutable(pid, { gdbPath }, async (gdb, timeoutMs) => ({
+    symbols: await symbolAddresses(gdb, pid, ['_shm_root', '_pkg_root', 'pt', 'process_count', 'core_cfg'], timeoutMs),
+    release: await readRelease(gdb, timeoutMs),
+  }));
 }
 
 /** shm headroom, and pkg headroom of the tightest process. */
@@ -79,8 +71,9 @@ function headroom(name: string, size: number, realUsed: number, maxRealUsed: num
 }
 
 /** mem_join (and mem_safety) as the running process sees its config. */
-export async function checkMemJoin(pid: number, symbols: InstanceSymbols, build: BuildInfo): Promise<CheckResult> {
-  if (!cfgProfileFlags.every((f) => build.flags.includes(f))) {
+export async function checkMemJoin(pid: number, symbols: InstanceSymbols, release: KamailioRelease): Promise<CheckResult> {
+  const [major, minor] = release.numbers ?? [];
+  if (!cfgProfileFlags.every((f) => release.flags.includes(f)) || major !== cfgProfileRelease[0] || minor !== cfgProfileRelease[1]) {
     return { name: 'mem_join', status: 'info', verdict: 'unknown for this build (config layout differs)', advice: 'kamcmd cfg.get core mem_join' };
   }
   const memory = openProcMem(pid);

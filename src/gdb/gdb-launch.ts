@@ -14,6 +14,8 @@ export const startupSettings: readonly string[] = [
   'set pagination off',
   'set confirm off',
   'set history save off',
+  // Strings read from the executable (its version and compile flags) are never cut short.
+  'set print elements 0',
 ];
 
 /**

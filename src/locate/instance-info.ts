@@ -1,9 +1,9 @@
 // What kamheap can tell about a Kamailio process without stopping it: version and build flags,
 // the allocator, layout and totals of its pkg heap and of the shm heap, and its role.
-import { readBuildInfo } from '../doctor/kamailio-checks.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import { readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
+import { readRelease } from './kamailio-release.js';
 import { resolveHeapRoot, type ResolvedRoot } from './heap-roots.js';
 import { loadBias } from './load-bias.js';
 import { readHeapTotals } from './locate-heap.js';
@@ -40,12 +40,12 @@ export interface InstanceInfo {
 /** Collects the info; gdb only reads the executable, the process keeps running. */
 export async function collectInstanceInfo(pid: number, gdbPath?: string): Promise<InstanceInfo> {
   const { executable } = inspectProcess(pid);
-  const build = executable ? await readBuildInfo(executable) : { version: 'unknown', flags: [] };
-  const { roots, table: tableSymbols, dwarf } = await withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => ({
+  const { roots, table: tableSymbols, dwarf, release } = await withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => ({
     roots: [await resolveHeapRoot(gdb, pid, 'pkg', timeoutMs), await resolveHeapRoot(gdb, pid, 'shm', timeoutMs)] as const,
     // The process table as Kamailio 5.x lays it out; older releases simply get no role.
     table: await symbolAddresses(gdb, pid, ['pt', 'process_count'], timeoutMs).catch(() => undefined),
     dwarf: await readDwarfLayouts(gdb, timeoutMs),
+    release: await readRelease(gdb, timeoutMs),
   }));
   const bias = loadBias(pid);
   const memory = openProcMem(pid);
@@ -56,8 +56,8 @@ export async function collectInstanceInfo(pid: number, gdbPath?: string): Promis
       schema: 'kamheap.info/1',
       pid,
       executable,
-      version: build.version,
-      compileFlags: build.flags,
+      version: release.full ?? 'unknown',
+      compileFlags: release.flags,
       role: me?.role ?? null,
       processIndex: me?.index ?? null,
       processCount: table.length || null,
