@@ -1,7 +1,8 @@
 // `kamheap doctor [<pid>]`: the wiki's memory checklist as a command.
 import { Command } from 'commander';
 import { runCheck, type CheckResult } from '../doctor/check.js';
-import { checkDebugFields, checkHeadroom, checkMemJoin, readInstanceFacts } from '../doctor/kamailio-checks.js';
+import { checkDebugFields, checkHeadroom, checkMemJoin } from '../doctor/kamailio-checks.js';
+import { readInstanceFacts } from '../locate/instance-facts.js';
 import { checkGdb, checkOsMemory, checkPtrace } from '../doctor/system-checks.js';
 import { notCheckedForRights, probeTarget, type TargetAccess } from '../doctor/target-access.js';
 import { renderDoctorReport } from '../export/doctor-report.js';
@@ -46,10 +47,11 @@ async function instanceChecks(target: TargetAccess, gdbPath: string): Promise<Ch
     return [notCheckedForRights('debug fields', target, 'executable'), ...memoryChecks.map((name) => notCheckedForRights(name, target, missing))];
   }
   // Symbols and release from the executable through gdb: nothing of the target's is run.
-  const { symbols, release } = await readInstanceFacts(pid, gdbPath);
+  const facts = await readInstanceFacts(pid, gdbPath);
+  const { release } = facts.knowledge;
   const checks = await runCheck('debug fields', () => checkDebugFields(release));
   if (!target.memoryReadable) return [...checks, ...memoryChecks.map((name) => notCheckedForRights(name, target, 'memory'))];
-  checks.push(...(await runCheck('headroom', () => checkHeadroom(pid, symbols))));
-  checks.push(...(await runCheck('mem_join', () => checkMemJoin(pid, symbols, release))));
+  checks.push(...(await runCheck('headroom', () => checkHeadroom(pid, facts))));
+  checks.push(...(await runCheck('mem_join', () => checkMemJoin(pid, facts.symbols, release))));
   return checks;
 }

@@ -1,7 +1,6 @@
 // `kamheap script <pid>`: print the GDB walk script for that process's heap, to run by hand.
 import { Command } from 'commander';
 import { TargetSession } from '../gdb/target-session.js';
-import { heapRootAt, layoutForRoot } from '../locate/locate-heap.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { renderWalkScript } from '../walk/script-template.js';
 import { planHeap } from '../walk/walk-request.js';
@@ -45,10 +44,8 @@ export async function collectScript(pidText: string, raw: RawScriptOptions): Pro
     const memory = openProcMem(pid);
     try {
       const session = await TargetSession.open({ pid, control, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) });
-      const plan = await session.closeAfter(() => planHeap(session, { kind, ...(heapSymbol ? { heapSymbol } : {}) }));
-      const root = await heapRootAt(memory, pid, plan.root, plan.address);
-      const layout = layoutForRoot(plan.dwarf, root);
-      return renderWalkScript({ pid, kind, root, layout, from: range.from, to: range.to, executable: session.target.executable });
+      const plan = await session.closeAfter(() => planHeap(session, memory, { kind, ...(heapSymbol ? { heapSymbol } : {}) }));
+      return renderWalkScript({ pid, kind, root: plan.heap, layout: plan.layout, from: range.from, to: range.to, executable: session.target.executable });
     } finally {
       memory.close();
     }

@@ -2,8 +2,7 @@
 // headroom do shm and each pkg heap have? is mem_join on? Nothing is stopped: memory reads only.
 import { collectProcesses } from '../locate/instance-processes.js';
 import { apiRoot, readHeapTotals } from '../locate/locate-heap.js';
-import { readRelease } from '../locate/kamailio-release.js';
-import { symbolAddresses, withExecutable } from '../locate/static-symbols.js';
+import type { InstanceFacts, InstanceSymbols } from '../locate/instance-facts.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { releaseName, type KamailioRelease } from '../locate/kamailio-release.js';
 import { percent, type CheckResult } from './check.js';
@@ -30,28 +29,18 @@ export function checkDebugFields(release: KamailioRelease): CheckResult {
   };
 }
 
-/** The symbols the instance checks read, resolved once (one gdb run, no attach). */
-export type InstanceSymbols = Record<'_shm_root' | '_pkg_root' | 'pt' | 'process_count' | 'core_cfg', bigint>;
-
-/** Resolves every symbol the checks need, and reads the release from the executable (one gdb, no attach). */
-export function readInstanceFacts(pid: number, gdbPath: string): Promise<{ symbols: InstanceSymbols; release: KamailioRelease }> {
-  return withExecutable(pid, { gdbPath }, async (gdb, timeoutMs) => ({
-    symbols: await symbolAddresses(gdb, pid, ['_shm_root', '_pkg_root', 'pt', 'process_count', 'core_cfg'], timeoutMs),
-    release: await readRelease(gdb, timeoutMs),
-  }));
-}
-
 /** shm headroom, and pkg headroom of the tightest process. */
-export async function checkHeadroom(pid: number, symbols: InstanceSymbols): Promise<CheckResult[]> {
+export async function checkHeadroom(pid: number, facts: InstanceFacts): Promise<CheckResult[]> {
+  const { symbols, knowledge } = facts;
   const memory = openProcMem(pid);
   let shm: CheckResult;
   try {
-    const h = await readHeapTotals(memory, pid, apiRoot('shm'), symbols._shm_root);
+    const h = await readHeapTotals(memory, pid, apiRoot('shm'), symbols._shm_root, knowledge);
     shm = headroom('shm headroom', h.size, h.realUsed, h.maxRealUsed, '-m');
   } finally {
     memory.close();
   }
-  const list = await collectProcesses(pid, undefined, symbols);
+  const list = await collectProcesses(pid, undefined, facts);
   const readable = list.processes.filter((p) => p.pkg !== null);
   const tightest = readable.sort((a, b) => (a.pkg?.free ?? 0) / (a.pkg?.size ?? 1) - (b.pkg?.free ?? 0) / (b.pkg?.size ?? 1))[0];
   if (!tightest?.pkg) return [shm, { name: 'pkg headroom', status: 'warn', verdict: 'no pkg heap could be read' }];

@@ -11,6 +11,15 @@ export function miQuote(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/**
+ * Where gdb looks for the executable's separate debug info (by build-id or .gnu_debuglink), set
+ * before the executable is loaded: the host's /usr/lib/debug, and the target's own, seen through
+ * /proc/PID/root, where a container's or chroot's `-dbgsym` package puts it.
+ */
+export async function sendDebugFileDirectory(gdb: GdbSession, pid: number, timeoutMs: number): Promise<void> {
+  await gdb.send(`-gdb-set debug-file-directory /usr/lib/debug:/proc/${checkedPid(pid)}/root/usr/lib/debug`, { timeoutMs });
+}
+
 /** Loads the target's executable and symbols before attaching, so symbol loading is not part of the pause. */
 export async function sendFileExecAndSymbols(gdb: GdbSession, pid: number, timeoutMs: number): Promise<void> {
   await gdb.send(`-file-exec-and-symbols ${miQuote(`/proc/${checkedPid(pid)}/exe`)}`, { timeoutMs });

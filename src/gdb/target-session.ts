@@ -11,7 +11,7 @@
 import { KamheapError } from '../errors.js';
 import { assertNotTraced, inspectProcess, isSameProcessAlive, processState, type ProcessInfo } from '../proc/process.js';
 import type { RunControl } from '../run-control.js';
-import { sendFileExecAndSymbols, sendGdbSet, sendTargetAttach, sendTargetDetach } from './commands.js';
+import { sendDebugFileDirectory, sendFileExecAndSymbols, sendGdbSet, sendTargetAttach, sendTargetDetach } from './commands.js';
 import { GdbPipeError, GdbTimeoutError } from './gdb-errors.js';
 import { GdbGuard } from './gdb-guard.js';
 import { afterLoadSettings } from './gdb-launch.js';
@@ -79,6 +79,7 @@ export class TargetSession {
     const session = new TargetSession(target, gdb, guard, control, options.maxPauseMs ?? 0, options.limits ?? {});
     try {
       const { commandMs } = session.limits;
+      await session.command((g) => sendDebugFileDirectory(g, target.pid, commandMs));
       await session.command((g) => sendFileExecAndSymbols(g, target.pid, commandMs));
       for (const setting of afterLoadSettings) await session.command((g) => sendGdbSet(g, setting, commandMs));
     } catch (error) {

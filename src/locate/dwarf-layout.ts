@@ -4,15 +4,15 @@ import { GdbCommandError } from '../errors.js';
 import { sendDataEvaluateExpression } from '../gdb/commands.js';
 import type { GdbSession } from '../gdb/gdb-session.js';
 import type { AddressRule, AllocatorName, CheckPattern, FlagField, FragmentLayout, HeapLayout, WordField } from '../heap/layout.js';
-import { memApiLayout, profileFor } from '../heap/layout-profiles.js';
+import { memApiLayout, profileFor, type LayoutEra } from '../heap/layout-profiles.js';
 import { dwarfRecipes, memberSizeExpr, offsetOfExpr, type DwarfRecipe, type RuleRecipe } from './dwarf-recipes.js';
 
 /** Evaluates a gdb expression to a number; undefined when the binary does not know its types. */
 export type Evaluate = (expression: string) => Promise<number | undefined>;
 
 /** The DWARF layout for an allocator, or undefined when the binary has no such types. */
-export async function dwarfLayout(gdb: GdbSession, allocator: AllocatorName, timeoutMs: number): Promise<HeapLayout | undefined> {
-  return layoutFromDwarf(allocator, async (expression) => {
+export async function dwarfLayout(gdb: GdbSession, allocator: AllocatorName, era: LayoutEra | undefined, timeoutMs: number): Promise<HeapLayout | undefined> {
+  return layoutFromDwarf(allocator, era, async (expression) => {
     try {
       const value = Number(await sendDataEvaluateExpression(gdb, expression, timeoutMs));
       return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
@@ -23,11 +23,17 @@ export async function dwarfLayout(gdb: GdbSession, allocator: AllocatorName, tim
   });
 }
 
-/** Builds the layout from a recipe's expressions, the profile filling what DWARF cannot say. */
-export async function layoutFromDwarf(allocator: AllocatorName, evaluate: Evaluate, recipe: DwarfRecipe = dwarfRecipes[allocator]): Promise<HeapLayout | undefined> {
-  const profile = profileFor(allocator);
+/**
+ * Builds the layout from a recipe's expressions, the built-in profile of the release's era filling
+ * what DWARF cannot say (check values, flag masks, ROUNDTO; an unknown era takes 5.0's, whose
+ * ROUNDTO of 8 every later size is a multiple of too).
+ */
+export async function layoutFromDwarf(allocator: AllocatorName, era: LayoutEra | undefined, evaluate: Evaluate, recipe: DwarfRecipe = dwarfRecipes[allocator]): Promise<HeapLayout | undefined> {
   // One probe first: a stripped binary (or one without this allocator) answers no more questions.
-  if (!profile || (await evaluate(`sizeof(${recipe.fragment})`)) === undefined) return undefined;
+  if ((await evaluate(`sizeof(${recipe.fragment})`)) === undefined) return undefined;
+  const hasDebug = (await evaluate(offsetOfExpr(recipe.fragment, recipe.debugMembers.file))) !== undefined;
+  const profile = profileFor(allocator, era ?? '5.0', hasDebug);
+  if (!profile) return undefined;
   const offsetOf = (member: string, type = recipe.fragment): Promise<number | undefined> => evaluate(offsetOfExpr(type, member));
   const field = async (member: string): Promise<WordField | undefined> => {
     const [offset, width] = [await offsetOf(member), await evaluate(memberSizeExpr(recipe.fragment, member))];

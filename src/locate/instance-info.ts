@@ -2,11 +2,10 @@
 // the allocator, layout and totals of its pkg heap and of the shm heap, and its role.
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
-import { readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
-import { readRelease } from './kamailio-release.js';
+
 import { resolveHeapRoot, type ResolvedRoot } from './heap-roots.js';
 import { loadBias } from './load-bias.js';
-import { readHeapTotals } from './locate-heap.js';
+import { readHeapTotals, readLayoutKnowledge, type LayoutKnowledge } from './locate-heap.js';
 import { inspectProcess } from '../proc/process.js';
 import { readProcessTable } from './process-table.js';
 import { symbolAddresses, withExecutable } from './static-symbols.js';
@@ -40,13 +39,13 @@ export interface InstanceInfo {
 /** Collects the info; gdb only reads the executable, the process keeps running. */
 export async function collectInstanceInfo(pid: number, gdbPath?: string): Promise<InstanceInfo> {
   const { executable } = inspectProcess(pid);
-  const { roots, table: tableSymbols, dwarf, release } = await withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => ({
+  const { roots, table: tableSymbols, knowledge } = await withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => ({
     roots: [await resolveHeapRoot(gdb, pid, 'pkg', timeoutMs), await resolveHeapRoot(gdb, pid, 'shm', timeoutMs)] as const,
     // The process table as Kamailio 5.x lays it out; older releases simply get no role.
     table: await symbolAddresses(gdb, pid, ['pt', 'process_count'], timeoutMs).catch(() => undefined),
-    dwarf: await readDwarfLayouts(gdb, timeoutMs),
-    release: await readRelease(gdb, timeoutMs),
+    knowledge: await readLayoutKnowledge(gdb, timeoutMs),
   }));
+  const { release } = knowledge;
   const bias = loadBias(pid);
   const memory = openProcMem(pid);
   try {
@@ -61,7 +60,7 @@ export async function collectInstanceInfo(pid: number, gdbPath?: string): Promis
       role: me?.role ?? null,
       processIndex: me?.index ?? null,
       processCount: table.length || null,
-      heaps: [await heapInfo(memory, pid, roots[0], bias, dwarf), await heapInfo(memory, pid, roots[1], bias, dwarf)],
+      heaps: [await heapInfo(memory, pid, roots[0], bias, knowledge), await heapInfo(memory, pid, roots[1], bias, knowledge)],
     };
   } finally {
     memory.close();
@@ -69,8 +68,8 @@ export async function collectInstanceInfo(pid: number, gdbPath?: string): Promis
 }
 
 /** One heap's allocator, layout and totals. */
-async function heapInfo(memory: RawMemory, pid: number, root: ResolvedRoot, bias: bigint, dwarf: DwarfLayouts): Promise<HeapInfo> {
-  const t = await readHeapTotals(memory, pid, root, bias + root.linkAddress, dwarf);
+async function heapInfo(memory: RawMemory, pid: number, root: ResolvedRoot, bias: bigint, knowledge: LayoutKnowledge): Promise<HeapInfo> {
+  const t = await readHeapTotals(memory, pid, root, bias + root.linkAddress, knowledge);
   return {
     kind: root.entry.kind,
     rootSymbol: root.entry.symbol,

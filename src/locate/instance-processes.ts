@@ -2,10 +2,10 @@
 // anything (used by `kamheap ps` and `kamheap doctor`).
 import { KamheapError } from '../errors.js';
 import { openProcMem } from '../memory/proc-mem.js';
-import { apiRoot, readHeapTotals } from './locate-heap.js';
+import { readInstanceFacts, type InstanceFacts } from './instance-facts.js';
+import { apiRoot, readHeapTotals, type LayoutKnowledge } from './locate-heap.js';
 import { inspectProcess } from '../proc/process.js';
 import { readProcessTable, type KamailioProcessEntry } from './process-table.js';
-import { resolveSymbols } from './static-symbols.js';
 
 export interface PkgTotals {
   allocator: string;
@@ -29,13 +29,9 @@ export interface ProcessList {
 }
 
 /** Reads the process table and each process's pkg totals. */
-export async function collectProcesses(
-  pid: number,
-  gdbPath?: string,
-  resolved?: Record<'pt' | 'process_count' | '_pkg_root', bigint>,
-): Promise<ProcessList> {
+export async function collectProcesses(pid: number, gdbPath?: string, resolved?: InstanceFacts): Promise<ProcessList> {
   inspectProcess(pid);
-  const symbols = resolved ?? (await resolveSymbols(pid, ['pt', 'process_count', '_pkg_root'], gdbPath === undefined ? {} : { gdbPath }));
+  const { symbols, knowledge } = resolved ?? (await readInstanceFacts(pid, gdbPath));
   const memory = openProcMem(pid);
   let entries: KamailioProcessEntry[];
   try {
@@ -44,16 +40,16 @@ export async function collectProcesses(
     memory.close();
   }
   const processes: ProcessRow[] = [];
-  for (const entry of entries) processes.push(await withPkgTotals(entry, symbols._pkg_root));
+  for (const entry of entries) processes.push(await withPkgTotals(entry, symbols._pkg_root, knowledge));
   return { schema: 'kamheap.ps/1', pid, processes };
 }
 
-/** Adds one process's pkg totals, read from its own memory (children share the parent's layout). */
-async function withPkgTotals(entry: KamailioProcessEntry, pkgRoot: bigint): Promise<ProcessRow> {
+/** Adds one process's pkg totals, read from its own memory (children share the parent's executable and layouts). */
+async function withPkgTotals(entry: KamailioProcessEntry, pkgRoot: bigint, knowledge: LayoutKnowledge): Promise<ProcessRow> {
   let memory;
   try {
     memory = openProcMem(entry.pid);
-    const { layout: _layout, ...pkg } = await readHeapTotals(memory, entry.pid, apiRoot('pkg'), pkgRoot);
+    const { layout: _layout, ...pkg } = await readHeapTotals(memory, entry.pid, apiRoot('pkg'), pkgRoot, knowledge);
     return { ...entry, pkg };
   } catch (error) {
     return { ...entry, pkg: null, pkgError: error instanceof KamheapError ? error.message : String(error) };

@@ -7,7 +7,10 @@ import { readCString } from '../memory/read-strings.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
 import type { HeapHeader } from '../snapshot/walk-output.js';
-import { chooseLayout, type DwarfLayouts } from './choose-layout.js';
+import type { GdbSession } from '../gdb/gdb-session.js';
+import { chooseLayout, readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
+import { readRelease, type KamailioRelease } from './kamailio-release.js';
+import { checkLayoutFits } from './layout-fit.js';
 import { heapRootSymbols, type ResolvedRoot, type RootShape } from './heap-roots.js';
 
 export interface HeapRoot {
@@ -62,13 +65,43 @@ export async function heapRootAt(memory: RawMemory, pid: number, root: ResolvedR
   return { kind, symbol, shape, rootAddress: address, mname, allocator, block };
 }
 
+/** What the executable says about its heaps' layouts: its release, and the structs its DWARF describes. */
+export interface LayoutKnowledge {
+  release: KamailioRelease;
+  dwarf: DwarfLayouts;
+}
+
+/** Reads the release and the DWARF layouts from the executable gdb holds (no process: before any attach). */
+export async function readLayoutKnowledge(gdb: GdbSession, timeoutMs: number): Promise<LayoutKnowledge> {
+  const release = await readRelease(gdb, timeoutMs);
+  return { release, dwarf: await readDwarfLayouts(gdb, release, timeoutMs) };
+}
+
+/** A heap found from its root, and the layout to read it with. */
+export interface ResolvedHeap {
+  heap: HeapRoot;
+  layout: HeapLayout;
+}
+
+/**
+ * The heap behind a root and its layout, read from the running process (nothing is stopped: the
+ * manager's name and the block never move once Kamailio runs). A built-in profile must first fit
+ * the heap (layout-fit.ts): a layout that does not is an unknown layout, never a corrupt heap.
+ */
+export async function resolveHeap(memory: RawMemory, pid: number, root: ResolvedRoot, address: bigint, knowledge: LayoutKnowledge): Promise<ResolvedHeap> {
+  const heap = await heapRootAt(memory, pid, root, address);
+  const layout = layoutForRoot(knowledge, heap);
+  if (layout.source === 'profile') await checkLayoutFits(memory, heap, layout, knowledge.release);
+  return { heap, layout };
+}
+
 /**
  * The layout to read a heap with. Built-in profiles describe Kamailio 5.x and are only trusted for
  * heaps found through the memory API; a heap reached through a bare pointer (an older release or a
  * debug build) is read with the layout its own DWARF gives.
  */
-export function layoutForRoot(dwarf: DwarfLayouts, root: HeapRoot): HeapLayout {
-  if (root.shape === 'api' || dwarf[root.allocator]) return chooseLayout(dwarf, root.allocator);
+export function layoutForRoot(knowledge: LayoutKnowledge, root: HeapRoot): HeapLayout {
+  if (root.shape === 'api' || knowledge.dwarf[root.allocator]) return chooseLayout(knowledge.dwarf, root.allocator, knowledge.release);
   throw new KamheapError(
     'heap-not-found',
     `the ${root.kind} heap is reached through ${root.symbol} but the executable's debug info does not describe ${root.allocator}'s structs; kamheap's built-in layouts are for Kamailio 5.x`,
@@ -117,9 +150,8 @@ export interface LiveHeapTotals {
  * Reads a heap's totals from a running process (no attach): `ps`, `info` and `doctor`. `root` is
  * where the heap is reached from (default: the memory API), `address` where that root is at runtime.
  */
-export async function readHeapTotals(memory: RawMemory, pid: number, root: ResolvedRoot, address: bigint, dwarf: DwarfLayouts = {}): Promise<LiveHeapTotals> {
-  const heap = await heapRootAt(memory, pid, root, address);
-  const layout = layoutForRoot(dwarf, heap);
+export async function readHeapTotals(memory: RawMemory, pid: number, root: ResolvedRoot, address: bigint, knowledge: LayoutKnowledge): Promise<LiveHeapTotals> {
+  const { heap, layout } = await resolveHeap(memory, pid, root, address, knowledge);
   const header = await readHeapHeader(memory, heap, layout);
   const size = Number(header.size);
   const realUsed = Number(header.realUsed);

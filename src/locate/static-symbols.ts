@@ -1,7 +1,7 @@
 // Addresses of Kamailio's exported variables in a running process, found without attaching: gdb reads
 // the executable's symbols (link-time addresses) and the load bias comes from /proc/PID/maps.
 import { GdbCommandError, KamheapError } from '../errors.js';
-import { checkedSymbol, sendDataEvaluateExpression, sendFileExecAndSymbols } from '../gdb/commands.js';
+import { checkedSymbol, sendDataEvaluateExpression, sendDebugFileDirectory, sendFileExecAndSymbols } from '../gdb/commands.js';
 import { GdbSession } from '../gdb/gdb-session.js';
 import { loadBias } from './load-bias.js';
 
@@ -18,6 +18,7 @@ export async function withExecutable<T>(pid: number, options: ExecutableOptions,
   const timeoutMs = options.timeoutMs ?? 30_000;
   const gdb = await GdbSession.start(options.gdbPath === undefined ? {} : { gdbPath: options.gdbPath });
   try {
+    await sendDebugFileDirectory(gdb, pid, timeoutMs);
     await sendFileExecAndSymbols(gdb, pid, timeoutMs);
     return await fn(gdb, timeoutMs);
   } finally {

@@ -9,7 +9,6 @@ import { isSameProcessAlive } from '../proc/process.js';
 import { captureHeap, defaultChunkSize, warmUpCapture, type CapturedHeap } from '../memory/heap-capture.js';
 import { ChunkPool } from '../memory/chunk-pool.js';
 import { estimateCapture } from '../locate/estimate-heap.js';
-import { qmallocDebugX64 } from '../heap/layout-profiles.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import { resolveStrings } from '../memory/read-strings.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
@@ -26,11 +25,11 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
   try {
     const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
     const { heap, captured, pauseMs } = await session.closeAfter(async () => {
-      const plan = await planHeap(session, request);
-      const pool = await prepareCapture(pid, memory, plan);
+      const plan = await planHeap(session, memory, request);
+      const pool = await prepareCapture(memory, plan);
       await session.attach();
       request.onPhase?.('attached');
-      const heap = await locateHeap(memory, pid, plan);
+      const heap = await locateHeap(memory, plan);
       const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool, control });
       const pauseMs = await session.detach();
       request.onPhase?.('detached');
@@ -69,11 +68,11 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
  * While the target still runs: compiles the capture loop for the layout the heap will most likely
  * be read with, and touches the buffers the capture will read into.
  */
-async function prepareCapture(pid: number, memory: RawMemory, plan: HeapPlan): Promise<ChunkPool> {
+async function prepareCapture(memory: RawMemory, plan: HeapPlan): Promise<ChunkPool> {
   const pool = new ChunkPool(defaultChunkSize);
-  const estimate = await estimateCapture(pid, memory, plan.root, plan.address, plan.dwarf);
-  await warmUpCapture((estimate?.layout ?? qmallocDebugX64).fragment);
-  if (estimate?.bytes !== undefined) pool.reserve(estimate.bytes);
+  await warmUpCapture(plan.layout.fragment);
+  const bytes = await estimateCapture(memory, plan.heap, plan.layout);
+  if (bytes !== undefined) pool.reserve(bytes);
   return pool;
 }
 

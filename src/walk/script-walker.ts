@@ -4,7 +4,6 @@
 import { GdbCommandError, KamheapError } from '../errors.js';
 import { sendInterpreterExecConsole } from '../gdb/commands.js';
 import { TargetSession } from '../gdb/target-session.js';
-import { heapRootAt, layoutForRoot } from '../locate/locate-heap.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import type { WalkOutput } from '../snapshot/walk-output.js';
 import { ScriptOutputParser } from './parse-script-output.js';
@@ -31,11 +30,8 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
     const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
     const executable = session.target.executable;
     const pauseMs = await session.closeAfter(async () => {
-      const plan = await planHeap(session, request);
-      // Which allocator and layout: from the running process (its manager name does not change once it runs).
-      const root = await heapRootAt(memory, pid, plan.root, plan.address);
-      const layout = layoutForRoot(plan.dwarf, root);
-      file.write(renderWalkScript({ pid, kind: request.kind, root, layout, from: request.range.from, to: request.range.to, executable }));
+      const plan = await planHeap(session, memory, request);
+      file.write(renderWalkScript({ pid, kind: request.kind, root: plan.heap, layout: plan.layout, from: request.range.from, to: request.range.to, executable }));
       await loadScript(session, file);
       await session.attach();
       request.onPhase?.('attached');

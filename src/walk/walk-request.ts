@@ -7,10 +7,10 @@ import type { HeapHeader } from '../snapshot/walk-output.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import type { RunControl } from '../run-control.js';
 import type { TargetSession } from '../gdb/target-session.js';
-import { readDwarfLayouts, type DwarfLayouts } from '../locate/choose-layout.js';
 import { resolveHeapRoot, type HeapRootSymbol, type ResolvedRoot } from '../locate/heap-roots.js';
+import type { KamailioRelease } from '../locate/kamailio-release.js';
 import { loadBias } from '../locate/load-bias.js';
-import { heapRootAt, layoutForRoot, readHeapHeader, type HeapRoot } from '../locate/locate-heap.js';
+import { readHeapHeader, readLayoutKnowledge, resolveHeap, type HeapRoot } from '../locate/locate-heap.js';
 
 export interface WalkRequest {
   pid: number;
@@ -33,8 +33,10 @@ export interface HeapPlan {
   /** The heap's root symbol, and where it is in the running process. */
   root: ResolvedRoot;
   address: bigint;
-  /** The layouts the executable's DWARF describes. */
-  dwarf: DwarfLayouts;
+  /** The heap's manager and block, and the layout it is read with (a profile checked on the running heap). */
+  heap: HeapRoot;
+  layout: HeapLayout;
+  release: KamailioRelease;
 }
 
 export interface LocatedHeap {
@@ -43,19 +45,22 @@ export interface LocatedHeap {
   header: HeapHeader;
 }
 
-/** Finds the heap's root and the DWARF layouts through gdb, while the target still runs: none of it costs pause. */
-export async function planHeap(session: TargetSession, request: Pick<WalkRequest, 'kind' | 'heapSymbol'>): Promise<HeapPlan> {
+/**
+ * Finds the heap and its layout while the target still runs, none of it costing pause: the root
+ * and the layouts through gdb on the executable, the manager and block from the running process.
+ */
+export async function planHeap(session: TargetSession, memory: RawMemory, request: Pick<WalkRequest, 'kind' | 'heapSymbol'>): Promise<HeapPlan> {
   const { pid } = session;
   const { commandMs } = session.limits;
   const root = await session.command((gdb) => resolveHeapRoot(gdb, pid, request.kind, commandMs, request.heapSymbol));
-  const dwarf = await session.command((gdb) => readDwarfLayouts(gdb, commandMs));
-  return { root, address: loadBias(pid) + root.linkAddress, dwarf };
+  const knowledge = await session.command((gdb) => readLayoutKnowledge(gdb, commandMs));
+  const address = loadBias(pid) + root.linkAddress;
+  const { heap, layout } = await resolveHeap(memory, pid, root, address, knowledge);
+  return { root, address, heap, layout, release: knowledge.release };
 }
 
-/** Root, allocator, layout and block header of the planned heap, read from memory alone (no gdb round trip in the pause). */
-export async function locateHeap(memory: RawMemory, pid: number, plan: HeapPlan): Promise<LocatedHeap> {
-  const root = await heapRootAt(memory, pid, plan.root, plan.address);
-  const layout = layoutForRoot(plan.dwarf, root);
-  const header = await readHeapHeader(memory, root, layout);
-  return { root, layout, header };
+/** The planned heap's block header, read while the target is stopped (memory only: no gdb round trip in the pause). */
+export async function locateHeap(memory: RawMemory, plan: HeapPlan): Promise<LocatedHeap> {
+  const header = await readHeapHeader(memory, plan.heap, plan.layout);
+  return { root: plan.heap, layout: plan.layout, header };
 }

@@ -59,7 +59,8 @@ describe('TargetSession', () => {
     });
     expect(pauseMs).toBeGreaterThanOrEqual(0);
     const sent = commands(log);
-    expect(sent[0]).toBe(`-file-exec-and-symbols "/proc/${pid}/exe"`);
+    // Separate debug info is looked up on the host and in the target's own root, before the executable is loaded.
+    expect(sent.slice(0, 2)).toEqual([`-gdb-set debug-file-directory /usr/lib/debug:/proc/${pid}/root/usr/lib/debug`, `-file-exec-and-symbols "/proc/${pid}/exe"`]);
     expect(sent).toContain('-gdb-set sysroot /proc/kamheap-no-sysroot');
     expect(sent).toContain('-gdb-set libthread-db-search-path /proc/kamheap-no-libthread-db');
     expect(sent.slice(-3)).toEqual([`-target-attach ${pid}`, '-target-detach', '-gdb-exit']);

@@ -13,6 +13,7 @@ import { miQuote } from '../../src/gdb/commands.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
 import type { AllocatorName, HeapLayout } from '../../src/heap/layout.js';
 import { profileFor } from '../../src/heap/layout-profiles.js';
+import { readRelease } from '../../src/locate/kamailio-release.js';
 import { readDwarfLayouts, type DwarfLayouts } from '../../src/locate/choose-layout.js';
 import { kamailioBuild, shmSummary, startKamailio, stopAllKamailio, fillShm, type Allocator, type SourceFlavor } from '../../testbed/index.js';
 import { kamcmdNumbers } from './allocator-oracle.js';
@@ -31,7 +32,7 @@ async function layoutsOf(flavor: SourceFlavor): Promise<DwarfLayouts> {
   const gdb = await GdbSession.start();
   try {
     await gdb.send(`-file-exec-and-symbols ${miQuote(binary)}`, { timeoutMs: 60_000 });
-    return await readDwarfLayouts(gdb, 30_000);
+    return await readDwarfLayouts(gdb, await readRelease(gdb, 30_000), 30_000);
   } finally {
     await gdb.close();
   }
@@ -51,7 +52,7 @@ describe('DWARF recipes', () => {
     const layouts = await layoutsOf('dwarf');
     for (const [, name] of allocators) {
       const { types, ...numbers } = layouts[name] ?? {};
-      expect(numbers).toEqual(asDwarf(profileFor(name)));
+      expect(numbers).toEqual(asDwarf(profileFor(name, '5.0', true)));
       expect(types?.fragment).toBeDefined();
     }
   }, 900_000);
@@ -66,6 +67,9 @@ describe('DWARF recipes', () => {
     for (const [, name] of allocators) {
       expect(layouts[name]?.id).toBe(`${name}/nodbg/dwarf`);
       expect(layouts[name]?.fragment.debug).toBeUndefined();
+      // ...which are the built-in profiles for stripped builds without debug fields.
+      const { types: _types, ...numbers } = layouts[name] ?? {};
+      expect(numbers).toEqual({ ...asDwarf(profileFor(name, '5.0', false)), id: `${name}/nodbg/dwarf` });
     }
   }, 900_000);
 });
@@ -78,8 +82,9 @@ describe('Kamailio 4.x structs (test/fixtures/kamailio-4x/mem-structs.c)', () =>
     const gdb = await GdbSession.start();
     try {
       await gdb.send(`-file-exec-and-symbols ${miQuote(object)}`, { timeoutMs: 60_000 });
-      const layouts = await readDwarfLayouts(gdb, 30_000);
-      const qm = profileFor('q_malloc');
+      // No version string in these structs: the era is unknown.
+      const layouts = await readDwarfLayouts(gdb, { version: undefined, numbers: undefined, full: undefined, flags: [] }, 30_000);
+      const qm = profileFor('q_malloc', '5.0', true);
       const { types: qmTypes, ...qmNumbers } = layouts.q_malloc ?? {};
       expect(qmTypes?.fragmentMembers).toEqual({ size: 'size', free: 'u.is_free', file: 'file', func: 'func', line: 'line' });
       expect(qmNumbers).toEqual({
@@ -100,7 +105,7 @@ describe('Kamailio 4.x structs (test/fixtures/kamailio-4x/mem-structs.c)', () =>
           ],
         },
       });
-      expect(layouts.f_malloc?.block).toEqual(profileFor('f_malloc')?.block);
+      expect(layouts.f_malloc?.block).toEqual(profileFor('f_malloc', '5.0', true)?.block);
       expect(layouts.f_malloc?.types?.fragmentMembers.free).toBe('prv_free');
       expect(layouts.f_malloc?.fragment).toEqual({
         headerSize: 56,

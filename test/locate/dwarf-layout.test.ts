@@ -1,6 +1,6 @@
-// layoutFromDwarf on gdb's recorded answers: the debug build gives the built-in profiles plus the
-// names of what they point at, MEMDBG=0 the smaller structs, Kamailio 4.x's structs fragments
-// without a module and f_malloc's free flag in prv_free.
+// layoutFromDwarf on gdb's recorded answers: the debug builds of 5.6.3 and 6.0.1 give the built-in
+// profiles of their eras plus the names of what they point at, MEMDBG=0 the smaller structs,
+// Kamailio 4.x's structs fragments without a module and f_malloc's free flag in prv_free.
 import { describe, expect, it } from 'vitest';
 import type { AllocatorName } from '../../src/heap/layout.js';
 import { profileFor } from '../../src/heap/layout-profiles.js';
@@ -11,9 +11,17 @@ const allocators: AllocatorName[] = ['q_malloc', 'f_malloc', 'tlsf_malloc'];
 describe('layoutFromDwarf', () => {
   it.each(allocators)('reproduces the %s profile on the debug build', async (allocator) => {
     const { types, ...layout } = (await fixtureLayout('kamailio-5.6.3-dwarf', allocator)) ?? {};
-    const profile = profileFor(allocator);
+    const profile = profileFor(allocator, '5.0', true);
     expect(layout).toEqual({ ...profile, id: profile?.id.replace('/x86_64', '/dwarf'), source: 'dwarf' });
     expect(types?.fragmentMembers).toHaveProperty('mname');
+  });
+
+  it.each(allocators)('reproduces the %s profiles of 5.8 on, with and without debug fields, on 6.0.1', async (allocator) => {
+    for (const [fixture, debug] of [['kamailio-6.0.1-dwarf', true], ['kamailio-6.0.1-nodebug', false]] as const) {
+      const { types: _types, ...layout } = (await fixtureLayout(fixture, allocator)) ?? {};
+      const profile = profileFor(allocator, '5.8', debug);
+      expect(layout).toEqual({ ...profile, id: `${allocator}/${debug ? 'dbg' : 'nodbg'}/dwarf`, source: 'dwarf' });
+    }
   });
 
   it('names the q_malloc types and members it read the numbers from', async () => {
@@ -29,6 +37,12 @@ describe('layoutFromDwarf', () => {
       overhead: 'sizeof(struct qm_frag) + sizeof(struct qm_frag_end)',
       trailerOffset: 'sizeof(struct qm_frag)',
     });
+  });
+
+  it.each(allocators)('reproduces the %s profile without debug fields on the MEMDBG=0 build', async (allocator) => {
+    const { types: _types, ...layout } = (await fixtureLayout('kamailio-5.6.3-nodebug', allocator)) ?? {};
+    const profile = profileFor(allocator, '5.0', false);
+    expect(layout).toEqual({ ...profile, id: `${allocator}/nodbg/dwarf`, source: 'dwarf' });
   });
 
   it('names no debug members on a MEMDBG=0 build', async () => {

@@ -8,7 +8,7 @@ import { captureHeap, warmUpCapture } from '../../src/memory/heap-capture.js';
 import type { RawMemory } from '../../src/memory/proc-mem.js';
 import { bufferView, dumped, heap, heapBytes } from '../heap/heap-fixture.js';
 import { HEADER_FIXTURES, loadHeaderFixture, segmentMemory, segmentView } from '../heap/header-fixture.js';
-import { profiles } from '../../src/heap/layout-profiles.js';
+import { profileTable } from '../../src/heap/layout-profiles.js';
 
 const layout = qmallocDebugX64.fragment;
 const inside = { firstFrag: heap.firstFrag, walkEnd: heap.fixtureEnd - BigInt(layout.trailer?.size ?? 0) };
@@ -72,7 +72,7 @@ describe('captureHeap', () => {
     expect(memory.reads).toBe(1);
   });
 
-  it.each(profiles.map((p) => [p.id, p] as const))('warms up on a synthetic %s heap without touching any process', async (_id, profile) => {
+  it.each(profileTable.map((p) => [p.layout.id, p.layout] as const))('warms up on a synthetic %s heap without touching any process', async (_id, profile) => {
     await expect(warmUpCapture(profile.fragment, 1000)).resolves.toBeUndefined();
   });
 });
