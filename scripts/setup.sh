@@ -37,7 +37,7 @@ fi
 # there; tests make what they need on demand anyway (testbed/README.md, "Builds"), these only do it
 # up front. Times measured on 2 cores, cold (sources fetched) / cached:
 #   5.6.3 dwarf, nodebug (npm test)               about 1-2 min each / 0.05 s
-#   Debian 13 root, 6.0.1 package (npm test)      42-77 s (mmdebstrap) / 0.07 s
+#   Debian 13 root, 6.0.1 package (npm test)      42-98 s (mmdebstrap) / 0.07 s
 #   6.0.1 dwarf, nodebug (npm run test:releases)  63-130 s each / 0.05 s
 #   6.0.1 split (npm run test:releases)           4-5 s after dwarf and the root / 0.24 s
 # Opt-in: Kamailio 5.6.3 built from Debian 12's source, with DWARF (dwarf) and without the memory
