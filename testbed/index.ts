@@ -11,8 +11,11 @@ export {
 export {
   kamailioBuild,
   installedBuild,
+  pathInRoot,
+  BUILD_NAMES,
   DEBIAN_BUILD,
   type BuildName,
+  type BuildPaths,
   type KamailioBuild,
   type SourceFlavor,
 } from './kamailio-build.js';

@@ -1,7 +1,8 @@
 // Starts a real Kamailio on loopback with testbed/kamailio.cfg, in its own process group and temp
-// dir, logging to a file (never a pipe, so a huge memory dump can never block it).
+// dir, logging to a file (never a pipe, so a huge memory dump can never block it). A chrooted build
+// gets its temp dir inside its root, so the cfg, socket and log are at ROOT + path on the host.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +10,7 @@ import { testbedAsset } from './assets.js';
 import { KamailioStartError, KamailioStopError } from './errors.js';
 import { freeUdpPort } from './free-port.js';
 import { registerInstance, unregisterInstance } from './instance-registry.js';
-import { resolveBuild, type BuildName, type KamailioBuild } from './kamailio-build.js';
+import { kamailioBuild, pathInRoot, type BuildName, type KamailioBuild } from './kamailio-build.js';
 import { parsePsx, runKamcmd, type KamailioProcess } from './kamcmd.js';
 import { logTail } from './log-follower.js';
 import { groupPids, signalGroup, waitGroupGone } from './process-tree.js';
@@ -23,11 +24,14 @@ export type Allocator = 'qm' | 'fm' | 'tlsf';
 
 export interface StartOptions {
   /**
-   * Which Kamailio 5.6.3: 'debian' (default, /usr/sbin/kamailio and Debian's modules), or a
-   * cached source build made by scripts/build-kamailio.sh: 'dwarf' (debug info, per-fragment
-   * debug fields) or 'nodebug' (MEMDBG=0: no file/func/line per fragment). The first start of a
-   * source flavor builds it (minutes): give the hook a generous timeout, or call
-   * kamailioBuild(flavor) in beforeAll first.
+   * Which Kamailio (testbed/README.md, "Builds"). Kamailio 5.6.3: 'debian' (default,
+   * /usr/sbin/kamailio and Debian's modules), or a cached source build made by
+   * scripts/build-kamailio.sh: 'dwarf' (debug info, per-fragment debug fields) or 'nodebug'
+   * (MEMDBG=0: no file/func/line per fragment). Kamailio 6.0.1: '6.0.1-dwarf', '6.0.1-nodebug' (the
+   * same on the host), and chrooted in a Debian 13 root: 'debian13' (Debian 13's own package) and
+   * '6.0.1-split' (6.0.1-dwarf stripped, its DWARF under the root's /usr/lib/debug/.build-id). The
+   * first start of a build may make it (minutes): give the hook a generous timeout, or call
+   * kamailioBuild(name) in beforeAll first.
    */
   build?: BuildName;
   shmMb?: number;
@@ -42,7 +46,8 @@ export interface StartOptions {
    * 'file' (default): Kamailio logs to stderr, into `logFile`, which the oracle reads. 'syslog':
    * Kamailio logs through syslog(3) to /dev/log (facility daemon, ident `logName` or the binary's
    * path); `logFile` then holds only what it prints before its log is set up, and the oracle's
-   * dumps cannot be read from it. For capturing what syslog daemons store.
+   * dumps cannot be read from it. For capturing what syslog daemons store. Host builds only (a
+   * chrooted build's root has no /dev/log).
    */
   logTo?: 'file' | 'syslog';
   /** With logTo 'syslog': Kamailio's log_name, the syslog ident (default: argv[0]). */
@@ -59,14 +64,21 @@ export interface KamailioInstance {
   readonly port: number;
   readonly ctlSocket: string;
   readonly logFile: string;
-  /** Temp dir holding the socket, pid file and log. */
+  /** Temp dir holding the cfg, socket, pid file and log (inside the root for a chrooted build). */
   readonly dir: string;
   readonly shmAllocator: Allocator;
   readonly pkgAllocator: Allocator;
-  /** Which build runs, and its binary / module dir / kamcmd (give `binary` to gdb). */
+  /** Which build runs, and its binary / module dir / kamcmd (give `binary` to gdb), host paths. */
   readonly build: BuildName;
   readonly binary: string;
   readonly moduleDir: string;
+  /** The release that runs: "5.6.3", "6.0.1". */
+  readonly version: string;
+  /**
+   * The root directory a chrooted build runs in (host path), undefined on the host. The processes
+   * see paths relative to it; their PIDs are the host's (no PID namespace).
+   */
+  readonly root: string | undefined;
   /** Runs kamcmd against this instance and returns its stdout. */
   rpc(...args: string[]): Promise<string>;
   /** kamcmd with an explicit timeout (large memory dumps take seconds). */
@@ -82,32 +94,37 @@ const KILL_TIMEOUT_MS = 5_000;
 
 /** Starts Kamailio and resolves once its ctl socket answers `core.version`. */
 export async function startKamailio(opts: StartOptions = {}): Promise<KamailioInstance> {
-  const logging = logArgs(opts);
-  const cfg = testbedAsset('kamailio.cfg');
   const buildName = opts.build ?? 'debian';
-  const build = await resolveBuild(buildName);
+  const build = await kamailioBuild(buildName);
+  const logging = logArgs(opts, build);
   const port = await freeUdpPort();
-  const dir = mkdtempSync(join(tmpdir(), 'kamheap-testbed-'));
+  const dir = mkdtempSync(join(build.root === undefined ? tmpdir() : join(build.root, 'tmp'), 'kamheap-testbed-'));
+  // Paths as Kamailio sees them: the same on the host, relative to the root when chrooted.
+  const seen = (hostPath: string): string => (build.root === undefined ? hostPath : pathInRoot(build.root, hostPath));
+  const cfg = join(dir, 'kamailio.cfg');
+  copyFileSync(testbedAsset('kamailio.cfg'), cfg);
   const ctlSocket = join(dir, 'ctl.sock');
   const logFile = join(dir, 'kamailio.log');
   const shmAllocator = opts.shmAllocator ?? 'qm';
   const pkgAllocator = opts.pkgAllocator ?? shmAllocator;
   const args = [
-    '-DD', ...logging, '-f', cfg,
+    '-DD', ...logging, '-f', seen(cfg),
     '-m', String(opts.shmMb ?? 64), '-M', String(opts.pkgMb ?? 8),
     '-x', shmAllocator, '-X', pkgAllocator,
-    '-w', dir, '-P', join(dir, 'kamailio.pid'),
-    '-A', `KH_PORT=${port}`, '-A', `KH_CTL="unix:${ctlSocket}"`,
+    '-w', seen(dir), '-P', seen(join(dir, 'kamailio.pid')),
+    '-A', `KH_PORT=${port}`, '-A', `KH_CTL="unix:${seen(ctlSocket)}"`,
     '-A', `KH_CHILDREN=${opts.children ?? 2}`,
-    '-A', `KH_MPATH="${build.moduleDir}/"`,
+    '-A', `KH_MPATH="${seen(build.moduleDir)}/"`,
     ...(opts.extraArgs ?? []),
   ];
+  // chroot(8) execs Kamailio in place: the child's PID is Kamailio's main process.
+  const [file, argv] = build.root === undefined ? [build.binary, args] : ['chroot', [build.root, seen(build.binary), ...args]];
   // O_APPEND: every Kamailio process writes whole lines at the end, whatever the others do.
   const logFd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
     // detached: its own process group, so stop() can signal every Kamailio process at once.
-    child = spawn(build.binary, args, { cwd: dir, detached: true, stdio: ['ignore', logFd, logFd] });
+    child = spawn(file, argv, { cwd: dir, detached: true, stdio: ['ignore', logFd, logFd] });
     // A script that forgets stop() still exits; the registry's exit hook then kills the group.
     child.unref();
   } finally {
@@ -127,8 +144,11 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
 }
 
 // -E (stderr) for the log file; the cfg's KH_SYSLOG switch (and log_name) for syslog.
-function logArgs(opts: StartOptions): string[] {
+function logArgs(opts: StartOptions, build: KamailioBuild): string[] {
   if (opts.logTo !== 'syslog') return ['-E'];
+  if (build.root !== undefined) {
+    throw new KamailioStartError(`logTo 'syslog' needs a host build: ${build.root} has no /dev/log`, '', undefined);
+  }
   if (opts.logName !== undefined && !/^[A-Za-z0-9._-]+$/.test(opts.logName)) {
     throw new KamailioStartError(`logName must be letters, digits, ".", "_" or "-", not "${opts.logName}"`, '', undefined);
   }
@@ -144,6 +164,8 @@ class RunningKamailio implements KamailioInstance {
   readonly pkgAllocator: Allocator;
   readonly binary: string;
   readonly moduleDir: string;
+  readonly version: string;
+  readonly root: string | undefined;
   private readonly kamcmd: string;
   private exited = false;
   private spawnError: Error | undefined;
@@ -158,7 +180,7 @@ class RunningKamailio implements KamailioInstance {
     paths: KamailioBuild,
     private readonly keepFiles: boolean,
   ) {
-    ({ binary: this.binary, moduleDir: this.moduleDir, kamcmd: this.kamcmd } = paths);
+    ({ binary: this.binary, moduleDir: this.moduleDir, kamcmd: this.kamcmd, version: this.version, root: this.root } = paths);
     ({ ctlSocket: this.ctlSocket, logFile: this.logFile, dir: this.dir } = files);
     ({ shmAllocator: this.shmAllocator, pkgAllocator: this.pkgAllocator } = allocators);
     // pid is undefined only when spawn itself failed (e.g. ENOENT); -1 keeps signals harmless.

@@ -64,7 +64,7 @@ describe('testbed: a real Kamailio under load', () => {
   });
 
   it('runs the processes the config asks for', () => {
-    expect(kamailio).toMatchObject({ build: 'debian', binary: DEBIAN_BUILD.binary, moduleDir: DEBIAN_BUILD.moduleDir });
+    expect(kamailio).toMatchObject({ build: 'debian', version: '5.6.3', root: undefined, binary: DEBIAN_BUILD.binary, moduleDir: DEBIAN_BUILD.moduleDir });
     expect(processes[0]).toMatchObject({ index: 0, pid: kamailio.pid });
     expect(processes.filter((p) => p.description.startsWith('udp receiver'))).toHaveLength(2);
     for (const p of processes) expect(processState(p.pid)).toMatch(/^[RS]$/);
