@@ -46,10 +46,11 @@ async function instanceChecks(target: TargetAccess, gdbPath: string): Promise<Ch
     return [notCheckedForRights('debug fields', target, 'executable'), ...memoryChecks.map((name) => notCheckedForRights(name, target, missing))];
   }
   // Symbols and release from the executable through gdb: nothing of the target's is run.
-  const { symbols, release } = await readInstanceFacts(pid, gdbPath);
+  const facts = await readInstanceFacts(pid, gdbPath);
+  const { symbols, release } = facts;
   const checks = await runCheck('debug fields', () => checkDebugFields(release));
   if (!target.memoryReadable) return [...checks, ...memoryChecks.map((name) => notCheckedForRights(name, target, 'memory'))];
-  checks.push(...(await runCheck('headroom', () => checkHeadroom(pid, symbols))));
+  checks.push(...(await runCheck('headroom', () => checkHeadroom(pid, facts))));
   checks.push(...(await runCheck('mem_join', () => checkMemJoin(pid, symbols, release))));
   return checks;
 }

@@ -1,7 +1,10 @@
 // Checks of one Kamailio instance, the wiki's checklist: built with the memory debug fields? how much
 // headroom do shm and each pkg heap have? is mem_join on? Nothing is stopped: memory reads only.
+import { KamheapError } from '../errors.js';
 import { collectProcesses } from '../locate/instance-processes.js';
+import { readTableFacts, type TableFacts } from '../locate/instance-table.js';
 import { apiRoot, readHeapTotals } from '../locate/locate-heap.js';
+import { pidLabel } from '../export/pid-label.js';
 import { readRelease } from '../locate/kamailio-release.js';
 import { symbolAddresses, withExecutable } from '../locate/static-symbols.js';
 import { openProcMem } from '../memory/proc-mem.js';
@@ -31,18 +34,30 @@ export function checkDebugFields(release: KamailioRelease): CheckResult {
 }
 
 /** The symbols the instance checks read, resolved once (one gdb run, no attach). */
-export type InstanceSymbols = Record<'_shm_root' | '_pkg_root' | 'pt' | 'process_count' | 'core_cfg', bigint>;
+export type InstanceSymbols = Record<'_shm_root' | '_pkg_root' | 'core_cfg', bigint>;
+
+export interface DoctorFacts {
+  symbols: InstanceSymbols;
+  release: KamailioRelease;
+  /** The process table's place and layout, or why kamheap cannot read it (that is the pkg line's verdict). */
+  table: TableFacts | KamheapError;
+}
 
 /** Resolves every symbol the checks need, and reads the release from the executable (one gdb, no attach). */
-export function readInstanceFacts(pid: number, gdbPath: string): Promise<{ symbols: InstanceSymbols; release: KamailioRelease }> {
-  return withExecutable(pid, { gdbPath }, async (gdb, timeoutMs) => ({
-    symbols: await symbolAddresses(gdb, pid, ['_shm_root', '_pkg_root', 'pt', 'process_count', 'core_cfg'], timeoutMs),
-    release: await readRelease(gdb, timeoutMs),
-  }));
+export function readInstanceFacts(pid: number, gdbPath: string): Promise<DoctorFacts> {
+  return withExecutable(pid, { gdbPath }, async (gdb, timeoutMs) => {
+    const symbols = await symbolAddresses(gdb, pid, ['_shm_root', '_pkg_root', 'core_cfg'], timeoutMs);
+    const release = await readRelease(gdb, timeoutMs);
+    const table = await readTableFacts(gdb, pid, release, timeoutMs).catch((error: unknown) => {
+      if (error instanceof KamheapError && error.kind === 'heap-not-found') return error;
+      throw error;
+    });
+    return { symbols, release, table };
+  });
 }
 
 /** shm headroom, and pkg headroom of the tightest process. */
-export async function checkHeadroom(pid: number, symbols: InstanceSymbols): Promise<CheckResult[]> {
+export async function checkHeadroom(pid: number, { symbols, table }: Pick<DoctorFacts, 'symbols' | 'table'>): Promise<CheckResult[]> {
   const memory = openProcMem(pid);
   let shm: CheckResult;
   try {
@@ -51,13 +66,25 @@ export async function checkHeadroom(pid: number, symbols: InstanceSymbols): Prom
   } finally {
     memory.close();
   }
-  const list = await collectProcesses(pid, undefined, symbols);
+  return [shm, await pkgHeadroom(pid, symbols, table)];
+}
+
+/** The tightest pkg heap of the instance's checked processes; a table kamheap refuses is a FAIL saying why. */
+async function pkgHeadroom(pid: number, symbols: InstanceSymbols, table: TableFacts | KamheapError): Promise<CheckResult> {
+  let list;
+  try {
+    if (table instanceof KamheapError) throw table;
+    list = await collectProcesses(pid, undefined, { pkgRoot: symbols._pkg_root, table });
+  } catch (error) {
+    if (!(error instanceof KamheapError) || error.kind !== 'heap-not-found') throw error;
+    return { name: 'pkg headroom', status: 'fail', verdict: `not checked: ${error.message}`, advice: 'Kamailio reports its own: kamcmd pkg.stats' };
+  }
   const readable = list.processes.filter((p) => p.pkg !== null);
   const tightest = readable.sort((a, b) => (a.pkg?.free ?? 0) / (a.pkg?.size ?? 1) - (b.pkg?.free ?? 0) / (b.pkg?.size ?? 1))[0];
-  if (!tightest?.pkg) return [shm, { name: 'pkg headroom', status: 'warn', verdict: 'no pkg heap could be read' }];
+  if (!tightest?.pkg) return { name: 'pkg headroom', status: 'warn', verdict: 'no pkg heap could be read' };
   const pkg = headroom('pkg headroom', tightest.pkg.size, tightest.pkg.realUsed, tightest.pkg.maxRealUsed, '-M');
-  pkg.verdict = `tightest of ${list.processes.length} processes is PID ${tightest.pid} (${tightest.role}): ${pkg.verdict}`;
-  return [shm, pkg];
+  pkg.verdict = `tightest of ${list.processes.length} processes is PID ${pidLabel(tightest)} (${tightest.role}): ${pkg.verdict}`;
+  return pkg;
 }
 
 /** One heap's verdict: under 10% free fails, under 25% warns. */
