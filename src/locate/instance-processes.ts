@@ -35,6 +35,8 @@ export interface ProcessRow {
 export interface ProcessList {
   schema: 'kamheap.ps/1';
   pid: number;
+  /** The process table layout the entries were read with: `pt/dwarf` from the binary's debug info, else the release's profile. */
+  tableLayout: string;
   processes: ProcessRow[];
 }
 
@@ -66,7 +68,7 @@ export async function collectProcesses(pid: number, gdbPath?: string, known?: In
   const table = await readInstanceTable(pid, facts.table);
   const processes: ProcessRow[] = [];
   for (const entry of table) processes.push(await withPkgTotals(entry, facts.pkgRoot));
-  return { schema: 'kamheap.ps/1', pid, processes };
+  return { schema: 'kamheap.ps/1', pid, tableLayout: facts.table.layout.id, processes };
 }
 
 /** Adds one process's pkg totals, read from its own memory (children share the parent's layout). */

@@ -24,7 +24,7 @@ describe('pidLabel', () => {
 
 describe('ps', () => {
   it('shows the namespace PIDs beside the host PIDs', () => {
-    expect(renderProcessList({ schema: 'kamheap.ps/1', pid: 24564, processes: rows(true) })).toBe(
+    expect(renderProcessList({ schema: 'kamheap.ps/1', pid: 24564, tableLayout: 'pt/5.3-6.0/tcp', processes: rows(true) })).toBe(
       [
         'Kamailio instance of PID 24564: 2 processes, in a PID namespace of its own (its PIDs there in parentheses)',
         ' idx              pid   pkg used   pkg free       size  role',
@@ -36,7 +36,7 @@ describe('ps', () => {
   });
 
   it('is unchanged for an instance of kamheap\'s own namespace', () => {
-    expect(renderProcessList({ schema: 'kamheap.ps/1', pid: 24564, processes: rows(false) }).split('\n').slice(0, 3)).toEqual([
+    expect(renderProcessList({ schema: 'kamheap.ps/1', pid: 24564, tableLayout: 'pt/5.3-6.0/tcp', processes: rows(false) }).split('\n').slice(0, 3)).toEqual([
       'Kamailio instance of PID 24564: 2 processes',
       ' idx      pid   pkg used   pkg free       size  role',
       '   0    24564     832232    7556376    8388608  main process - attendant',
