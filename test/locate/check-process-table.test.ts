@@ -36,50 +36,55 @@ function refusal(run: () => unknown): string {
 describe('a table of the host PID namespace', () => {
   const capture = loadCapture('kamailio-5.6.3');
   const main = capture.target;
+  // The capture's own PIDs: entry 3 and 4 (slow timer, timer), the last one, main's parent.
+  const [third, fourth, last] = [3, 4, capture.count - 1].map((i) => capture.psx[i]?.pid ?? 0) as [number, number, number];
+  const recorded = (pid: number): RecordedProcess => {
+    const p = capture.proc[String(pid)];
+    if (!p) throw new Error(`no recorded ${pid}`);
+    return p;
+  };
+  const outsider = recorded(main).ppid;
   const view = (changes: Record<string, RecordedProcess | undefined> = {}) => {
-    const proc: Record<string, RecordedProcess> = { ...capture.proc, '5079': hostProcess(1, ['65024', '1']), '1': hostProcess(0, ['65024', '2']) };
+    const proc: Record<string, RecordedProcess> = { ...capture.proc, [outsider]: hostProcess(1, ['65024', '1']), '1': hostProcess(0, ['65024', '2']) };
     for (const [pid, p] of Object.entries(changes)) {
       if (p) proc[pid] = p;
       else delete proc[pid];
     }
     return recordedView(capture.self, proc);
   };
-  const recorded = (pid: number): RecordedProcess => {
-    const p = capture.proc[String(pid)];
-    if (!p) throw new Error(`no recorded ${pid}`);
-    return p;
-  };
+  const refused = (message: string): string => `process table of PID ${main} refused (layout pt/5.3-6.0/tcp): ${message}`;
 
-  it.each([main, 5179])('passes as core.psx lists it, through PID %i', (target) => {
+  it.each([main, last])('passes as core.psx lists it, through PID %i', (target) => {
     const checked = checkProcessTable(entriesOf(capture), target, view(), tcp53.id);
     expect(checked.map((p) => ({ index: p.index, pid: p.pid, description: p.role }))).toEqual(capture.psx);
     expect(checked.every((p) => p.nsPid === undefined)).toBe(true);
-    expect(checked[4]?.startTime).toBe(recorded(5177).startTime);
+    expect(checked[4]?.startTime).toBe(recorded(fourth).startTime);
   });
 
   it.each([
-    ['a process that is gone', { '5177': undefined }, 'entry 4 (PID 5177 as recorded): no process with PID 5177'],
-    ['a zombie', { '5177': { ...recorded(5177), state: 'Z' } }, 'entry 4 (PID 5177 as recorded): no process with PID 5177'],
-    ['another executable', { '5177': { ...recorded(5177), exe: ['65024', '4242'] as [string, string] } }, "entry 4 (PID 5177 as recorded): PID 5177 does not run PID 5172's executable"],
-    ['a kernel thread', { '5177': { ...recorded(5177), exe: null } }, "entry 4 (PID 5177 as recorded): PID 5177 does not run PID 5172's executable"],
-    ['a process outside the main process tree', { '5177': { ...recorded(5177), ppid: 5079 } }, 'entry 4 (PID 5177 as recorded): PID 5177 is not a child of the main process (PID 5172)'],
-    ['a parent chain that loops', { '5177': { ...recorded(5177), ppid: 5177 } }, 'entry 4 (PID 5177 as recorded): PID 5177 is not a child of the main process (PID 5172)'],
-  ])('refuses %s, naming the first bad entry', (_name, changes, message) => {
-    expect(refusal(() => checkProcessTable(entriesOf(capture), main, view(changes), tcp53.id))).toBe(`process table of PID ${main} refused (layout pt/5.3-6.0/tcp): ${message}`);
+    ['a process that is gone', undefined, `no process with PID ${fourth}`],
+    ['a zombie', { state: 'Z' }, `no process with PID ${fourth}`],
+    ['another executable', { exe: ['65024', '4242'] as [string, string] }, `PID ${fourth} does not run PID ${main}'s executable`],
+    ['a kernel thread', { exe: null }, `PID ${fourth} does not run PID ${main}'s executable`],
+    ['a process outside the main process tree', { ppid: outsider }, `PID ${fourth} is not a child of the main process (PID ${main})`],
+    ['a parent chain that loops', { ppid: fourth }, `PID ${fourth} is not a child of the main process (PID ${main})`],
+  ])('refuses %s, naming the first bad entry', (_name, change, reason) => {
+    const changes = { [fourth]: change && { ...recorded(fourth), ...change } };
+    expect(refusal(() => checkProcessTable(entriesOf(capture), main, view(changes), tcp53.id))).toBe(refused(`entry 4 (PID ${fourth} as recorded): ${reason}`));
   });
 
   it('refuses a PID recorded twice', () => {
-    const entries = entriesOf(capture, (b) => b.writeInt32LE(5177, 5 * 148));
-    expect(refusal(() => checkProcessTable(entries, main, view(), tcp53.id))).toBe(`process table of PID ${main} refused (layout pt/5.3-6.0/tcp): entry 5 (PID 5177 as recorded): PID 5177 is also entry 4`);
+    const entries = entriesOf(capture, (b) => b.writeInt32LE(fourth, 5 * capture.stride));
+    expect(refusal(() => checkProcessTable(entries, main, view(), tcp53.id))).toBe(refused(`entry 5 (PID ${fourth} as recorded): PID ${fourth} is also entry 4`));
   });
 
   it('refuses a role that is not text', () => {
-    const entries = entriesOf(capture, (b) => b.writeUInt8(7, 3 * 148 + 20 + 2));
-    expect(refusal(() => checkProcessTable(entries, main, view(), tcp53.id))).toBe(`process table of PID ${main} refused (layout pt/5.3-6.0/tcp): entry 3 (PID 5176 as recorded): role has control byte 0x07 at offset 2`);
+    const entries = entriesOf(capture, (b) => b.writeUInt8(7, 3 * capture.stride + tcp53.desc + 2));
+    expect(refusal(() => checkProcessTable(entries, main, view(), tcp53.id))).toBe(refused(`entry 3 (PID ${third} as recorded): role has control byte 0x07 at offset 2`));
   });
 
   it('refuses a table that does not hold the process it was read through', () => {
-    const stranger = { ...recorded(5177), startTime: 5 };
+    const stranger = { ...recorded(fourth), startTime: 5 };
     expect(refusal(() => checkProcessTable(entriesOf(capture), 6000, view({ '6000': stranger }), tcp53.id))).toBe(
       'process table of PID 6000 refused (layout pt/5.3-6.0/tcp): the table: PID 6000 is not in the process table it holds',
     );
@@ -120,7 +125,8 @@ describe('a table of an instance in its own PID namespace', () => {
   const capture = loadCapture('kamailio-5.6.3-pidns');
   const main = capture.target;
   // What the host has under the namespace's PIDs: unrelated processes (1 is the host's init).
-  const decoys = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((pid) => [String(pid), hostProcess(0, ['65024', String(900 + pid)])]));
+  const decoys = Object.fromEntries(capture.psx.map(({ pid }) => [String(pid), hostProcess(0, ['65024', String(900 + pid)])]));
+  const nsPidAt = (index: number): number => capture.psx[index]?.pid ?? 0;
   const inside = Object.entries(capture.proc).filter(([, p]) => p.nsPids.length > 1);
 
   it('maps every entry to the host PID whose NSpid ends in it, and never looks at the host processes of those numbers', () => {
@@ -132,25 +138,25 @@ describe('a table of an instance in its own PID namespace', () => {
   });
 
   it('through any process of the instance', () => {
-    const [worker] = inside.filter(([, p]) => p.nsPids.at(-1) === 6);
+    const [worker] = inside.filter(([, p]) => p.nsPids.at(-1) === nsPidAt(5));
     const checked = checkProcessTable(entriesOf(capture), Number(worker?.[0]), recordedView(capture.self, { ...capture.proc, ...decoys }), tcp53.id);
-    expect(checked.find((p) => p.nsPid === 6)?.pid).toBe(Number(worker?.[0]));
+    expect(checked.find((p) => p.nsPid === nsPidAt(5))?.pid).toBe(Number(worker?.[0]));
   });
 
   it('takes no process of another namespace that has the same PID there', () => {
-    const other = { '9000': { ...hostProcess(1, capture.proc[String(main)]?.exe ?? null), ns: 'pid:[4026599999]', nsPids: [9000, 3] } };
+    const other = { '9000': { ...hostProcess(1, capture.proc[String(main)]?.exe ?? null), ns: 'pid:[4026599999]', nsPids: [9000, nsPidAt(2)] } };
     const view = recordedView(capture.self, { ...capture.proc, ...decoys, ...other });
     const checked = checkProcessTable(entriesOf(capture), main, view, tcp53.id);
-    expect(checked.find((p) => p.nsPid === 3)?.pid).not.toBe(9000);
+    expect(checked.find((p) => p.nsPid === nsPidAt(2))?.pid).not.toBe(9000);
     expect(view.asked.has(9000)).toBe(false);
   });
 
   it('refuses an entry no process of the namespace has', () => {
-    const [gone] = inside.filter(([, p]) => p.nsPids.at(-1) === 5);
+    const [gone] = inside.filter(([, p]) => p.nsPids.at(-1) === nsPidAt(4));
     const proc = { ...capture.proc, ...decoys };
     delete proc[gone?.[0] ?? ''];
     expect(refusal(() => checkProcessTable(entriesOf(capture), main, recordedView(capture.self, proc), tcp53.id))).toBe(
-      `process table of PID ${main} refused (layout pt/5.3-6.0/tcp): entry 4 (PID 5 as recorded): no process has PID 5 in the instance's PID namespace`,
+      `process table of PID ${main} refused (layout pt/5.3-6.0/tcp): entry 4 (PID ${nsPidAt(4)} as recorded): no process has PID ${nsPidAt(4)} in the instance's PID namespace`,
     );
   });
 
@@ -167,7 +173,7 @@ describe('a table of an instance in its own PID namespace', () => {
     const view = recordedView(capture.self, { ...capture.proc, ...decoys });
     const sameNamespace = { ...view, pidNamespace: (pid: number | 'self') => (pid === 'self' ? capture.proc[String(main)]?.ns : view.pidNamespace(pid)) };
     expect(refusal(() => checkProcessTable(entriesOf(capture), main, sameNamespace, tcp53.id))).toBe(
-      `process table of PID ${main} refused (layout pt/5.3-6.0/tcp): entry 0 (PID 1 as recorded): PID 1 does not run PID ${main}'s executable`,
+      `process table of PID ${main} refused (layout pt/5.3-6.0/tcp): entry 0 (PID ${nsPidAt(0)} as recorded): PID ${nsPidAt(0)} does not run PID ${main}'s executable`,
     );
   });
 });
