@@ -108,3 +108,14 @@ export class MemoryReadError extends KamheapError {
     this.name = 'MemoryReadError';
   }
 }
+
+/** The process table does not hold what Kamailio writes there: refused, never printed or walked. */
+export class ProcessTableError extends KamheapError {
+  constructor(pid: number, entry: { index: number; pid: number } | undefined, reason: string, layout: string) {
+    const where = entry ? `entry ${entry.index} (PID ${entry.pid} as recorded)` : 'the table';
+    super('heap-not-found', `process table of PID ${pid} refused (layout ${layout}): ${where}: ${reason}`, {
+      context: { pid, ...(entry ? { index: entry.index, recordedPid: entry.pid } : {}), reason, layout },
+    });
+    this.name = 'ProcessTableError';
+  }
+}

@@ -32,5 +32,6 @@ export {
   type SumsEntry,
 } from './oracle.js';
 export { groupPids } from './process-tree.js';
+export { hostPidOf, namespacedPids, type NamespacedPid, type PidNamespaceOptions } from './pid-namespace.js';
 export { sendWake } from './sip-wake.js';
 export * from './errors.js';

@@ -13,6 +13,7 @@ import { registerInstance, unregisterInstance } from './instance-registry.js';
 import { kamailioBuild, pathInRoot, type BuildName, type KamailioBuild } from './kamailio-build.js';
 import { parsePsx, runKamcmd, type KamailioProcess } from './kamcmd.js';
 import { logTail } from './log-follower.js';
+import { pidNamespaceLaunch, type PidNamespaceOptions } from './pid-namespace.js';
 import { groupPids, signalGroup, waitGroupGone } from './process-tree.js';
 
 export { stopAllKamailio } from './instance-registry.js';
@@ -52,6 +53,12 @@ export interface StartOptions {
   logTo?: 'file' | 'syslog';
   /** With logTo 'syslog': Kamailio's log_name, the syslog ident (default: argv[0]). */
   logName?: string;
+  /**
+   * Run Kamailio in a PID namespace of its own, as in a container (pid-namespace.ts). `pid` is
+   * then the `unshare` launcher's (the group leader, not Kamailio), and `processes()` gives the
+   * namespace's PIDs: map them with pid-namespace.ts's `hostPidOf(instance.pid, nsPid)`.
+   */
+  pidNamespace?: boolean | PidNamespaceOptions;
   /** How long to wait for the ctl socket to answer. */
   readyTimeoutMs?: number;
   /** Keep the temp dir (log, socket) after stop(); also set by KAMHEAP_KEEP_TESTBED=1. */
@@ -124,7 +131,8 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
   let child: ChildProcess;
   try {
     // detached: its own process group, so stop() can signal every Kamailio process at once.
-    child = spawn(file, argv, { cwd: dir, detached: true, stdio: ['ignore', logFd, logFd] });
+    const launch = opts.pidNamespace ? pidNamespaceLaunch(file, argv, opts.pidNamespace === true ? {} : opts.pidNamespace) : { command: file, args: argv };
+    child = spawn(launch.command, launch.args, { cwd: dir, detached: true, stdio: ['ignore', logFd, logFd] });
     // A script that forgets stop() still exits; the registry's exit hook then kills the group.
     child.unref();
   } finally {

@@ -1,5 +1,6 @@
 // `kamheap info <pid>`: what kamheap detects about a Kamailio process, without stopping it.
 import { Command } from 'commander';
+import { pidLabel } from '../export/pid-label.js';
 import { printable } from '../export/printable.js';
 import { collectInstanceInfo, type InstanceInfo } from '../locate/instance-info.js';
 import { parsePid } from './options.js';
@@ -19,8 +20,9 @@ export function infoCommand(): Command {
 
 /** The info as text. */
 export function renderInfo(info: InstanceInfo): string {
-  const role = info.role === null ? 'role unknown' : `"${printable(info.role)}" (process ${info.processIndex ?? '?'} of ${info.processCount ?? '?'})`;
-  const lines = [`PID ${info.pid}: ${printable(info.version)}, ${printable(info.executable ?? 'executable unknown')}, ${role}`];
+  const unknown = info.processTableError === undefined ? 'role unknown' : `role unknown (${printable(info.processTableError)})`;
+  const role = info.role === null ? unknown : `"${printable(info.role)}" (process ${info.processIndex ?? '?'} of ${info.processCount ?? '?'})`;
+  const lines = [`PID ${pidLabel(info)}: ${printable(info.version)}, ${printable(info.executable ?? 'executable unknown')}, ${role}`];
   const debug = info.compileFlags.filter((f) => f.startsWith('DBG_'));
   lines.push(`  memory debug build flags: ${debug.length > 0 ? printable(debug.join(', ')) : 'none'}`);
   for (const h of info.heaps) {

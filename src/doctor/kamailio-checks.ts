@@ -1,8 +1,10 @@
 // Checks of one Kamailio instance, the wiki's checklist: built with the memory debug fields? how much
 // headroom do shm and each pkg heap have? is mem_join on? Nothing is stopped: memory reads only.
+import { KamheapError } from '../errors.js';
 import { collectProcesses } from '../locate/instance-processes.js';
 import { apiRoot, readHeapTotals } from '../locate/locate-heap.js';
 import type { InstanceFacts, InstanceSymbols } from '../locate/instance-facts.js';
+import { pidLabel } from '../export/pid-label.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { releaseName, type KamailioRelease } from '../locate/kamailio-release.js';
 import { percent, type CheckResult } from './check.js';
@@ -40,13 +42,24 @@ export async function checkHeadroom(pid: number, facts: InstanceFacts): Promise<
   } finally {
     memory.close();
   }
-  const list = await collectProcesses(pid, undefined, facts);
+  return [shm, await pkgHeadroom(pid, facts)];
+}
+
+/** The tightest pkg heap of the instance's checked processes; a table kamheap refuses is a FAIL saying why. */
+async function pkgHeadroom(pid: number, facts: InstanceFacts): Promise<CheckResult> {
+  let list;
+  try {
+    list = await collectProcesses(pid, undefined, facts);
+  } catch (error) {
+    if (!(error instanceof KamheapError) || error.kind !== 'heap-not-found') throw error;
+    return { name: 'pkg headroom', status: 'fail', verdict: `not checked: ${error.message}`, advice: 'Kamailio reports its own: kamcmd pkg.stats' };
+  }
   const readable = list.processes.filter((p) => p.pkg !== null);
   const tightest = readable.sort((a, b) => (a.pkg?.free ?? 0) / (a.pkg?.size ?? 1) - (b.pkg?.free ?? 0) / (b.pkg?.size ?? 1))[0];
-  if (!tightest?.pkg) return [shm, { name: 'pkg headroom', status: 'warn', verdict: 'no pkg heap could be read' }];
+  if (!tightest?.pkg) return { name: 'pkg headroom', status: 'warn', verdict: 'no pkg heap could be read' };
   const pkg = headroom('pkg headroom', tightest.pkg.size, tightest.pkg.realUsed, tightest.pkg.maxRealUsed, '-M');
-  pkg.verdict = `tightest of ${list.processes.length} processes is PID ${tightest.pid} (${tightest.role}): ${pkg.verdict}`;
-  return [shm, pkg];
+  pkg.verdict = `tightest of ${list.processes.length} processes is PID ${pidLabel(tightest)} (${tightest.role}): ${pkg.verdict}`;
+  return pkg;
 }
 
 /** One heap's verdict: under 10% free fails, under 25% warns. */

@@ -1,11 +1,12 @@
 // The processes of a Kamailio instance with their pkg totals, read from memory without stopping
-// anything (used by `kamheap ps` and `kamheap doctor`).
+// anything (used by `kamheap ps` and `kamheap doctor`); and the checked table alone (walk --all).
 import { KamheapError } from '../errors.js';
 import { openProcMem } from '../memory/proc-mem.js';
-import { readInstanceFacts, type InstanceFacts } from './instance-facts.js';
+import { readInstanceFacts, tableOf, type InstanceFacts } from './instance-facts.js';
 import { apiRoot, readHeapTotals, type LayoutKnowledge } from './locate-heap.js';
 import { inspectProcess } from '../proc/process.js';
-import { readProcessTable, type KamailioProcessEntry } from './process-table.js';
+import type { InstanceProcess } from './check-process-table.js';
+import { readInstanceTable } from './instance-table.js';
 
 export interface PkgTotals {
   allocator: string;
@@ -16,7 +17,15 @@ export interface PkgTotals {
   free: number;
 }
 
-export interface ProcessRow extends KamailioProcessEntry {
+export interface ProcessRow {
+  index: number;
+  /** The PID as kamheap sees it (the host's, for an instance in a container). */
+  pid: number;
+  /** The PID in the instance's own PID namespace, when that is not kamheap's. */
+  nsPid?: number;
+  /** Kamailio's rank; null before 5.3 (the table has none). */
+  rank: number | null;
+  role: string;
   /** Null when that process's heap could not be read (it exited, or no layout for its allocator). */
   pkg: PkgTotals | null;
   pkgError?: string;
@@ -25,27 +34,30 @@ export interface ProcessRow extends KamailioProcessEntry {
 export interface ProcessList {
   schema: 'kamheap.ps/1';
   pid: number;
+  /** The process table layout the entries were read with: `pt/dwarf` from the binary's debug info, else the release's profile. */
+  tableLayout: string;
   processes: ProcessRow[];
 }
 
-/** Reads the process table and each process's pkg totals. */
-export async function collectProcesses(pid: number, gdbPath?: string, resolved?: InstanceFacts): Promise<ProcessList> {
+/** The instance's processes, checked (see check-process-table.ts); nothing is stopped. */
+export async function readInstanceProcesses(pid: number, gdbPath?: string): Promise<InstanceProcess[]> {
   inspectProcess(pid);
-  const { symbols, knowledge } = resolved ?? (await readInstanceFacts(pid, gdbPath));
-  const memory = openProcMem(pid);
-  let entries: KamailioProcessEntry[];
-  try {
-    entries = await readProcessTable(memory, symbols.pt, symbols.process_count);
-  } finally {
-    memory.close();
-  }
+  return readInstanceTable(pid, tableOf(await readInstanceFacts(pid, gdbPath)));
+}
+
+/** Reads the process table, checks it, and reads each process's pkg totals. */
+export async function collectProcesses(pid: number, gdbPath?: string, known?: InstanceFacts): Promise<ProcessList> {
+  inspectProcess(pid);
+  const facts = known ?? (await readInstanceFacts(pid, gdbPath));
+  const tableFacts = tableOf(facts);
+  const table = await readInstanceTable(pid, tableFacts);
   const processes: ProcessRow[] = [];
-  for (const entry of entries) processes.push(await withPkgTotals(entry, symbols._pkg_root, knowledge));
-  return { schema: 'kamheap.ps/1', pid, processes };
+  for (const entry of table) processes.push(await withPkgTotals(entry, facts.symbols._pkg_root, facts.knowledge));
+  return { schema: 'kamheap.ps/1', pid, tableLayout: tableFacts.layout.id, processes };
 }
 
 /** Adds one process's pkg totals, read from its own memory (children share the parent's executable and layouts). */
-async function withPkgTotals(entry: KamailioProcessEntry, pkgRoot: bigint, knowledge: LayoutKnowledge): Promise<ProcessRow> {
+async function withPkgTotals({ startTime: _startTime, ...entry }: InstanceProcess, pkgRoot: bigint, knowledge: LayoutKnowledge): Promise<ProcessRow> {
   let memory;
   try {
     memory = openProcMem(entry.pid);

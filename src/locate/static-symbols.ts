@@ -36,7 +36,7 @@ export async function symbolAddress(gdb: GdbSession, pid: number, symbol: Kamail
   if ((symbol === '_pkg_root' || symbol === '_shm_root') && (await findSymbolAddress(gdb, 'mem_block', timeoutMs)) !== undefined) {
     throw new KamheapError(
       'heap-not-found',
-      `PID ${pid} is an older Kamailio (mem_block, no ${symbol}): ps, doctor and walk --all read Kamailio 5.x's memory API and process table; walk, script and info work on it`,
+      `PID ${pid} is an older Kamailio (mem_block, no ${symbol}): ps, doctor and walk --all need the memory API (Kamailio 4.4 and later); walk, script and info work on it`,
     );
   }
   throw new KamheapError('not-kamailio', `PID ${pid} is not a Kamailio process (its executable has no ${symbol})`);

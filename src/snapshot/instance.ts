@@ -5,7 +5,10 @@ import { siteKey, sortSites } from './summarize.js';
 
 /** One process's pkg heap, or why it could not be walked (it exited, no permission...). */
 export interface ProcessSection {
+  /** The PID as kamheap sees it (the host's, for an instance in a container). */
   pid: number;
+  /** The PID in the instance's own PID namespace, when that is not kamheap's. */
+  nsPid?: number;
   index: number;
   role: string;
   heap?: Snapshot['heap'];

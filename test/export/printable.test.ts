@@ -97,7 +97,7 @@ describe('text renderers', () => {
   });
 
   it('the process list and the doctor', () => {
-    expectEscaped(renderProcessList({ schema: 'kamheap.ps/1', pid: 1, processes: [{ index: 0, pid: 1, rank: 0, role: hostile, pkg: null, pkgError: hostile }] }));
+    expectEscaped(renderProcessList({ schema: 'kamheap.ps/1', pid: 1, tableLayout: 'pt/5.3-6.0/tcp', processes: [{ index: 0, pid: 1, rank: 0, role: hostile, pkg: null, pkgError: hostile }] }));
     expectEscaped(renderDoctorReport([{ name: 'debug fields', status: 'warn', verdict: hostile, advice: hostile }]));
   });
 
