@@ -2,6 +2,7 @@
 // dir, logging to a file (never a pipe, so a huge memory dump can never block it). A chrooted build
 // gets its temp dir inside its root, so the cfg, socket and log are at ROOT + path on the host.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { execa } from 'execa';
 import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,12 @@ export interface StartOptions {
   /** Defaults to the shm allocator, as Kamailio does. */
   pkgAllocator?: Allocator;
   extraArgs?: string[];
+  /**
+   * Run a copy of the build's executable stripped as distributions ship it (`strip
+   * --strip-unneeded`: no DWARF, no static symbol table, the exported ones kept), made in the
+   * instance's temp dir: kamheap then has only its built-in profiles. The modules stay the build's.
+   */
+  stripped?: boolean;
   /**
    * 'file' (default): Kamailio logs to stderr, into `logFile`, which the oracle reads. 'syslog':
    * Kamailio logs through syslog(3) to /dev/log (facility daemon, ident `logName` or the binary's
@@ -102,10 +109,11 @@ const KILL_TIMEOUT_MS = 5_000;
 /** Starts Kamailio and resolves once its ctl socket answers `core.version`. */
 export async function startKamailio(opts: StartOptions = {}): Promise<KamailioInstance> {
   const buildName = opts.build ?? 'debian';
-  const build = await kamailioBuild(buildName);
-  const logging = logArgs(opts, build);
+  const built = await kamailioBuild(buildName);
+  const logging = logArgs(opts, built);
   const port = await freeUdpPort();
-  const dir = mkdtempSync(join(build.root === undefined ? tmpdir() : join(build.root, 'tmp'), 'kamheap-testbed-'));
+  const dir = mkdtempSync(join(built.root === undefined ? tmpdir() : join(built.root, 'tmp'), 'kamheap-testbed-'));
+  const build = opts.stripped ? { ...built, binary: await strippedCopy(built.binary, dir) } : built;
   // Paths as Kamailio sees them: the same on the host, relative to the root when chrooted.
   const seen = (hostPath: string): string => (build.root === undefined ? hostPath : pathInRoot(build.root, hostPath));
   const cfg = join(dir, 'kamailio.cfg');
@@ -149,6 +157,13 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
     throw error;
   }
   return instance;
+}
+
+// The executable stripped as a distribution ships it, beside the instance's other files.
+async function strippedCopy(binary: string, dir: string): Promise<string> {
+  const copy = join(dir, 'kamailio');
+  await execa('strip', ['--strip-unneeded', '-o', copy, binary]);
+  return copy;
 }
 
 // -E (stderr) for the log file; the cfg's KH_SYSLOG switch (and log_name) for syslog.

@@ -29,6 +29,7 @@ export function renderInfo(info: InstanceInfo): string {
     lines.push(
       `  ${h.kind}: ${h.allocator} via ${h.rootSymbol}, layout ${h.layout} (${h.layoutSource}), debug fields ${h.debugFields ? 'yes' : 'no'}, ` +
         `size ${h.size} B, real used ${h.realUsed} B, max ${h.maxRealUsed} B, free ${h.free} B`,
+      `    layout from ${h.layoutReason}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -2,7 +2,7 @@
 import { KamheapError } from '../errors.js';
 import type { GdbSession } from '../gdb/gdb-session.js';
 import type { AllocatorName, HeapLayout } from '../heap/layout.js';
-import { eraOf, profileFor } from '../heap/layout-profiles.js';
+import { eraOf, profileFor, profileTable } from '../heap/layout-profiles.js';
 import { releaseName, type KamailioRelease } from './kamailio-release.js';
 import { dwarfLayout } from './dwarf-layout.js';
 
@@ -27,6 +27,15 @@ const debugFlags: Record<AllocatorName, readonly string[]> = {
   f_malloc: ['DBG_SR_MEMORY', 'DBG_F_MALLOC'],
   tlsf_malloc: ['DBG_SR_MEMORY', 'DBG_TLSF_MALLOC'],
 };
+
+/** Why a heap is read with `layout`, in one line (for `info`). */
+export function layoutReason(layout: HeapLayout, release: KamailioRelease): string {
+  if (layout.source === 'dwarf') return "the executable's own DWARF (in the file, or its separate debug info found by build-id or debuglink)";
+  const entry = profileTable.find((p) => p.layout === layout);
+  const releases = entry?.eras.map((era) => (era === '5.8' ? '5.8 and later' : '5.0 to 5.7')).join(', ') ?? 'Kamailio 5.x';
+  const fields = entry?.debug ? 'with the debug fields' : 'without the debug fields';
+  return `no DWARF: the built-in profile for ${releases} ${fields} (${releaseName(release)}, compile flags), which fits this heap's header and first fragments`;
+}
 
 /**
  * DWARF first (exact for this very build), then the built-in profile for the release's era and

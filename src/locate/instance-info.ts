@@ -3,6 +3,7 @@
 import { KamheapError } from '../errors.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../snapshot/snapshot.js';
+import { layoutReason } from './choose-layout.js';
 import { tableRefusal } from './instance-facts.js';
 import { resolveHeapRoot, type ResolvedRoot } from './heap-roots.js';
 import { loadBias } from './load-bias.js';
@@ -19,6 +20,8 @@ export interface HeapInfo {
   allocator: string;
   layout: string;
   layoutSource: string;
+  /** Why that layout: DWARF, or which built-in profile and on what grounds. */
+  layoutReason: string;
   debugFields: boolean;
   size: number;
   realUsed: number;
@@ -92,6 +95,7 @@ async function heapInfo(memory: RawMemory, pid: number, root: ResolvedRoot, bias
     allocator: t.allocator,
     layout: t.layout.id,
     layoutSource: t.layout.source,
+    layoutReason: layoutReason(t.layout, knowledge.release),
     debugFields: t.layout.fragment.debug !== undefined,
     size: t.size,
     realUsed: t.realUsed,

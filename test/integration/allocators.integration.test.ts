@@ -8,51 +8,10 @@ import type { HeapKind, Snapshot } from '../../src/snapshot/snapshot.js';
 import { dumpPkg, fillShm, runSipp, shmSummary, startKamailio, type Allocator, type KamailioInstance } from '../../testbed/index.js';
 import { siteTotals } from '../heap/kamailio-dump.js';
 import { dumpPkgSums, kamcmdNumbers } from './allocator-oracle.js';
-import { dumpFragmentLines, sameFragments, snapshotFragmentLines, snapshotSiteTotals, sumsSiteTotals, walk, walkStable } from './heap-compare.js';
+import { dumpFragmentLines, loadedInstance, pidOf, sameFragments, settled, snapshotFragmentLines, snapshotSiteTotals, sumsSiteTotals, totals, walk, walkStable } from './heap-compare.js';
 import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 const names: Record<Allocator, string> = { qm: 'q_malloc', fm: 'f_malloc', tlsf: 'tlsf_malloc' };
-
-/** A loaded instance: REGISTERs (usrloc), MESSAGEs (tm), htable cells; every request allocates. */
-async function loadedInstance(shmAllocator: Allocator, pkgAllocator: Allocator): Promise<KamailioInstance> {
-  const kamailio = await startKamailio({ shmAllocator, pkgAllocator, children: 2 });
-  await runSipp(kamailio, { scenario: 'register', calls: 300, rate: 300 });
-  await runSipp(kamailio, { scenario: 'message', calls: 100, rate: 200 });
-  await fillShm(kamailio, { cells: 3000 });
-  return kamailio;
-}
-
-/** The pid of the process whose core.psx description matches. */
-async function pidOf(kamailio: KamailioInstance, role: RegExp): Promise<number> {
-  const process = (await kamailio.processes()).find((p) => role.test(p.description));
-  if (!process) throw new Error(`no process matching ${role}`);
-  return process.pid;
-}
-
-/** The used fragments (address, size, site) of a snapshot, in heap order. */
-function usedLines(s: Snapshot): string[] {
-  return snapshotFragmentLines(s).filter((line) => line.includes(' used ')).map((line) => line.slice(line.indexOf(' ') + 1));
-}
-
-/**
- * Runs `read` between two walks until they hold the same used fragments: the oracle then saw the
- * walked heap. (A UDP receiver dumps when the wake-up request arrives, before handling it; f_malloc
- * does not merge what that request freed, so only the free fragments may differ afterwards.)
- */
-async function settled<T>(pid: number, kind: HeapKind, read: () => Promise<T>): Promise<{ snapshot: Snapshot; oracle: T }> {
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const snapshot = await walkStable(pid, kind);
-    const oracle = await read();
-    const after = await walk(pid, kind);
-    if (usedLines(snapshot).join('\n') === usedLines(after).join('\n')) return { snapshot, oracle };
-  }
-  throw new Error(`the ${kind} heap of ${pid} kept changing around Kamailio's own dump`);
-}
-
-/** The heap totals of a snapshot, named as kamcmd names them. */
-function totals(s: Snapshot): Record<string, number> {
-  return { total: s.heap.size, used: s.heap.used, real_used: s.heap.realUsed, max_used: s.heap.maxRealUsed, free: s.heap.free };
-}
 
 describe.each<Allocator>(['fm', 'tlsf'])('%s for shm and pkg, on Debian\'s kamailio', (allocator) => {
   let kamailio: KamailioInstance;

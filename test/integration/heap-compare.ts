@@ -1,5 +1,5 @@
 // Helpers for comparing kamheap snapshots with Kamailio's own dumps, field by field.
-import type { DumpFragment, SumsEntry } from '../../testbed/index.js';
+import { fillShm, runSipp, startKamailio, type Allocator, type DumpFragment, type KamailioInstance, type StartOptions, type SumsEntry } from '../../testbed/index.js';
 import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
 import type { AnySnapshot, HeapKind, Snapshot, WalkerName } from '../../src/snapshot/snapshot.js';
 import { bulkWalk } from '../../src/walk/bulk-walker.js';
@@ -70,4 +70,45 @@ function add(totals: Map<string, { count: number; bytes: bigint }>, key: string,
 
 function render(totals: Map<string, { count: number; bytes: bigint }>): Map<string, string> {
   return new Map([...totals].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, `count=${v.count} bytes=${v.bytes}`]));
+}
+
+/** A loaded instance: REGISTERs (usrloc), MESSAGEs (tm), htable cells; every request allocates. */
+export async function loadedInstance(shmAllocator: Allocator, pkgAllocator: Allocator, start: Omit<StartOptions, 'shmAllocator' | 'pkgAllocator'> = {}): Promise<KamailioInstance> {
+  const kamailio = await startKamailio({ children: 2, ...start, shmAllocator, pkgAllocator });
+  await runSipp(kamailio, { scenario: 'register', calls: 300, rate: 300 });
+  await runSipp(kamailio, { scenario: 'message', calls: 100, rate: 200 });
+  await fillShm(kamailio, { cells: 3000 });
+  return kamailio;
+}
+
+/** The pid of the process whose core.psx description matches. */
+export async function pidOf(kamailio: KamailioInstance, role: RegExp): Promise<number> {
+  const process = (await kamailio.processes()).find((p) => role.test(p.description));
+  if (!process) throw new Error(`no process matching ${role}`);
+  return process.pid;
+}
+
+/** The used fragments (address, size, site) of a snapshot, in heap order. */
+function usedLines(s: Snapshot): string[] {
+  return snapshotFragmentLines(s).filter((line) => line.includes(' used ')).map((line) => line.slice(line.indexOf(' ') + 1));
+}
+
+/**
+ * Runs `read` between two walks until they hold the same used fragments: the oracle then saw the
+ * walked heap. (A UDP receiver dumps when the wake-up request arrives, before handling it; f_malloc
+ * does not merge what that request freed, so only the free fragments may differ afterwards.)
+ */
+export async function settled<T>(pid: number, kind: HeapKind, read: () => Promise<T>): Promise<{ snapshot: Snapshot; oracle: T }> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const snapshot = await walkStable(pid, kind);
+    const oracle = await read();
+    const after = await walk(pid, kind);
+    if (usedLines(snapshot).join('\n') === usedLines(after).join('\n')) return { snapshot, oracle };
+  }
+  throw new Error(`the ${kind} heap of ${pid} kept changing around Kamailio's own dump`);
+}
+
+/** The heap totals of a snapshot, named as kamcmd names them. */
+export function totals(s: Snapshot): Record<string, number> {
+  return { total: s.heap.size, used: s.heap.used, real_used: s.heap.realUsed, max_used: s.heap.maxRealUsed, free: s.heap.free };
 }
