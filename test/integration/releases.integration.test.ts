@@ -123,6 +123,33 @@ describe.each<[BuildName, Allocator]>([
   });
 });
 
+describe.each<[BuildName, Allocator, boolean]>([
+  ['nodebug', 'tlsf', false],
+  ['nodebug', 'fm', false],
+  ['6.0.1-dwarf', 'fm', true],
+  ['6.0.1-nodebug', 'tlsf', true],
+])('ps and doctor on the %s build under %s read with its DWARF', (build, allocator, optIn) => {
+  it.runIf(!optIn || RELEASE_BUILDS)("every process's pkg totals (the timer's as its own status dump gives them, or without debug fields as its walk does); doctor's headroom", async () => {
+    await kamailioBuild(build);
+    const kamailio = await loadedInstance(allocator, allocator, { build });
+    try {
+      const pid = await pidOf(kamailio, /^timer$/);
+      const ps = JSON.parse((await runCli(['ps', String(kamailio.pid), '--json'])).stdout) as ProcessList;
+      expect(ps.processes.every((p) => p.pkg !== null)).toBe(true);
+      // A build without debug fields logs no *_sums, the end of the dump the oracle waits for: there
+      // the totals come from a walk of that heap, which other tests hold to Kamailio's own.
+      const oracle = build.includes('nodebug') ? (await walk(pid, 'pkg')).heap : (await settled(pid, 'pkg', () => dumpPkgSums(kamailio, pid))).oracle;
+      const row = (JSON.parse((await runCli(['ps', String(kamailio.pid), '--json'])).stdout) as ProcessList).processes.find((p) => p.pid === pid);
+      expect(row?.pkg).toMatchObject({ allocator: names[allocator], size: oracle.size, used: oracle.used, realUsed: oracle.realUsed, free: oracle.free });
+      const doctor = JSON.parse((await runCli(['doctor', String(kamailio.pid), '--json'])).stdout) as { checks: Array<{ name: string; status: string }> };
+      expect(doctor.checks.filter((c) => c.name.endsWith('headroom')).map((c) => c.status)).toEqual(['ok', 'ok']);
+      await expectInstanceHealthy(kamailio);
+    } finally {
+      await kamailio.stop();
+    }
+  }, BUILD_TIMEOUT_MS);
+});
+
 describe.runIf(RELEASE_BUILDS)('Kamailio 6.0.1 source builds (opt-in)', () => {
   it.each<[BuildName, boolean, string]>([
     ['6.0.1-dwarf', false, 'q_malloc/dbg/dwarf'],
