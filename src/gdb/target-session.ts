@@ -41,6 +41,8 @@ export interface TargetSessionOptions {
   gdbPath?: string;
   /** Longest the target may stay stopped, in ms; undefined or 0: no limit. */
   maxPauseMs?: number;
+  /** The start time the caller saw for this PID (walk --all: from the checked process table): another process under the same PID is refused. */
+  startTime?: number;
   limits?: Partial<SessionLimits>;
 }
 
@@ -73,6 +75,9 @@ export class TargetSession {
     const { control } = options;
     control.throwIfStopped();
     const target = inspectProcess(options.pid);
+    if (options.startTime !== undefined && target.startTime !== options.startTime) {
+      throw new KamheapError('target-exited', `PID ${options.pid} exited (the PID now belongs to another process)`);
+    }
     assertNotTraced(options.pid);
     const gdb = await GdbSession.start(options.gdbPath === undefined ? {} : { gdbPath: options.gdbPath });
     const guard = GdbGuard.start(gdb.pid);
@@ -106,6 +111,8 @@ export class TargetSession {
   /** Stops the target. From here until detach() the --max-pause clock runs. */
   async attach(): Promise<void> {
     this.control.throwIfStopped();
+    // Still the process the session was opened for: a PID reused meanwhile is never attached.
+    if (this.targetGone) throw new KamheapError('target-exited', `PID ${this.pid} exited before it was attached`);
     const state = processState(this.pid);
     this.wasRunning = state !== 'T' && state !== 't';
     // The guard learns of the attach before gdb acts, so it can settle the target if kamheap dies.

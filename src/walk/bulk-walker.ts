@@ -23,7 +23,7 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
   const { pid, control } = request;
   const memory = openProcMem(pid);
   try {
-    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
     const { heap, captured, pauseMs } = await session.closeAfter(async () => {
       const plan = await planHeap(session, memory, request);
       const pool = await prepareCapture(memory, plan);

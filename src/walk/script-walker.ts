@@ -27,7 +27,7 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
   try {
     // First of all: an unusable TMPDIR is found before gdb starts.
     const file = (scriptFile = openUnlinkedScript());
-    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
     const executable = session.target.executable;
     const pauseMs = await session.closeAfter(async () => {
       const plan = await planHeap(session, memory, request);

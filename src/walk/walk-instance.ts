@@ -40,9 +40,9 @@ export async function walkInstance(pid: number, options: InstanceWalkOptions): P
     options.onHeap?.(String(p.pid));
     const section = { pid: p.pid, ...(p.nsPid === undefined ? {} : { nsPid: p.nsPid }), index: p.index, role: p.role };
     try {
-      // The PID checked then must still be that process: a PID reused since is somebody else's.
+      // The PID checked then must still be that process, up to the attach: a PID reused since is somebody else's.
       if (!isSameProcessAlive(p)) throw new KamheapError('target-exited', `PID ${p.pid} exited after the process table was read`);
-      const s = buildSnapshot(await bulkWalk({ pid: p.pid, kind: 'pkg', ...common }), { includeFragments: false });
+      const s = buildSnapshot(await bulkWalk({ pid: p.pid, kind: 'pkg', startTime: p.startTime, ...common }), { includeFragments: false });
       processes.push({ ...section, heap: s.heap, walk: s.walk, totals: s.totals, sites: s.sites, findings: s.findings });
     } catch (error) {
       if (control.stopped) throw error;

@@ -20,6 +20,8 @@ export interface WalkRequest {
   control: RunControl;
   /** Longest the target may stay stopped (ms); undefined or 0: no limit. */
   maxPauseMs?: number;
+  /** The PID's start time as the caller saw it; another process under that PID is refused. */
+  startTime?: number;
   /** Reach the heap through this root instead of the first automatic one (`--heap-symbol`). */
   heapSymbol?: HeapRootSymbol;
   gdbPath?: string;

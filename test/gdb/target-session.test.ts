@@ -142,6 +142,13 @@ describe('TargetSession', () => {
     expect(timers()).toBeLessThanOrEqual(before);
   });
 
+  it('refuses a PID that now belongs to another process than the caller saw, before gdb starts', async () => {
+    const log = fake('ok');
+    const error = await TargetSession.open({ pid, control: new RunControl(), gdbPath: fakeGdb, startTime: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'target-exited', message: `PID ${pid} exited (the PID now belongs to another process)` });
+    expect(commands(log)).toEqual([]);
+  });
+
   it('does not start gdb when stopped before it opens', async () => {
     const log = fake('ok');
     const control = new RunControl();
