@@ -2,7 +2,7 @@
 import { KamheapError } from '../errors.js';
 import type { WalkRange } from '../heap/fragment.js';
 import { heapRootSymbol, type HeapRootSymbol } from '../locate/heap-roots.js';
-import type { HeapKind, WalkerName } from '../snapshot/snapshot.js';
+import type { HeapKind, WalkerName } from '../heap/heap-nouns.js';
 
 /** A PID: a positive decimal integer, nothing else. */
 export function parsePid(text: string): number {

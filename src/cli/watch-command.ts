@@ -14,7 +14,7 @@ import { forecastRule } from '../snapshot/free-forecast.js';
 import { analyzeTrend, suspectRule } from '../snapshot/trend.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
 import type { RunControl } from '../run-control.js';
 import { controlFromSignals } from './run-controlled.js';
 import { defaultMaxPause, maxPauseHelp } from './options.js';

@@ -1,7 +1,7 @@
 // `watch`'s options checked into one typed object before anything is sampled; each error names the
 // option it is about and, for a bound, the bound.
 import { KamheapError } from '../errors.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
 import { maxTimerMs, parseCount, parseHeapKind, parseMaxPause, parsePid, parseSeconds } from './options.js';
 
 /** The options as commander hands them over. */

@@ -1,5 +1,5 @@
 // The per-process part of `walk --all` as text: one line per process, then the pkg sum's top sites.
-import type { PkgAggregate, ProcessSection } from '../snapshot/instance.js';
+import type { PkgAggregate, ProcessSection } from '../snapshot/snapshot.js';
 import { pidLabel } from './pid-label.js';
 import { printable } from './printable.js';
 

@@ -1,6 +1,7 @@
 // Renders what `parse-log` found: one table line per dump, then each dump's top allocation sites in
 // the shape of Kamailio's own *_sums lines.
-import type { AnySnapshot, SiteRecord } from '../snapshot/snapshot.js';
+import type { SiteRecord } from '../heap/heap-nouns.js';
+import type { AnySnapshot } from '../snapshot/snapshot.js';
 import { printable } from './printable.js';
 
 /** The dumps of one input as text; `top` limits the site lines per dump. */

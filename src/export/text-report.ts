@@ -1,6 +1,7 @@
 // Renders a snapshot as the plain-text summary an operator reads: heap totals, the walk, and the
 // top allocation sites in the shape of Kamailio's own `qm_sums` lines.
-import type { SiteRecord, Snapshot } from '../snapshot/snapshot.js';
+import type { SiteRecord } from '../heap/heap-nouns.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { printable } from './printable.js';
 
 /** The summary table; `top` limits the site list. */

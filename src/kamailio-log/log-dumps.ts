@@ -2,7 +2,7 @@
 // it are one dump (mem_dump_pkg and the shutdown dumps always write both; corex.shm_status /
 // mem_dump_shm and corex.shm_summary are separate RPCs an operator runs one after the other).
 import type { AllocatorName } from '../heap/layout.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
 import type { DumpBlock, StatusBlock, SumsBlock } from './dump-blocks.js';
 import { resolveTimestamp } from './log-time.js';
 

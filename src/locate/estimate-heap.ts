@@ -3,7 +3,7 @@
 // result only sizes buffers, never feeds the walk.
 import { blockSpan, resolveAddress, type HeapLayout } from '../heap/layout.js';
 import type { RawMemory } from '../memory/proc-mem.js';
-import type { HeapRoot } from './locate-heap.js';
+import type { HeapRoot } from './heap-header.js';
 
 /** Bytes of heap the walk will read (used part plus slack), or undefined when the header does not look sane. */
 export async function estimateCapture(memory: RawMemory, heap: HeapRoot, layout: HeapLayout): Promise<number | undefined> {

@@ -6,7 +6,7 @@ import { KamheapError } from '../errors.js';
 import { sendSymbolInfoVariableType } from '../gdb/commands.js';
 import type { GdbSession } from '../gdb/gdb-session.js';
 import type { AllocatorName } from '../heap/layout.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
 import { findSymbolAddress } from './static-symbols.js';
 
 /** `api`: a memory API struct (name string and block pointer); `pointer`: a pointer to the block. */

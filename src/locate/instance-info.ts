@@ -2,7 +2,7 @@
 // the allocator, layout and totals of its pkg heap and of the shm heap, and its role.
 import { KamheapError } from '../errors.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
 import { layoutReason } from './choose-layout.js';
 import { tableRefusal } from './instance-facts.js';
 import { resolveHeapRoot, type ResolvedRoot } from './heap-roots.js';

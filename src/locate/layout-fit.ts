@@ -11,7 +11,7 @@ import type { HeapLayout } from '../heap/layout.js';
 import { walkFragments, type MemoryView } from '../heap/walk-fragments.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import { releaseName, type KamailioRelease } from './kamailio-release.js';
-import { readHeapHeader, type HeapRoot } from './locate-heap.js';
+import { readHeapHeader, type HeapRoot } from './heap-header.js';
 
 /** Fragments stepped: the first ones are the oldest and steadiest of a heap (allocated at start-up). */
 const fitFragments = 16;

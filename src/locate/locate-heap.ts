@@ -5,25 +5,13 @@ import { blockSpan, resolveAddress, type AllocatorName, type HeapLayout } from '
 import { allocatorFromName, memApiLayout } from '../heap/layout-profiles.js';
 import { readCString } from '../memory/read-strings.js';
 import type { RawMemory } from '../memory/proc-mem.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
-import type { HeapHeader } from '../snapshot/walk-output.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
 import type { GdbSession } from '../gdb/gdb-session.js';
 import { chooseLayout, readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
 import { readRelease, type KamailioRelease } from './kamailio-release.js';
 import { checkLayoutFits } from './layout-fit.js';
+import { readHeapHeader, type HeapRoot } from './heap-header.js';
 import { heapRootSymbols, type ResolvedRoot, type RootShape } from './heap-roots.js';
-
-export interface HeapRoot {
-  kind: HeapKind;
-  /** The variable the heap was reached through, and its shape. */
-  symbol: string;
-  shape: RootShape;
-  rootAddress: bigint;
-  /** The manager's name string (API roots) or the allocator's name (pointer roots). */
-  mname: string;
-  allocator: AllocatorName;
-  block: bigint;
-}
 
 /**
  * The memory API root of a heap kind (`_pkg_root`, `_shm_root`), for callers that found its
@@ -106,32 +94,6 @@ export function layoutForRoot(knowledge: LayoutKnowledge, root: HeapRoot): HeapL
     'heap-not-found',
     `the ${root.kind} heap is reached through ${root.symbol} but the executable's debug info does not describe ${root.allocator}'s structs; kamheap's built-in layouts are for Kamailio 5.x`,
   );
-}
-
-/** Reads and sanity-checks the block header (totals and walk bounds). */
-export async function readHeapHeader(memory: RawMemory, root: HeapRoot, layout: HeapLayout): Promise<HeapHeader> {
-  const b = layout.block;
-  const raw = await memory.read(root.block, blockSpan(b));
-  const word = (offset: number): bigint => raw.readBigUInt64LE(offset);
-  const header: HeapHeader = {
-    kind: root.kind,
-    block: root.block,
-    size: word(b.size),
-    used: word(b.used),
-    realUsed: word(b.realUsed),
-    maxRealUsed: word(b.maxRealUsed),
-    firstFrag: resolveAddress(b.firstFrag, root.block, raw),
-    walkEnd: resolveAddress(b.walkEnd, root.block, raw),
-  };
-  const plausible =
-    header.firstFrag > root.block && header.walkEnd > header.firstFrag && header.walkEnd - header.firstFrag <= header.size;
-  if (!plausible) {
-    throw new KamheapError(
-      'heap-corrupt',
-      `the ${root.kind} heap header at 0x${root.block.toString(16)} is not a ${layout.allocator} block (first 0x${header.firstFrag.toString(16)}, end 0x${header.walkEnd.toString(16)}, size ${header.size})`,
-    );
-  }
-  return header;
 }
 
 /** A heap's totals as its allocator keeps them, with the layout they were read with. */

@@ -1,6 +1,7 @@
 // Compares two snapshots of the same heap: per allocation site the change in count and bytes,
 // sites that appeared or vanished, and how free memory moved. Sorted by growth, largest first.
-import type { AnySnapshot, SiteRecord } from './snapshot.js';
+import type { SiteRecord } from '../heap/heap-nouns.js';
+import type { AnySnapshot } from './snapshot.js';
 import { siteKey } from './summarize.js';
 
 export const diffSchemaId = 'kamheap.diff/1';

@@ -1,33 +1,7 @@
-// The per-process part of an instance snapshot (`walk --all`): each process's pkg heap, and the
-// sum over all of them.
-import type { CountBytes, SiteRecord, Snapshot } from './snapshot.js';
+// The sum over the per-process pkg heaps of an instance snapshot (`walk --all`).
+import type { CountBytes, SiteRecord } from '../heap/heap-nouns.js';
+import type { PkgAggregate, ProcessSection } from './snapshot.js';
 import { siteKey, sortSites } from './summarize.js';
-
-/** One process's pkg heap, or why it could not be walked (it exited, no permission...). */
-export interface ProcessSection {
-  /** The PID as kamheap sees it (the host's, for an instance in a container). */
-  pid: number;
-  /** The PID in the instance's own PID namespace, when that is not kamheap's. */
-  nsPid?: number;
-  index: number;
-  role: string;
-  heap?: Snapshot['heap'];
-  walk?: Snapshot['walk'];
-  totals?: Snapshot['totals'];
-  sites?: SiteRecord[];
-  findings?: Snapshot['findings'];
-  error?: string;
-}
-
-/** All pkg heaps summed: how much private memory the instance holds, and where. */
-export interface PkgAggregate {
-  processes: number;
-  size: number;
-  realUsed: number;
-  free: number;
-  used: CountBytes;
-  sites: SiteRecord[];
-}
 
 /** Sums the walked sections, site by site. */
 export function aggregatePkg(sections: readonly ProcessSection[]): PkgAggregate {

@@ -1,30 +1,16 @@
 // The snapshot model (schema "kamheap.snapshot/1", documented in schema/snapshot.schema.json).
 import type { AllocatorName, LayoutSource } from '../heap/layout.js';
 import type { FindingKind } from '../heap/fragment.js';
-import type { PkgAggregate, ProcessSection } from './instance.js';
+import type { CountBytes, FreeTotals, HeapKind, SiteRecord, WalkerName } from '../heap/heap-nouns.js';
 
 export const snapshotSchemaId = 'kamheap.snapshot/1';
 
-export type HeapKind = 'pkg' | 'shm';
-export type WalkerName = 'bulk' | 'script';
 /** How a snapshot was made: by a walker, or ('log') from Kamailio's own dump lines (`parse-log`). */
 export type SnapshotSource = WalkerName | 'log';
 /** Where the layout came from; 'log' when no layout was used (a snapshot parsed from the log). */
 export type SnapshotLayoutSource = LayoutSource | 'log';
 /** A walk's finding kinds, and 'log-incomplete': lines of a dump missing from the log. */
 export type SnapshotFindingKind = FindingKind | 'log-incomplete';
-
-/** One allocation site: every used fragment allocated from the same module, file, function and line. */
-export interface SiteRecord {
-  module: string;
-  file: string;
-  function: string;
-  line: number;
-  /** Builds without debug fields only: the power-of-two size class, e.g. "65-128". */
-  sizeClass?: string;
-  count: number;
-  bytes: number;
-}
 
 export interface FragmentRecord {
   index: number;
@@ -46,15 +32,6 @@ export interface FindingRecord {
   /** Address of the broken fragment's header, hex. */
   address: string;
   message: string;
-}
-
-export interface CountBytes {
-  count: number;
-  bytes: number;
-}
-
-export interface FreeTotals extends CountBytes {
-  largest: number;
 }
 
 /** Where a snapshot parsed from a log (`kamheap parse-log`) came from. */
@@ -132,3 +109,29 @@ export interface Snapshot<Unknown extends null = never> {
 
 /** Any snapshot kamheap reads back: walked, or parsed from the log with some values unknown (null). */
 export type AnySnapshot = Snapshot<null>;
+
+/** One process's pkg heap, or why it could not be walked (it exited, no permission...). */
+export interface ProcessSection {
+  /** The PID as kamheap sees it (the host's, for an instance in a container). */
+  pid: number;
+  /** The PID in the instance's own PID namespace, when that is not kamheap's. */
+  nsPid?: number;
+  index: number;
+  role: string;
+  heap?: Snapshot['heap'];
+  walk?: Snapshot['walk'];
+  totals?: Snapshot['totals'];
+  sites?: SiteRecord[];
+  findings?: Snapshot['findings'];
+  error?: string;
+}
+
+/** All pkg heaps summed: how much private memory the instance holds, and where. */
+export interface PkgAggregate {
+  processes: number;
+  size: number;
+  realUsed: number;
+  free: number;
+  used: CountBytes;
+  sites: SiteRecord[];
+}

@@ -1,5 +1,5 @@
 // Turns walked fragments into per-site sums and heap totals.
-import type { CountBytes, SiteRecord } from './snapshot.js';
+import type { CountBytes, SiteRecord } from '../heap/heap-nouns.js';
 import type { ResolvedFragment } from './walk-output.js';
 
 export interface Summary {

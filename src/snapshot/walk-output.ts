@@ -1,18 +1,7 @@
 // What either walker hands to the summary: heap header values and fragments with their text.
 import type { Finding } from '../heap/fragment.js';
 import type { FragmentLayout, HeapLayout } from '../heap/layout.js';
-import type { HeapKind, WalkerName } from './snapshot.js';
-
-export interface HeapHeader {
-  kind: HeapKind;
-  block: bigint;
-  size: bigint;
-  used: bigint;
-  realUsed: bigint;
-  maxRealUsed: bigint;
-  firstFrag: bigint;
-  walkEnd: bigint;
-}
+import type { HeapHeader, WalkerName } from '../heap/heap-nouns.js';
 
 /** A fragment whose debug fields are text (empty strings when the build has none). */
 export interface ResolvedFragment {

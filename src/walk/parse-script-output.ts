@@ -7,8 +7,9 @@ import { KamheapError } from '../errors.js';
 import type { Finding, FindingKind } from '../heap/fragment.js';
 import type { LayoutSource } from '../heap/layout.js';
 import { allocatorFromName } from '../heap/layout-profiles.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
-import type { HeapHeader, ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
+import type { HeapHeader } from '../heap/heap-nouns.js';
+import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
 import { unboundedTo } from './script-template.js';
 
 /** Text (other than walk lines) read before KH_BEGIN, and after KH_END, at most. */

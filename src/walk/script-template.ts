@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KamheapError } from '../errors.js';
 import type { HeapLayout } from '../heap/layout.js';
-import type { HeapRoot } from '../locate/locate-heap.js';
+import type { HeapRoot } from '../locate/heap-header.js';
 import { heapRootSymbol } from '../locate/heap-roots.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
 import { packageRoot, toolVersion } from '../util/version.js';
 import { addressExpr, checkValues, nat, optionalLines, printFragment, sizeExpr, sizeValues, totalsExpr } from './script-expressions.js';
 

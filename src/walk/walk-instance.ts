@@ -1,7 +1,7 @@
 // `walk --all`: the shm heap once, then the pkg heap of every process of the instance, one after
 // the other. Each process is stopped only while its own heap is captured.
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
-import type { ProcessSection, PkgAggregate } from '../snapshot/instance.js';
+import type { ProcessSection, PkgAggregate } from '../snapshot/snapshot.js';
 import { aggregatePkg } from '../snapshot/instance.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { readInstanceProcesses } from '../locate/instance-processes.js';

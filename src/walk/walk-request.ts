@@ -2,15 +2,16 @@
 // walker found once the target is stopped.
 import type { WalkRange } from '../heap/fragment.js';
 import type { HeapLayout } from '../heap/layout.js';
-import type { HeapKind } from '../snapshot/snapshot.js';
-import type { HeapHeader } from '../snapshot/walk-output.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
+import type { HeapHeader } from '../heap/heap-nouns.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import type { RunControl } from '../run-control.js';
 import type { TargetSession } from '../gdb/target-session.js';
 import { resolveHeapRoot, type HeapRootSymbol, type ResolvedRoot } from '../locate/heap-roots.js';
 import type { KamailioRelease } from '../locate/kamailio-release.js';
 import { loadBias } from '../locate/load-bias.js';
-import { readHeapHeader, readLayoutKnowledge, resolveHeap, type HeapRoot } from '../locate/locate-heap.js';
+import { readHeapHeader, type HeapRoot } from '../locate/heap-header.js';
+import { readLayoutKnowledge, resolveHeap } from '../locate/locate-heap.js';
 
 export interface WalkRequest {
   pid: number;

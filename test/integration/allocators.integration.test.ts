@@ -4,7 +4,8 @@
 // run (-x tlsf -X qm) where each heap is read with its own layout.
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HeapKind, Snapshot } from '../../src/snapshot/snapshot.js';
+import type { HeapKind } from '../../src/heap/heap-nouns.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { dumpPkg, fillShm, runSipp, shmSummary, startKamailio, type Allocator, type KamailioInstance } from '../../testbed/index.js';
 import { siteTotals } from '../heap/kamailio-dump.js';
 import { dumpPkgSums, kamcmdNumbers } from './allocator-oracle.js';

@@ -1,7 +1,8 @@
 // Helpers for comparing kamheap snapshots with Kamailio's own dumps, field by field.
 import { fillShm, runSipp, startKamailio, type Allocator, type DumpFragment, type KamailioInstance, type StartOptions, type SumsEntry } from '../../testbed/index.js';
 import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
-import type { AnySnapshot, HeapKind, Snapshot, WalkerName } from '../../src/snapshot/snapshot.js';
+import type { HeapKind, WalkerName } from '../../src/heap/heap-nouns.js';
+import type { AnySnapshot, Snapshot } from '../../src/snapshot/snapshot.js';
 import { bulkWalk } from '../../src/walk/bulk-walker.js';
 import { scriptWalk } from '../../src/walk/script-walker.js';
 import type { WalkRange } from '../../src/heap/fragment.js';

@@ -6,7 +6,7 @@ import type { HeapLayout } from '../../src/heap/layout.js';
 import { fmallocDebugX64, fmallocDebugX64Since58, qmallocDebugX64, qmallocDebugX64Since58, qmallocX64, tlsfDebugX64, tlsfX64 } from '../../src/heap/layout-profiles.js';
 import { versionNumbers, type KamailioRelease } from '../../src/locate/kamailio-release.js';
 import { checkLayoutFits } from '../../src/locate/layout-fit.js';
-import type { HeapRoot } from '../../src/locate/locate-heap.js';
+import type { HeapRoot } from '../../src/locate/heap-header.js';
 import { heap as shmCapture, heapBytes } from '../heap/heap-fixture.js';
 import { loadHeaderFixture, segmentMemory, type HeaderFixtureName } from '../heap/header-fixture.js';
 

@@ -1,7 +1,7 @@
 // summarize: per-site sums of used fragments, free totals and fragmentation, on hand-made fragments
 // and on Kamailio's own dump of a real shm heap (whose header totals it must add up to).
 import { describe, expect, it } from 'vitest';
-import type { SiteRecord } from '../../src/snapshot/snapshot.js';
+import type { SiteRecord } from '../../src/heap/heap-nouns.js';
 import { siteKey, sizeClassOf, sortSites, summarize } from '../../src/snapshot/summarize.js';
 import type { ResolvedFragment } from '../../src/snapshot/walk-output.js';
 import { dump, expectedFragments, expectedSites } from '../walk/walk-fixture.js';

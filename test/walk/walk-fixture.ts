@@ -1,7 +1,7 @@
 // The walk scripts' real output (test/fixtures/walk/*.out) and Kamailio's own qm_status dump of the
 // same moment (shm-dump.json), with the expectations derived from that dump.
 import { readFileSync } from 'node:fs';
-import type { SiteRecord } from '../../src/snapshot/snapshot.js';
+import type { SiteRecord } from '../../src/heap/heap-nouns.js';
 import { sortSites } from '../../src/snapshot/summarize.js';
 
 export const WALKS = ['shm-walk-full.out', 'shm-walk-from5-to20.out', 'shm-walk-from300.out'] as const;
