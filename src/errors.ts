@@ -22,6 +22,8 @@ export const ExitCode = {
   targetExited: 15,
   /** The walk was stopped because the target had been paused for `--max-pause`. */
   pauseLimit: 16,
+  /** A live walk met a place that read differently every time (the heap in motion, not corrupt): walk again or use --stop. */
+  unsettled: 17,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -39,7 +41,8 @@ export type KamheapErrorKind =
   | 'memory-read'
   | 'heap-not-found'
   | 'target-exited'
-  | 'pause-limit';
+  | 'pause-limit'
+  | 'unsettled';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   usage: ExitCode.usage,
@@ -56,6 +59,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'heap-not-found': ExitCode.heapNotFound,
   'target-exited': ExitCode.targetExited,
   'pause-limit': ExitCode.pauseLimit,
+  unsettled: ExitCode.unsettled,
 };
 
 /** Base of all expected failures; `message` is the one line shown to the user. */

@@ -6,14 +6,15 @@ import { hexDump, printableStrings } from '../export/hex-dump.js';
 import { printable } from '../export/printable.js';
 import type { MemorySlice } from '../heap/walk-fragments.js';
 import { userAddress } from '../heap/layout.js';
-import type { CapturedHeap } from '../memory/heap-capture.js';
+import type { RawFragment } from '../heap/fragment.js';
+import type { HeapChunks } from '../memory/heap-capture.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import type { RunControl } from '../run-control.js';
 import { hex } from '../util/hex.js';
-import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
-import { bulkWalk } from '../walk/bulk-walker.js';
+import type { WalkOutput } from '../snapshot/walk-output.js';
+import { bulkWalk, type FragmentLook } from '../walk/bulk-walker.js';
 import { runControlled } from './run-controlled.js';
-import { defaultMaxPause, maxPauseHelp, parseCount, parseHeapKind, parseMaxPause, parsePid, parseTimeout } from './options.js';
+import { defaultMaxPause, maxPauseHelp, parseCount, parseHeapKind, parseMaxPause, parsePid, parseTimeout, stopHelp } from './options.js';
 
 export interface InspectedFragment {
   index: number;
@@ -39,6 +40,7 @@ interface RawInspectOptions {
   sample: string;
   bytes: string;
   json?: boolean;
+  stop?: boolean;
   timeout?: string;
   maxPause: string;
   gdb?: string;
@@ -54,6 +56,7 @@ export function inspectCommand(): Command {
     .option('--sample <n>', 'fragments to show, spread evenly over the matching ones', '5')
     .option('--bytes <b>', 'bytes to show per fragment (at most its size)', '256')
     .option('--json', 'print the same as JSON (schema kamheap.inspect/1)')
+    .option('--stop', stopHelp)
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
@@ -81,14 +84,28 @@ export async function collectInspection(pidText: string, raw: RawInspectOptions,
   const sample = Math.max(1, parseCount(raw.sample, '--sample'));
   const limit = parseCount(raw.bytes, '--bytes');
   const maxPauseMs = parseMaxPause(raw.maxPause);
+  const hits: RawFragment[] = [];
   let picked: InspectedFragment[] = [];
-  let matching = 0;
-  await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, control, maxPauseMs, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) }, async (captured, memory, output) => {
-    const hits = output.fragments.filter((f) => !f.free && f.file === site.file && f.function === site.function && f.line === site.line);
-    matching = hits.length;
-    picked = [];
-    for (const f of spread(hits, sample)) picked.push(await inspectFragment(f, output, captured, memory, limit));
-  });
+  // Used fragments of the site, told by their text as the walk reads it.
+  const look: FragmentLook = {
+    visit(f, strings) {
+      if (f.free || f.line !== site.line) return undefined;
+      const file = strings.get(f.filePtr);
+      const func = strings.get(f.funcPtr);
+      const match = (fileText: string, funcText: string): void => {
+        if (f.filePtr !== 0 && f.funcPtr !== 0 && fileText === site.file && funcText === site.function) hits.push(f);
+      };
+      if (file instanceof Promise || func instanceof Promise) return Promise.all([file, func]).then(([a, b]) => match(a, b));
+      match(file, func);
+      return undefined;
+    },
+    async after(chunks, memory, output) {
+      for (const f of spread(hits, sample)) picked.push(await inspectFragment(f, output, chunks, memory, limit));
+    },
+  };
+  const request = { pid, kind, range: { from: 0, to: undefined }, control, maxPauseMs, stop: raw.stop === true, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) };
+  await bulkWalk(request, { look });
+  const matching = hits.length;
   if (matching === 0) throw new KamheapError('bad-input', `no used fragment from ${raw.site} in the ${kind} heap of PID ${pid}`);
   return { schema: 'kamheap.inspect/1', pid, kind, site: raw.site, matching, fragments: picked };
 }
@@ -104,18 +121,19 @@ function spread<T>(items: readonly T[], n: number): T[] {
   return out;
 }
 
-/** The first bytes of one fragment: from the capture, or (outside it) from live memory. */
-async function inspectFragment(f: ResolvedFragment, output: WalkOutput, captured: CapturedHeap, memory: RawMemory, limit: number): Promise<InspectedFragment> {
-  const address = userAddress(output.layout.fragment, f.frag);
-  const length = Math.min(limit, Number(f.size));
+/** The first bytes of one fragment: from the capture of a stopped walk, or else from live memory. */
+async function inspectFragment(f: RawFragment, output: WalkOutput, captured: HeapChunks, memory: RawMemory, limit: number): Promise<InspectedFragment> {
+  const address = userAddress(output.layout.fragment, BigInt(f.frag));
+  const length = Math.min(limit, f.size);
   let bytes: Buffer;
   try {
-    const slice: MemorySlice = captured.slice(Number(address), length);
+    const got = captured.slice(Number(address), length);
+    const slice: MemorySlice = got instanceof Promise ? await got : got;
     bytes = slice.buffer.subarray(slice.offset, slice.offset + length);
   } catch {
     bytes = await memory.read(address, length);
   }
-  return { index: f.index, address: hex(address), size: Number(f.size), bytes: bytes.toString('hex'), strings: printableStrings(bytes) };
+  return { index: f.index, address: hex(address), size: f.size, bytes: bytes.toString('hex'), strings: printableStrings(bytes) };
 }
 
 /** The inspection as text. */

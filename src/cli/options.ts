@@ -3,6 +3,7 @@ import { KamheapError } from '../errors.js';
 import type { WalkRange } from '../heap/fragment.js';
 import { heapRootSymbol, type HeapRootSymbol } from '../locate/heap-roots.js';
 import type { HeapKind, WalkerName } from '../heap/heap-nouns.js';
+import type { SnapshotFormat } from '../export/write-json.js';
 
 /** A PID: a positive decimal integer, nothing else. */
 export function parsePid(text: string): number {
@@ -61,6 +62,8 @@ export function parseMaxPause(text: string): number {
 }
 
 /** Help text and default of --max-pause (walk, inspect, watch). */
+export const stopHelp = 'shm: stop the target while its heap is read, as pkg always is (default: read the running process, stopping nothing)';
+
 export const maxPauseHelp = 'stop the walk and detach when the target has been paused this long, in seconds (0: no limit)';
 export const defaultMaxPause = '30';
 
@@ -74,3 +77,9 @@ export const heapSymbolHelp =
   'reach the heap through this variable instead of the memory API (_pkg_root/_shm_root): mem_block or shm_block ' +
   '(Kamailio 4.x and older, found automatically too), or an allocator\'s own pointer on builds with debug info ' +
   '(_qm_pkg_block, _fm_shm_block, _tlsf_shm_block, ...)';
+
+/** --format of a snapshot written with --json. */
+export function parseSnapshotFormat(text: string): SnapshotFormat {
+  if (text === 'json' || text === 'ndjson') return text;
+  throw new KamheapError('usage', `--format must be json or ndjson, not "${text}"`);
+}

@@ -6,6 +6,7 @@ import { KamheapError } from '../errors.js';
 import { renderTextReport } from '../export/text-report.js';
 import { checkOutputFile } from '../export/output-file.js';
 import { writeSnapshotJson } from '../export/write-json.js';
+import type { FragmentList } from '../snapshot/fragment-list.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { sizeText, readLines } from '../util/read-lines.js';
@@ -30,8 +31,8 @@ export function parseCommand(setExitCode: (code: number) => void): Command {
     .action(async (file: string, raw: RawParseOptions) => {
       const top = parseCount(raw.top, '--top');
       await checkOutputFile(raw.json);
-      const snapshot = await collectParse(file, raw.fragments === true);
-      if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json);
+      const { snapshot, fragments } = await collectParse(file, raw.fragments === true);
+      if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json, { fragments });
       if (raw.json !== '-') process.stdout.write(renderTextReport(snapshot, top));
       setExitCode(walkExitCode(snapshot));
     });
@@ -41,7 +42,7 @@ export function parseCommand(setExitCode: (code: number) => void): Command {
 export const walkOutputMaxLine = 64 << 10;
 
 /** Reads and parses the file into a snapshot, streaming it line by line into the parser. */
-export async function collectParse(file: string, includeFragments: boolean): Promise<Snapshot> {
+export async function collectParse(file: string, includeFragments: boolean): Promise<{ snapshot: Snapshot; fragments: FragmentList | undefined }> {
   const parser = new ScriptOutputParser();
   let input: Readable | undefined;
   try {
@@ -59,7 +60,8 @@ export async function collectParse(file: string, includeFragments: boolean): Pro
     // Stop reading stdin too (a pipe that has more), so the run can end.
     input?.destroy();
   }
-  return buildSnapshot(parser.finish({ executable: null, pauseMs: null, durationMs: null }), { includeFragments });
+  const output = parser.finish({ executable: null, pauseMs: null, durationMs: null });
+  return { snapshot: buildSnapshot(output), fragments: includeFragments ? output.fragments : undefined };
 }
 
 // A read stream of the file, opened first so that a missing or unreadable file fails here.

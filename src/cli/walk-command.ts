@@ -6,7 +6,8 @@ import type { HeapRootSymbol } from '../locate/heap-roots.js';
 import { renderTextReport } from '../export/text-report.js';
 import { checkOutputFile } from '../export/output-file.js';
 import { printable } from '../export/printable.js';
-import { writeSnapshotJson } from '../export/write-json.js';
+import { writeSnapshotJson, type SnapshotFormat } from '../export/write-json.js';
+import type { FragmentList } from '../snapshot/fragment-list.js';
 import type { RunControl } from '../run-control.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { HeapKind, WalkerName } from '../heap/heap-nouns.js';
@@ -26,8 +27,10 @@ import {
   parseMaxPause,
   parsePid,
   parseRange,
+  parseSnapshotFormat,
   parseTimeout,
   parseWalker,
+  stopHelp,
 } from './options.js';
 import { startProgress } from './progress.js';
 
@@ -37,7 +40,9 @@ interface RawWalkOptions {
   to?: string;
   walker: string;
   json?: string;
+  format: string;
   fragments?: boolean;
+  stop?: boolean;
   top: string;
   timeout?: string;
   maxPause: string;
@@ -58,8 +63,16 @@ interface WalkOptions {
   maxPauseMs: number;
   gdbPath: string | undefined;
   json: string | undefined;
+  format: SnapshotFormat;
   fragments: boolean;
+  stop: boolean;
   all: boolean;
+}
+
+/** A walk's snapshot, and its fragments when they were asked for. */
+interface WalkResultData {
+  snapshot: Snapshot;
+  fragments: FragmentList | undefined;
 }
 
 /** Builds the command; `setExitCode` receives the outcome (commands never exit the process). */
@@ -72,21 +85,27 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--to <m>', 'stop before this fragment index')
     .option('--walker <name>', 'bulk (few large reads, shortest pause) or script (generated GDB script)', 'bulk')
     .option('--json <file>', 'write a JSON snapshot to FILE, or to stdout with "-" (then nothing else goes to stdout)')
-    .option('--fragments', 'include every walked fragment in the JSON snapshot')
+    .option('--format <format>', 'of the --json output: json (one document) or ndjson (the snapshot on the first line, then one fragment per line)', 'json')
+    .option('--fragments', 'include every walked fragment in the JSON snapshot (streamed: memory does not grow with them)')
+    .option('--stop', stopHelp)
     .option('--top <k>', 'allocation sites to show in the summary', '20')
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
-    .option('--all', 'the shm heap once, then the pkg heap of every process of the instance (each stopped only for its own heap)')
+    .option('--all', 'the shm heap once (live unless --stop), then the pkg heap of every process of the instance (each stopped only for its own heap)')
     .action(async (pidText: string, raw: RawWalkOptions) => {
       const options = parseWalkOptions(pidText, raw);
       await checkOutputFile(options.json);
       await runControlled(options.timeoutMs, async (control) => {
-        const snapshot = options.all ? await collectInstanceWalk(options, control) : await collectWalk(options, control);
-        control.throwIfStopped();
-        await printWalk(snapshot, options);
-        setExitCode(walkExitCode(snapshot));
+        const result = options.all ? { snapshot: await collectInstanceWalk(options, control), fragments: undefined } : await collectWalk(options, control);
+        try {
+          control.throwIfStopped();
+          await printWalk(result, options);
+        } finally {
+          result.fragments?.dispose();
+        }
+        setExitCode(walkExitCode(result.snapshot));
       });
     });
 }
@@ -105,9 +124,13 @@ function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
     maxPauseMs: parseMaxPause(raw.maxPause),
     gdbPath: raw.gdb,
     json: raw.json,
+    format: parseSnapshotFormat(raw.format),
     fragments: raw.fragments === true,
+    stop: raw.stop === true,
     all: raw.all === true,
   };
+  if (options.stop && kind !== 'shm' && !options.all) throw new KamheapError('usage', '--stop is for shm: a pkg heap is always read with its process stopped');
+  if (options.walker === 'script' && kind === 'shm' && !options.stop) options.stop = true;
   if (options.all && (raw.from !== undefined || raw.to !== undefined || options.fragments || options.heapSymbol || options.walker !== 'bulk')) {
     throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments, --heap-symbol or --walker script');
   }
@@ -115,23 +138,26 @@ function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
 }
 
 /** Runs the walk and returns the snapshot (the data; printing is separate). */
-async function collectWalk(options: WalkOptions, control: RunControl): Promise<Snapshot> {
+async function collectWalk(options: WalkOptions, control: RunControl): Promise<WalkResultData> {
   const { pid, kind } = options;
   const progress = startProgress(options.json !== '-', `attaching to PID ${pid}`);
   try {
-    const walk = options.walker === 'bulk' ? bulkWalk : scriptWalk;
-    const output = await walk({
+    const request = {
       pid,
       kind,
       range: options.range,
       control,
       maxPauseMs: options.maxPauseMs,
+      stop: options.stop,
       ...(options.heapSymbol ? { heapSymbol: options.heapSymbol } : {}),
       ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}),
-      onProgress: (n) => progress.update(`walking the ${kind} heap of PID ${pid}: ${n} fragments`),
-      onPhase: (phase) => progress.update(phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`),
-    });
-    return buildSnapshot(output, { includeFragments: options.fragments });
+      onProgress: (n: number) => progress.update(`walking the ${kind} heap of PID ${pid}: ${n} fragments`),
+      onPhase: (phase: 'attached' | 'detached' | 'live') => progress.update(phaseText(phase, pid, kind)),
+    };
+    const output = options.walker === 'bulk' ? await bulkWalk(request, { fragments: options.fragments }) : await scriptWalk(request);
+    const fragments = options.fragments ? output.fragments : undefined;
+    if (!options.fragments) output.fragments?.dispose();
+    return { snapshot: buildSnapshot(output), fragments };
   } finally {
     progress.stop();
   }
@@ -145,6 +171,7 @@ async function collectInstanceWalk(options: WalkOptions, control: RunControl): P
     const walk = await walkInstance(pid, {
       control,
       maxPauseMs: options.maxPauseMs,
+      stop: options.stop,
       ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}),
       onHeap: (what) => progress.update(what === 'shm' ? 'walking the shm heap' : `walking the pkg heap of PID ${what}`),
     });
@@ -154,22 +181,34 @@ async function collectInstanceWalk(options: WalkOptions, control: RunControl): P
   }
 }
 
+/** What the progress line says in each phase. */
+function phaseText(phase: 'attached' | 'detached' | 'live', pid: number, kind: HeapKind): string {
+  if (phase === 'live') return `reading the ${kind} heap of PID ${pid} live (nothing stopped)`;
+  return phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`;
+}
+
 /** Prints the text summary and/or writes the JSON snapshot. */
-async function printWalk(snapshot: Snapshot, options: Pick<WalkOptions, 'json' | 'top'>): Promise<void> {
-  if (options.json !== undefined) await writeSnapshotJson(snapshot, options.json);
+async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'json' | 'top' | 'format'>): Promise<void> {
+  if (options.json !== undefined) await writeSnapshotJson(snapshot, options.json, { fragments, format: options.format });
   if (options.json !== '-') {
     const { top } = options;
     process.stdout.write(renderTextReport(snapshot, top));
     if (snapshot.processes && snapshot.pkgAggregate) process.stdout.write(renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, top));
   }
   const broken = snapshot.findings[0];
+  const unsettled = snapshot.walk.consistency?.unsettled[0];
   if (broken && !snapshot.walk.complete) {
     process.stderr.write(`kamheap: heap walk stopped at fragment ${broken.index} (${broken.address}): ${printable(broken.message)}\n`);
+  } else if (unsettled) {
+    process.stderr.write(`kamheap: live walk stopped at fragment ${unsettled.index} (${unsettled.address}): it read differently on every try (the heap was changing there, not corrupt); walk again, or use --stop\n`);
   }
 }
 
-/** A walk that met a broken fragment exits with the heap-corrupt code after printing what it has. */
+/** A walk that met a broken fragment exits with the heap-corrupt code after printing what it has; one that met only moving memory, with 17. */
 export function walkExitCode(snapshot: Snapshot): number {
-  const complete = snapshot.walk.complete && (snapshot.processes ?? []).every((p) => p.walk?.complete !== false);
-  return complete ? ExitCode.ok : new KamheapError('heap-corrupt', '').exitCode;
+  const walks = [snapshot.walk, ...(snapshot.processes ?? []).flatMap((p) => (p.walk ? [p.walk] : []))];
+  const incomplete = walks.filter((w) => !w.complete);
+  if (incomplete.length === 0) return ExitCode.ok;
+  const onlyMoving = [snapshot, ...(snapshot.processes ?? [])].every((s) => (s.findings?.length ?? 0) === 0) && incomplete.every((w) => (w.consistency?.unsettled.length ?? 0) > 0);
+  return onlyMoving ? ExitCode.unsettled : ExitCode.heapCorrupt;
 }

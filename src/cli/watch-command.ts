@@ -17,7 +17,7 @@ import { walkInstance } from '../walk/walk-instance.js';
 import type { HeapKind } from '../heap/heap-nouns.js';
 import type { RunControl } from '../run-control.js';
 import { controlFromSignals } from './run-controlled.js';
-import { defaultMaxPause, maxPauseHelp } from './options.js';
+import { defaultMaxPause, maxPauseHelp, stopHelp } from './options.js';
 import { maxIntervalMs, maxSamples, minIntervalMs, minSamples, parseWatchOptions, type RawWatchOptions, type WatchOptions } from './watch-options.js';
 
 /** Builds the command. */
@@ -32,6 +32,7 @@ export function watchCommand(): Command {
     .option('--json', 'print the trend as JSON (schema kamheap.watch/1)')
     .option('--top <k>', 'sites to show per list', '15')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
+    .option('--stop', stopHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--all', 'each sample walks the shm heap and the pkg heap of every process (walk --all); the pkg trend is over their sum')
     .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.\nForecast: ${forecastRule}; otherwise the report says why there is none.`)
@@ -54,7 +55,7 @@ export async function collectWatch(options: WatchOptions): Promise<Snapshot[]> {
   const { pid, kind, intervalMs, samples, out } = options;
   if (out) await prepareOutputDir(out);
   const { control, dispose } = controlFromSignals(undefined);
-  const walk: SampleOptions = { control, maxPauseMs: options.maxPauseMs, gdbPath: options.gdbPath };
+  const walk: SampleOptions = { control, maxPauseMs: options.maxPauseMs, gdbPath: options.gdbPath, stop: options.stop };
   const snapshots: Snapshot[] = [];
   try {
     for (let i = 0; i < samples && !control.stopped; i++) {
@@ -78,19 +79,20 @@ interface SampleOptions {
   control: RunControl;
   maxPauseMs: number;
   gdbPath: string | undefined;
+  stop: boolean;
 }
 
 /** One sample of one heap. */
 async function heapSample(pid: number, kind: HeapKind, options: SampleOptions): Promise<Snapshot> {
-  const { control, maxPauseMs, gdbPath } = options;
-  const output = await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, control, maxPauseMs, ...(gdbPath ? { gdbPath } : {}) });
-  return buildSnapshot(output, { includeFragments: false });
+  const { control, maxPauseMs, gdbPath, stop } = options;
+  const output = await bulkWalk({ pid, kind, range: { from: 0, to: undefined }, control, maxPauseMs, stop, ...(gdbPath ? { gdbPath } : {}) });
+  return buildSnapshot(output);
 }
 
 /** One `walk --all` sample: shm, with every process's pkg heap and their sum. */
 async function instanceSample(pid: number, options: SampleOptions): Promise<Snapshot> {
-  const { control, maxPauseMs, gdbPath } = options;
-  const walk = await walkInstance(pid, { control, maxPauseMs, ...(gdbPath ? { gdbPath } : {}) });
+  const { control, maxPauseMs, gdbPath, stop } = options;
+  const walk = await walkInstance(pid, { control, maxPauseMs, stop, ...(gdbPath ? { gdbPath } : {}) });
   return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
 }
 

@@ -13,6 +13,7 @@ export interface RawWatchOptions {
   json?: boolean;
   top: string;
   maxPause: string;
+  stop?: boolean;
   gdb?: string;
   all?: boolean;
 }
@@ -27,6 +28,8 @@ export interface WatchOptions {
   json: boolean;
   gdbPath: string | undefined;
   maxPauseMs: number;
+  /** shm: stop the target for each walk. */
+  stop: boolean;
   all: boolean;
 }
 
@@ -56,6 +59,7 @@ export function parseWatchOptions(pidText: string, raw: RawWatchOptions): WatchO
     json: raw.json === true,
     gdbPath: raw.gdb,
     maxPauseMs: parseMaxPause(raw.maxPause),
+    stop: raw.stop === true,
     all: raw.all === true,
   };
 }

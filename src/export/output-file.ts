@@ -22,7 +22,7 @@ export async function checkOutputFile(path: string | undefined): Promise<void> {
 }
 
 /** Writes `content` to `path` through a temp file renamed over it; any failure is one bad-input line. */
-export async function writeOutputFile(path: string, content: string | Iterable<string>): Promise<void> {
+export async function writeOutputFile(path: string, content: string | Iterable<string> | AsyncIterable<string>): Promise<void> {
   await checkTarget(path);
   const temp = join(dirname(path), tempName());
   let handle: FileHandle | undefined;
@@ -32,7 +32,7 @@ export async function writeOutputFile(path: string, content: string | Iterable<s
     handle = await open(temp, createNew, 0o644);
     created = true;
     // writeFile on a handle writes on from where the last write ended, all of the chunk.
-    for (const chunk of typeof content === 'string' ? [content] : content) await handle.writeFile(chunk);
+    for await (const chunk of typeof content === 'string' ? [content] : content) await handle.writeFile(chunk);
     await handle.sync();
     await handle.close();
     handle = undefined;

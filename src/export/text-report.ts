@@ -18,8 +18,7 @@ export function renderTextReport(snapshot: Snapshot, top: number): string {
     `  size ${bytes(heap.size)}  used ${bytes(heap.used)}  real used ${bytes(heap.realUsed)}  max real used ${bytes(heap.maxRealUsed)}  free ${bytes(heap.free)}`,
   );
   const range = `${walk.from}..${walk.to ?? 'end'}`;
-  const timing = walk.pauseMs === null ? '' : `; target paused ${walk.pauseMs.toFixed(1)} ms, total ${(walk.durationMs ?? 0).toFixed(0)} ms`;
-  lines.push(`  walked ${plural(walk.fragmentsWalked, 'fragment')} (${range}) with the ${walk.walker} walker, ${walk.complete ? 'complete' : 'INCOMPLETE'}${timing}`);
+  lines.push(`  walked ${plural(walk.fragmentsWalked, 'fragment')} (${range}) with the ${walk.walker} walker, ${walk.complete ? 'complete' : 'INCOMPLETE'}${timingText(walk)}`);
   lines.push(
     `  in range: used ${plural(totals.used.count, 'fragment')}, ${bytes(totals.used.bytes)}; free ${plural(totals.free.count, 'fragment')}, ${bytes(totals.free.bytes)}` +
       ` (largest ${bytes(totals.free.largest)}, fragmentation ${(totals.fragmentation * 100).toFixed(1)}%)`,
@@ -34,6 +33,12 @@ export function renderTextReport(snapshot: Snapshot, top: number): string {
   );
   lines.push(`${'count'.padStart(8)} ${'bytes'.padStart(12)}  ${'module'.padEnd(12)} file: function(line)`);
   for (const site of shown) lines.push(siteLine(site));
+  const unsettled = walk.consistency?.unsettled ?? [];
+  if (unsettled.length > 0) {
+    lines.push('');
+    lines.push('unsettled (the heap changed under the live walk each time it was read; not a corruption: walk again, or with --stop):');
+    for (const u of unsettled) lines.push(`  at fragment ${u.index} (${printable(u.address)}): ${printable(u.message)}`);
+  }
   if (snapshot.findings.length > 0) {
     lines.push('');
     lines.push(`findings (${snapshot.findings.length}):`);
@@ -57,4 +62,14 @@ function plural(n: number, word: string): string {
 function bytes(n: number): string {
   if (n < 1024 * 1024) return `${n} B`;
   return `${n} B (${(n / (1024 * 1024)).toFixed(1)} MiB)`;
+}
+
+/** How the memory was read, and for how long the target was stopped. */
+function timingText(walk: Snapshot['walk']): string {
+  const total = `total ${(walk.durationMs ?? 0).toFixed(0)} ms`;
+  if (walk.consistency?.mode === 'live') {
+    const rereads = walk.consistency.rereads === 0 ? '' : `, ${plural(walk.consistency.rereads, 'place')} re-read`;
+    return `; live, nothing stopped${rereads}, ${total}`;
+  }
+  return walk.pauseMs === null ? '' : `; target paused ${walk.pauseMs.toFixed(1)} ms, ${total}`;
 }

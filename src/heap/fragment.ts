@@ -32,11 +32,23 @@ export interface WalkRange {
   to: number | undefined;
 }
 
+/** A place a live walk could not read the same way twice: memory in motion, not a broken heap. */
+export interface UnsettledPlace {
+  index: number;
+  address: bigint;
+  message: string;
+}
+
 export interface WalkResult {
-  fragments: RawFragment[];
   findings: Finding[];
-  /** True when the requested range was walked to its end without a broken fragment. */
+  /** True when the requested range was walked to its end without a broken or unsettled fragment. */
   complete: boolean;
   /** Fragments stepped over, from index 0 (including those before `from`). */
   stepped: number;
+  /** Fragments handed to the visitor: those of [from, to). */
+  visited: number;
+  /** Live walks: places re-read because a fragment was torn by an allocation in flight. */
+  rereads: number;
+  /** Live walks: where re-reading did not settle and the walk stopped. */
+  unsettled: UnsettledPlace[];
 }

@@ -37,3 +37,15 @@ export interface HeapHeader {
   firstFrag: bigint;
   walkEnd: bigint;
 }
+
+/** A fragment whose debug fields are text (empty strings when the build has none). */
+export interface ResolvedFragment {
+  index: number;
+  frag: bigint;
+  size: bigint;
+  free: boolean;
+  module: string;
+  file: string;
+  function: string;
+  line: number;
+}

@@ -1,8 +1,19 @@
-// The walk itself, allocator-agnostic: step from the first fragment to the walk end using the
-// layout's offsets, validate every header before trusting it, and collect the requested range.
-// This loop runs while the target is stopped, so it avoids BigInt and per-fragment allocations.
-import type { Finding, FindingKind, RawFragment, WalkRange, WalkResult } from './fragment.js';
-import type { CheckPattern, FlagField, FragmentLayout, WordField } from './layout.js';
+// The walk itself, allocator-agnostic: step from the first fragment to the walk end (the rule of
+// fragment-step.ts), validate every header before trusting it, and hand each fragment of the
+// requested range to a visitor as it is stepped. Nothing here grows with the heap: the visitor
+// sums or writes, and the memory behind the walk may be dropped as it goes.
+//
+// On a running process (a live shm walk) a fragment can be torn by an allocation in flight: the
+// size read is the new one and the next header is not written yet, or the other way round. With a
+// settle policy, the walk then forgets the bytes around the failure, waits a moment, and re-walks
+// from a few fragments back (they were held, not yet visited, so nothing is counted twice). A
+// failure that reads the same on every try is a real corruption finding; one that keeps changing
+// is reported as unsettled, never as corruption.
+// This loop also runs while a target is stopped, so it avoids BigInt and allocations it can skip.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Finding, FindingKind, RawFragment, UnsettledPlace, WalkRange, WalkResult } from './fragment.js';
+import { flagSet, heapEndOf, readField, readSize, readWord, stepOver } from './fragment-step.js';
+import type { CheckPattern, FragmentLayout } from './layout.js';
 import type { RunControl } from '../run-control.js';
 
 /** A view of target memory: `offset` in `buffer` holds the byte at the requested address. */
@@ -15,6 +26,10 @@ export interface MemorySlice {
 export interface MemoryView {
   /** At least `length` bytes at `address` (a number: see fragment.ts), or throws MemoryReadError. */
   slice(address: number, length: number): MemorySlice | Promise<MemorySlice>;
+  /** The walk will not come back below `address`: the bytes there may be dropped. */
+  release?(below: number): void;
+  /** Live memory: forget what was read of [from, to), so that the next slice reads it again. */
+  forget?(from: number, to: number): void;
 }
 
 export interface WalkBounds {
@@ -23,114 +38,220 @@ export interface WalkBounds {
   walkEnd: bigint;
 }
 
+/** How a walk of a running process settles a torn read. */
+export interface SettlePolicy {
+  /** Re-reads of one torn place before the walk gives up on it. */
+  attempts: number;
+  /** How long to wait before re-read `attempt` (1-based), in ms: an allocation in flight finishes meanwhile. */
+  waitMs(attempt: number): number;
+}
+
+/** Re-reads with a doubling wait (1, 2, 4 ... 32 ms: 63 ms in all), for a running process. */
+export const liveSettle: SettlePolicy = { attempts: 6, waitMs: (attempt) => 2 ** (attempt - 1) };
+
 export interface WalkHooks {
   /** Fragments stepped so far, every few thousand. */
   onProgress?: (stepped: number) => void;
   /** Checked every few thousand fragments: a walk of millions stops at once on a signal or --timeout. */
   control?: RunControl;
+  /** Only for memory that changes under the walk (a running process); needs a view that can forget. */
+  settle?: SettlePolicy;
 }
+
+/** Gets each fragment of the range once, in heap order, when the walk has validated it. */
+export type FragmentVisitor = (fragment: RawFragment) => void | Promise<void>;
 
 const progressEvery = 8192;
-const two32 = 4294967296;
+/** How often the memory behind the walk is let go (a cheap call when nothing is to be dropped). */
+const releaseEvery = 64;
+/** Fragments held back from the visitor on a live walk: how far a re-walk can go back. */
+const holdBack = 64;
 
-/** An unsigned 64-bit little-endian word as a number (exact below 2^53, which covers addresses and sizes). */
-export function readWord(buffer: Buffer, offset: number): number {
-  return buffer.readUInt32LE(offset) + buffer.readUInt32LE(offset + 4) * two32;
+/** A problem met at a fragment, and how far into memory the fragment was read. */
+interface Problem {
+  kind: FindingKind;
+  message: string;
+  reach: number;
 }
 
-/** A 4- or 8-byte field as a number. */
-export function readField(buffer: Buffer, offset: number, field: WordField): number {
-  return field.width === 4 ? buffer.readUInt32LE(offset + field.offset) : readWord(buffer, offset + field.offset);
+/** Walks fragments from bounds.firstFrag to the walk end, visiting those with indices in `range`. */
+export async function walkHeap(
+  memory: MemoryView,
+  layout: FragmentLayout,
+  bounds: WalkBounds,
+  range: WalkRange,
+  visit: FragmentVisitor,
+  hooks: WalkHooks = {},
+): Promise<WalkResult> {
+  const { onProgress, control } = hooks;
+  const settle = memory.forget ? hooks.settle : undefined;
+  const findings: Finding[] = [];
+  const unsettled: UnsettledPlace[] = [];
+  const { headerSize, prevFree } = layout;
+  const trailerOffset = layout.trailer?.offset ?? 0;
+  const trailerSize = layout.trailer?.size ?? 0;
+  const walkEnd = Number(bounds.walkEnd);
+  const heapEnd = heapEndOf(walkEnd, layout);
+  const to = range.to ?? Number.POSITIVE_INFINITY;
+  const checks = layout.checks.map((check) => ({ ...check, expected: Number(check.value) }));
+  const held = new HeldFragments(settle ? holdBack : 0);
+  let address = Number(bounds.firstFrag);
+  let index = 0;
+  let previousFree = false;
+  let visited = 0;
+  let rereads = 0;
+  // The torn place being settled: the walk must get past `index` to call it settled.
+  let trouble: { index: number; attempts: number; readings: Set<string> } | undefined;
+
+  const hand = async (fragment: RawFragment | undefined): Promise<void> => {
+    if (!fragment) return;
+    visited++;
+    const done = visit(fragment);
+    if (done) await done;
+  };
+
+  for (;;) {
+    let problem: Problem | undefined;
+    if (address >= walkEnd || index >= to) {
+      if (address === heapEnd || index >= to) break;
+      problem = { kind: 'walk-error', message: `walk stopped at ${hexOf(address)}, not at the heap end ${hexOf(heapEnd)}`, reach: address };
+    } else {
+      try {
+        // Cache hits come back synchronously: awaiting only real promises keeps millions of
+        // fragments off the microtask queue.
+        const headRead = memory.slice(address, headerSize);
+        const head = headRead instanceof Promise ? await headRead : headRead;
+        const size = readSize(head.buffer, head.offset, layout);
+        const next = stepOver(address, size, layout, heapEnd);
+        if (next === 'size-out-of-bounds') {
+          problem = { kind: next, message: `fragment size ${size} at ${hexOf(address)} runs past the heap end ${hexOf(heapEnd)}`, reach: address + headerSize };
+        } else if (next === 'size-misaligned') {
+          problem = { kind: next, message: `fragment size ${size} is not a multiple of ${layout.roundTo}`, reach: address + headerSize };
+        } else {
+          let tail = head;
+          if (trailerSize > 0) {
+            const tailRead = memory.slice(address + trailerOffset + size, trailerSize);
+            tail = tailRead instanceof Promise ? await tailRead : tailRead;
+          }
+          const broken = brokenCheck(checks, head, tail);
+          const free = flagSet(head.buffer, head.offset, layout.free);
+          if (broken) {
+            problem = { kind: 'check-pattern', message: broken, reach: next };
+          } else if (prevFree && flagSet(head.buffer, head.offset, prevFree) !== previousFree) {
+            const message = `prev-free flag is ${previousFree ? 'clear' : 'set'} but the previous fragment is ${previousFree ? 'free' : 'used'}`;
+            problem = { kind: 'check-pattern', message, reach: address + headerSize };
+          } else {
+            const fragment = index >= range.from ? toRawFragment(layout, index, address, size, free, head) : undefined;
+            if (held.capacity === 0) await hand(fragment);
+            else await hand(held.push({ index, address, previousFree, fragment }));
+            previousFree = free;
+            address = next;
+            index++;
+            if (trouble && index > trouble.index) trouble = undefined;
+            if (index % releaseEvery === 0) memory.release?.(held.oldestAddress ?? address);
+            if (index % progressEvery === 0) {
+              onProgress?.(index);
+              await control?.checkpoint();
+            }
+            continue;
+          }
+        }
+      } catch (error) {
+        problem = { kind: 'read-error', message: error instanceof Error ? error.message : String(error), reach: address + headerSize };
+      }
+    }
+    if (settle && memory.forget) {
+      trouble ??= { index, attempts: 0, readings: new Set() };
+      trouble.readings.add(`${index} ${address} ${problem.kind} ${problem.message}`);
+      if (trouble.attempts < settle.attempts) {
+        trouble.attempts++;
+        rereads++;
+        // Back 1, 4, 16, 64 fragments: a stale size may have been stepped a little earlier.
+        const restart: Pick<HeldFragment, 'index' | 'address' | 'previousFree'> = held.rewind(4 ** (trouble.attempts - 1)) ?? { index, address, previousFree };
+        memory.forget(restart.address, Math.max(problem.reach, address + headerSize));
+        await sleep(settle.waitMs(trouble.attempts));
+        ({ index, address, previousFree } = restart);
+        continue;
+      }
+      if (trouble.readings.size > 1) {
+        // Read differently each time: memory in motion, not a broken heap.
+        unsettled.push({ index, address: BigInt(address), message: problem.message });
+        break;
+      }
+    }
+    findings.push({ kind: problem.kind, index, address: BigInt(address), message: problem.message });
+    break;
+  }
+  for (const entry of held.drain()) await hand(entry.fragment);
+  onProgress?.(index);
+  const complete = findings.length === 0 && unsettled.length === 0;
+  return { findings, complete, stepped: index, visited, rereads, unsettled };
 }
 
-/** The fragment's size: its size word without the flag bits some allocators keep in it. */
-export function readSize(buffer: Buffer, offset: number, layout: FragmentLayout): number {
-  const at = offset + layout.size.offset;
-  const word = readWord(buffer, at);
-  return layout.size.flagBits === 0 ? word : word - (buffer.readUInt32LE(at) & layout.size.flagBits);
-}
-
-/** True when the flag is set in the header at `offset`. */
-export function flagSet(buffer: Buffer, offset: number, field: FlagField): boolean {
-  const low = buffer.readUInt32LE(offset + field.offset);
-  if (field.mask !== undefined) return (low & field.mask) !== 0;
-  return low !== 0 || (field.width === 8 && buffer.readUInt32LE(offset + field.offset + 4) !== 0);
-}
-
-/** Walks fragments from bounds.firstFrag to the walk end, keeping indices in `range`. */
+/** A walk that keeps its fragments: for small walks (tests, the layout fit check). */
 export async function walkFragments(
   memory: MemoryView,
   layout: FragmentLayout,
   bounds: WalkBounds,
   range: WalkRange,
   hooks: WalkHooks = {},
-): Promise<WalkResult> {
-  const { onProgress, control } = hooks;
+): Promise<WalkResult & { fragments: RawFragment[] }> {
   const fragments: RawFragment[] = [];
-  const findings: Finding[] = [];
-  const { headerSize, overhead, roundTo, prevFree } = layout;
-  const trailerOffset = layout.trailer?.offset ?? 0;
-  const trailerSize = layout.trailer?.size ?? 0;
-  const walkEnd = Number(bounds.walkEnd);
-  const heapEnd = walkEnd + trailerSize;
-  const to = range.to ?? Number.POSITIVE_INFINITY;
-  const checks = layout.checks.map((check) => ({ ...check, expected: Number(check.value) }));
-  const stop = (kind: FindingKind, index: number, address: number, message: string): WalkResult => {
-    findings.push({ kind, index, address: BigInt(address), message });
-    return { fragments, findings, complete: false, stepped: index };
-  };
-  let address = Number(bounds.firstFrag);
-  let index = 0;
-  let previousFree = false;
-  while (address < walkEnd && index < to) {
-    try {
-      // Cache hits come back synchronously: awaiting only real promises keeps 100k fragments off
-      // the microtask queue.
-      const headRead = memory.slice(address, headerSize);
-      const head = headRead instanceof Promise ? await headRead : headRead;
-      const size = readSize(head.buffer, head.offset, layout);
-      const next = address + overhead + size;
-      if (next > heapEnd) {
-        return stop('size-out-of-bounds', index, address, `fragment size ${size} at ${hexOf(address)} runs past the heap end ${hexOf(heapEnd)}`);
-      }
-      if (size % roundTo !== 0) {
-        return stop('size-misaligned', index, address, `fragment size ${size} is not a multiple of ${roundTo}`);
-      }
-      let tail = head;
-      if (trailerSize > 0) {
-        const tailRead = memory.slice(address + trailerOffset + size, trailerSize);
-        tail = tailRead instanceof Promise ? await tailRead : tailRead;
-      }
-      // (An evicted chunk stays valid while `head` refers to it: eviction only drops the cache entry.)
-      const broken = brokenCheck(checks, head, tail);
-      if (broken) return stop('check-pattern', index, address, broken);
-      const free = flagSet(head.buffer, head.offset, layout.free);
-      if (prevFree && flagSet(head.buffer, head.offset, prevFree) !== previousFree) {
-        return stop('check-pattern', index, address, `prev-free flag is ${previousFree ? 'clear' : 'set'} but the previous fragment is ${previousFree ? 'free' : 'used'}`);
-      }
-      previousFree = free;
-      if (index >= range.from) fragments.push(toRawFragment(layout, index, address, size, free, head));
-      address = next;
-    } catch (error) {
-      return stop('read-error', index, address, error instanceof Error ? error.message : String(error));
+  const result = await walkHeap(memory, layout, bounds, range, (f) => void fragments.push(f), hooks);
+  return { ...result, fragments };
+}
+
+/** A validated fragment held back from the visitor, with what a re-walk from it needs. */
+interface HeldFragment {
+  index: number;
+  address: number;
+  /** Whether the fragment before it was free (for the prev-free check of a re-walk). */
+  previousFree: boolean;
+  /** Undefined before the range's `from`. */
+  fragment: RawFragment | undefined;
+}
+
+/** The last few validated fragments, oldest first, in a ring. */
+class HeldFragments {
+  private readonly ring: HeldFragment[] = [];
+  private start = 0;
+  private size = 0;
+
+  constructor(readonly capacity: number) {}
+
+  /** Holds `entry`; returns the fragment that falls out of the ring to be visited. */
+  push(entry: HeldFragment): RawFragment | undefined {
+    if (this.size < this.capacity) {
+      this.ring[(this.start + this.size++) % this.capacity] = entry;
+      return undefined;
     }
-    index++;
-    if (index % progressEvery === 0) {
-      onProgress?.(index);
-      await control?.checkpoint();
+    const out = this.ring[this.start];
+    this.ring[this.start] = entry;
+    this.start = (this.start + 1) % this.capacity;
+    return out?.fragment;
+  }
+
+  get oldestAddress(): number | undefined {
+    return this.size === 0 ? undefined : this.ring[this.start]?.address;
+  }
+
+  /** Drops the newest `n` (or all held) and returns the oldest dropped: where a re-walk starts. */
+  rewind(n: number): HeldFragment | undefined {
+    const count = Math.min(n, this.size);
+    if (count === 0) return undefined;
+    this.size -= count;
+    return this.ring[(this.start + this.size) % this.capacity];
+  }
+
+  /** Everything held, oldest first, and empties the ring. */
+  *drain(): Generator<HeldFragment> {
+    while (this.size > 0) {
+      const entry = this.ring[this.start];
+      this.start = (this.start + 1) % this.capacity;
+      this.size--;
+      if (entry) yield entry;
     }
   }
-  const reachedEnd = address === heapEnd || index >= to;
-  if (!reachedEnd) {
-    findings.push({
-      kind: 'walk-error',
-      index,
-      address: BigInt(address),
-      message: `walk stopped at ${hexOf(address)}, not at the heap end ${hexOf(heapEnd)}`,
-    });
-  }
-  onProgress?.(index);
-  return { fragments, findings, complete: reachedEnd, stepped: index };
 }
 
 /** Describes the first check word that lost its pattern, if any. */

@@ -1,23 +1,33 @@
-// Captures the heap while the target is stopped: steps only the fragments' size fields to learn
-// which 1 MiB chunks the walk needs, reads those, and keeps them. The validated walk then runs on
-// the captured bytes after detach, so the pause holds the reads and little else.
+// Heap memory in 1 MiB chunks, in the two ways a walk reads it:
+// - stopped: `captureHeap` steps only the fragments' size fields while the target is stopped, to
+//   learn which chunks the walk needs, and reads those; the validated walk then runs on the
+//   captured chunks after detach, so the pause holds the reads and little else;
+// - live: the walk reads each chunk when it first needs it from the running process, and may
+//   forget a chunk torn by an allocation in flight to read it again.
+// Either way a chunk the walk has passed is dropped (unless the caller keeps the capture, as
+// `inspect` does), so memory does not grow with the heap.
 import type { FragmentLayout } from '../heap/layout.js';
-import { readSize, type MemorySlice, type MemoryView, type WalkBounds } from '../heap/walk-fragments.js';
+import { heapEndOf, readSize, stepOver } from '../heap/fragment-step.js';
+import type { MemorySlice, MemoryView, WalkBounds } from '../heap/walk-fragments.js';
 import type { WalkRange } from '../heap/fragment.js';
 import { MemoryReadError } from '../errors.js';
 import type { RunControl } from '../run-control.js';
 import type { RawMemory } from './proc-mem.js';
-import type { ChunkPool } from './chunk-pool.js';
+import { ChunkPool } from './chunk-pool.js';
 
 /** Read size: large enough that 100k fragments take a few dozen reads, small enough to skip free tails. */
 export const defaultChunkSize = 1024 * 1024;
 
-export interface CaptureOptions {
+export interface ChunkOptions {
   chunkSize?: number;
-  /** Buffers touched before the attach. */
+  /** Where chunk buffers come from (touched before the attach, for a stopped capture). */
   pool?: ChunkPool;
-  /** Checked between chunk reads: a signal, --timeout or --max-pause ends the capture at once. */
+  /** Checked between chunk reads of a capture: a signal, --timeout or --max-pause ends it at once. */
   control?: RunControl;
+  /** Live memory: a chunk the walk needs is read when first needed (and can be forgotten and read again). */
+  live?: boolean;
+  /** Keep every chunk until the end (release() does nothing): for callers that look inside fragments later. */
+  keep?: boolean;
 }
 
 export interface ReadStats {
@@ -26,55 +36,79 @@ export interface ReadStats {
   readMs: number;
 }
 
-/** The chunks of target memory read during the pause, served as a MemoryView. */
-export class CapturedHeap implements MemoryView {
+/** Heap memory from firstFrag to the heap end, held in chunks: a MemoryView for the walk. */
+export class HeapChunks implements MemoryView {
   readonly stats: ReadStats = { reads: 0, bytes: 0, readMs: 0 };
   private readonly chunks = new Map<number, Buffer>();
   private readonly start: number;
   private readonly end: number;
   private readonly chunkSize: number;
+  private readonly pool: ChunkPool;
   // The chunk of the last slice: the walk stays in one chunk for thousands of fragments.
   private lastIndex = -1;
   private lastChunk: Buffer | undefined;
+  // Chunks up to this one were dropped behind the walk.
+  private releasedTo = -1;
 
   constructor(
     private readonly memory: RawMemory,
     start: bigint,
     end: bigint,
-    private readonly options: CaptureOptions = {},
+    private readonly options: ChunkOptions = {},
   ) {
     this.start = Number(start);
     this.end = Number(end);
-    this.chunkSize = options.chunkSize ?? defaultChunkSize;
+    this.chunkSize = options.chunkSize ?? options.pool?.chunkSize ?? defaultChunkSize;
+    this.pool = options.pool ?? new ChunkPool(this.chunkSize);
   }
 
-  /** Reads every chunk overlapping [address, address+length) not captured yet; undefined when none. */
+  /** Reads every chunk overlapping [address, address+length) not read yet; undefined when none. */
   ensure(address: number, length: number): Promise<void> | undefined {
     const first = this.chunkOf(address);
     const last = this.chunkOf(address + length - 1);
-    // The common case, both ends in captured chunks, costs no promise.
+    // The common case, both ends in chunks already read, costs no promise.
     if (this.chunks.has(first) && this.chunks.has(last)) return undefined;
-    return this.read(first, last);
+    return this.readChunks(first, last);
   }
 
-  private async read(first: number, last: number): Promise<void> {
+  private async readChunks(first: number, last: number): Promise<void> {
     for (let index = first; index <= last; index++) {
       if (this.chunks.has(index)) continue;
       await this.options.control?.checkpoint();
-      const start = this.start + index * this.chunkSize;
-      const end = Math.min(start + this.chunkSize, this.end);
-      const into = this.options.pool?.take(end - start);
-      const t0 = performance.now();
-      this.chunks.set(index, await this.memory.read(BigInt(start), end - start, into));
-      this.stats.readMs += performance.now() - t0;
-      this.stats.reads++;
-      this.stats.bytes += end - start;
+      const read = this.readChunk(index);
+      if (read) await read;
     }
   }
 
-  slice(address: number, length: number): MemorySlice {
+  /** Reads one chunk; synchronous when the memory reads synchronously (/proc/PID/mem does). */
+  private readChunk(index: number): Promise<void> | undefined {
+    const start = this.start + index * this.chunkSize;
+    const length = Math.min(start + this.chunkSize, this.end) - start;
+    if (length <= 0) throw new MemoryReadError(BigInt(start), this.chunkSize);
+    const t0 = performance.now();
+    const got = this.memory.read(BigInt(start), length, this.pool.take(length));
+    const store = (buffer: Buffer): void => {
+      this.chunks.set(index, buffer);
+      this.stats.readMs += performance.now() - t0;
+      this.stats.reads++;
+      this.stats.bytes += length;
+    };
+    if (got instanceof Promise) return got.then(store);
+    store(got);
+    return undefined;
+  }
+
+  slice(address: number, length: number): MemorySlice | Promise<MemorySlice> {
     const first = this.chunkOf(address);
     const last = this.chunkOf(address + length - 1);
+    if (this.options.live && !(this.chunks.has(first) && this.chunks.has(last))) {
+      const read = this.readChunks(first, last);
+      return read.then(() => this.sliceRead(address, length, first, last));
+    }
+    return this.sliceRead(address, length, first, last);
+  }
+
+  private sliceRead(address: number, length: number, first: number, last: number): MemorySlice {
     const chunk = first === this.lastIndex ? this.lastChunk : this.remember(first);
     if (first === last && chunk) {
       const offset = address - (this.start + first * this.chunkSize);
@@ -83,12 +117,38 @@ export class CapturedHeap implements MemoryView {
     return { buffer: this.copySpan(address, length), offset: 0 };
   }
 
-  /** The captured chunk holding all of [address, address+length), with its start address. */
+  /** The chunk holding all of [address, address+length), with its start address. */
   chunkHolding(address: number, length: number): { buffer: Buffer; start: number } | undefined {
     const index = this.chunkOf(address);
     const buffer = this.chunks.get(index);
     const start = this.start + index * this.chunkSize;
     return buffer && address + length <= start + buffer.length ? { buffer, start } : undefined;
+  }
+
+  release(below: number): void {
+    const last = this.chunkOf(below) - 1;
+    if (this.options.keep || last <= this.releasedTo) return;
+    this.releasedTo = last;
+    this.drop(Number.NEGATIVE_INFINITY, last);
+  }
+
+  forget(from: number, to: number): void {
+    this.drop(this.chunkOf(from), this.chunkOf(Math.max(from, to - 1)));
+  }
+
+  /** Chunks held now. */
+  get held(): number {
+    return this.chunks.size;
+  }
+
+  private drop(first: number, last: number): void {
+    for (const [index, buffer] of this.chunks) {
+      if (index < first || index > last) continue;
+      this.chunks.delete(index);
+      this.pool.give(buffer);
+    }
+    this.lastIndex = -1;
+    this.lastChunk = undefined;
   }
 
   private remember(index: number): Buffer | undefined {
@@ -122,6 +182,11 @@ export class CapturedHeap implements MemoryView {
   }
 }
 
+/** The heap of `bounds` read from the running process as the walk goes. */
+export function liveHeap(memory: RawMemory, layout: FragmentLayout, bounds: WalkBounds, options: Omit<ChunkOptions, 'live'> = {}): HeapChunks {
+  return new HeapChunks(memory, bounds.firstFrag, BigInt(heapEndOf(Number(bounds.walkEnd), layout)), { ...options, live: true });
+}
+
 /**
  * Steps the size fields from the first fragment and captures the chunks holding each header and
  * trailer. Stops quietly at a size that leaves the heap: the validated walk reports it.
@@ -131,18 +196,18 @@ export async function captureHeap(
   layout: FragmentLayout,
   bounds: WalkBounds,
   range: WalkRange,
-  options: CaptureOptions = {},
-): Promise<CapturedHeap> {
-  const { headerSize, overhead, roundTo } = layout;
+  options: Omit<ChunkOptions, 'live'> = {},
+): Promise<HeapChunks> {
+  const { headerSize } = layout;
   const trailerOffset = layout.trailer?.offset ?? 0;
   const trailerSize = layout.trailer?.size ?? 0;
   const walkEnd = Number(bounds.walkEnd);
-  const heapEnd = walkEnd + trailerSize;
-  const captured = new CapturedHeap(memory, bounds.firstFrag, BigInt(heapEnd), options);
+  const heapEnd = heapEndOf(walkEnd, layout);
+  const captured = new HeapChunks(memory, bounds.firstFrag, BigInt(heapEnd), options);
   const to = range.to ?? Number.POSITIVE_INFINITY;
   let address = Number(bounds.firstFrag);
   // The chunk the walk is in: while header and trailer stay inside it (nearly always), a fragment
-  // costs two comparisons and one size read, no call into the cache.
+  // costs two comparisons and one size read, no call into the chunks.
   let chunk: Buffer | undefined;
   let chunkStart = 0;
   let chunkEnd = 0;
@@ -160,11 +225,11 @@ export async function captureHeap(
           chunkStart = holder.start;
           chunkEnd = holder.start + holder.buffer.length;
         }
-        const head = captured.slice(address, headerSize);
+        const head = captured.slice(address, headerSize) as MemorySlice;
         size = readSize(head.buffer, head.offset, layout);
       }
-      const next = address + overhead + size;
-      if (next > heapEnd || size % roundTo !== 0) break;
+      const next = stepOver(address, size, layout, heapEnd);
+      if (typeof next === 'string') break;
       const trailerAt = address + trailerOffset + size;
       if (trailerSize > 0 && (trailerAt < chunkStart || trailerAt + trailerSize > chunkEnd)) {
         const tailRead = captured.ensure(trailerAt, trailerSize);
@@ -196,5 +261,5 @@ export async function warmUpCapture(layout: FragmentLayout, fragments = 20_000):
     close: () => undefined,
   };
   const walkEnd = BigInt(base + stride * fragments - trailerSize);
-  await captureHeap(memory, layout, { firstFrag: BigInt(base), walkEnd }, { from: 0, to: undefined });
+  await captureHeap(memory, layout, { firstFrag: BigInt(base), walkEnd }, { from: 0, to: undefined }, { chunkSize: 64 * 1024 });
 }

@@ -33,11 +33,31 @@ export async function readCString(memory: RawMemory, address: bigint): Promise<s
   return undefined;
 }
 
-/** Resolves every distinct pointer once; unreadable pointers map to undefined. */
-export async function resolveStrings(memory: RawMemory, pointers: Iterable<bigint>): Promise<Map<bigint, string | undefined>> {
-  const resolved = new Map<bigint, string | undefined>();
-  for (const pointer of pointers) {
-    if (!resolved.has(pointer)) resolved.set(pointer, await readCString(memory, pointer));
+/**
+ * The text behind debug-field pointers, each read once: on first use while the walk goes (for a
+ * fragment list), or all at once at the end (for the sums). Unreadable pointers read as ''.
+ */
+export class StringTable {
+  private readonly known = new Map<number, string>();
+
+  constructor(private readonly memory: RawMemory) {}
+
+  /** The text at `pointer`, read now if it was not before. */
+  get(pointer: number): string | Promise<string> {
+    return this.known.get(pointer) ?? this.read(pointer);
   }
-  return resolved;
+
+  /** Text read before ('' for a pointer never read). */
+  readonly text = (pointer: number): string => this.known.get(pointer) ?? '';
+
+  /** Reads every pointer not read yet. */
+  async load(pointers: Iterable<number>): Promise<void> {
+    for (const pointer of pointers) if (!this.known.has(pointer)) await this.read(pointer);
+  }
+
+  private async read(pointer: number): Promise<string> {
+    const text = (await readCString(this.memory, BigInt(pointer))) ?? '';
+    this.known.set(pointer, text);
+    return text;
+  }
 }

@@ -1,21 +1,18 @@
-// Assembles the versioned snapshot from a walk's output.
+// Assembles the versioned snapshot from a walk's output. The fragments (`--fragments`) are not in
+// it: they stay in the walk's FragmentList and go straight to the output file (write-json.ts).
 import { hex } from '../util/hex.js';
 import { toolVersion } from '../util/version.js';
-import { snapshotSchemaId, type FragmentRecord, type Snapshot } from './snapshot.js';
-import { summarize } from './summarize.js';
+import { snapshotSchemaId, type Snapshot } from './snapshot.js';
 import type { WalkOutput } from './walk-output.js';
-import { userAddress } from '../heap/layout.js';
 
 export interface BuildOptions {
-  includeFragments: boolean;
   now?: Date;
 }
 
-/** Builds the snapshot; fragments are listed only when asked for (they can be 100k+ entries). */
-export function buildSnapshot(output: WalkOutput, options: BuildOptions): Snapshot {
-  const { header, layout } = output;
-  const summary = summarize(output.fragments, layout.fragment.debug !== undefined);
-  const snapshot: Snapshot = {
+/** Builds the snapshot of one walk. */
+export function buildSnapshot(output: WalkOutput, options: BuildOptions = {}): Snapshot {
+  const { header, layout, summary, consistency } = output;
+  return {
     schema: snapshotSchemaId,
     createdAt: (options.now ?? new Date()).toISOString(),
     tool: { name: 'kamheap', version: toolVersion() },
@@ -38,33 +35,22 @@ export function buildSnapshot(output: WalkOutput, options: BuildOptions): Snapsh
       walker: output.walker,
       from: output.from,
       to: output.to ?? null,
-      fragmentsWalked: output.fragments.length,
+      fragmentsWalked: output.fragmentsWalked,
       complete: output.complete,
       pauseMs: roundMs(output.pauseMs),
       durationMs: roundMs(output.durationMs),
       memoryReads: output.memoryReads,
       bytesRead: output.bytesRead,
+      consistency: {
+        mode: consistency.mode,
+        rereads: consistency.rereads,
+        unsettled: consistency.unsettled.map((u) => ({ index: u.index, address: hex(u.address), message: u.message })),
+      },
     },
     totals: { used: summary.used, free: summary.free, fragmentation: round(summary.fragmentation, 6) },
     sites: summary.sites,
     findings: output.findings.map((f) => ({ kind: f.kind, index: f.index, address: hex(f.address), message: f.message })),
   };
-  if (options.includeFragments) {
-    snapshot.fragments = output.fragments.map(
-      (f): FragmentRecord => ({
-        index: f.index,
-        address: hex(userAddress(layout.fragment, f.frag)),
-        frag: hex(f.frag),
-        size: Number(f.size),
-        used: !f.free,
-        module: f.module,
-        file: f.file,
-        function: f.function,
-        line: f.line,
-      }),
-    );
-  }
-  return snapshot;
 }
 
 function roundMs(ms: number | null): number | null {

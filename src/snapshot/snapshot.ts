@@ -26,6 +26,13 @@ export interface FragmentRecord {
   line: number;
 }
 
+/** A walk's `walk.consistency`: stopped or live, and what a live walk had to re-read. */
+export interface ConsistencyRecord {
+  mode: 'stopped' | 'live';
+  rereads: number;
+  unsettled: Array<{ index: number; address: string; message: string }>;
+}
+
 export interface FindingRecord {
   kind: SnapshotFindingKind;
   index: number;
@@ -89,6 +96,8 @@ export interface Snapshot<Unknown extends null = never> {
     durationMs: number | null;
     memoryReads: number | null;
     bytesRead: number | null;
+    /** How the memory was read (absent in snapshots from before kamheap 0.2 and from logs). */
+    consistency?: ConsistencyRecord;
   };
   totals: {
     used: CountBytes;

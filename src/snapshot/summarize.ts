@@ -1,6 +1,8 @@
-// Turns walked fragments into per-site sums and heap totals.
+// Turns walked fragments into per-site sums and heap totals. Sites are told apart by their text
+// (Kamailio itself groups by pointer, which can split one site); builds without debug fields have
+// no sites, so their used fragments are grouped by size class instead.
 import type { CountBytes, SiteRecord } from '../heap/heap-nouns.js';
-import type { ResolvedFragment } from './walk-output.js';
+import type { ResolvedFragment } from '../heap/heap-nouns.js';
 
 export interface Summary {
   sites: SiteRecord[];
@@ -9,38 +11,57 @@ export interface Summary {
   fragmentation: number;
 }
 
-/**
- * Sums used fragments per allocation site (module, file, function, line) and totals free ones.
- * Without debug fields there are no sites: used fragments are grouped by size class instead.
- */
-export function summarize(fragments: readonly ResolvedFragment[], debugFields = true): Summary {
-  const sites = new Map<string, SiteRecord>();
-  const used = { count: 0, bytes: 0 };
-  const free = { count: 0, bytes: 0, largest: 0 };
-  for (const f of fragments) {
-    const size = Number(f.size);
-    if (f.free) {
-      free.count++;
-      free.bytes += size;
-      if (size > free.largest) free.largest = size;
-      continue;
-    }
-    used.count++;
-    used.bytes += size;
-    const sizeClass = debugFields ? undefined : sizeClassOf(size);
-    const key = sizeClass ?? siteKey(f);
-    const site = sites.get(key);
-    if (site) {
-      site.count++;
-      site.bytes += size;
+/** The text of a site: where a used fragment was allocated. */
+export type SiteText = Pick<SiteRecord, 'module' | 'file' | 'function' | 'line'>;
+
+/** Sums, site by site: fed fragment by fragment, or a site's count and bytes at once. */
+export class SiteSums {
+  private readonly sites = new Map<string, SiteRecord>();
+  private readonly used: CountBytes = { count: 0, bytes: 0 };
+  private readonly free = { count: 0, bytes: 0, largest: 0 };
+
+  constructor(private readonly debugFields: boolean) {}
+
+  /** One free fragment of `size` bytes. */
+  addFree(size: number): void {
+    this.free.count++;
+    this.free.bytes += size;
+    if (size > this.free.largest) this.free.largest = size;
+  }
+
+  /** `count` used fragments of `bytes` in all from one site (without debug fields: `bytes` must be one fragment's size). */
+  addUsed(site: SiteText, count: number, bytes: number): void {
+    this.used.count += count;
+    this.used.bytes += bytes;
+    const sizeClass = this.debugFields ? undefined : sizeClassOf(bytes / count);
+    const key = sizeClass ?? siteKey(site);
+    const known = this.sites.get(key);
+    if (known) {
+      known.count += count;
+      known.bytes += bytes;
     } else if (sizeClass) {
-      sites.set(key, { module: '', file: '', function: '', line: 0, sizeClass, count: 1, bytes: size });
+      this.sites.set(key, { module: '', file: '', function: '', line: 0, sizeClass, count, bytes });
     } else {
-      sites.set(key, { module: f.module, file: f.file, function: f.function, line: f.line, count: 1, bytes: size });
+      this.sites.set(key, { module: site.module, file: site.file, function: site.function, line: site.line, count, bytes });
     }
   }
-  const fragmentation = free.bytes === 0 ? 0 : 1 - free.largest / free.bytes;
-  return { sites: sortSites([...sites.values()]), used, free, fragmentation };
+
+  summary(): Summary {
+    const free = { ...this.free };
+    const fragmentation = free.bytes === 0 ? 0 : 1 - free.largest / free.bytes;
+    return { sites: sortSites([...this.sites.values()]), used: { ...this.used }, free, fragmentation };
+  }
+}
+
+/** Sums used fragments per allocation site (module, file, function, line) and totals free ones. */
+export function summarize(fragments: readonly ResolvedFragment[], debugFields = true): Summary {
+  const sums = new SiteSums(debugFields);
+  for (const f of fragments) {
+    const size = Number(f.size);
+    if (f.free) sums.addFree(size);
+    else sums.addUsed(f, 1, size);
+  }
+  return sums.summary();
 }
 
 /** The power-of-two class of a size: "1-16", "17-32", "33-64", ... */

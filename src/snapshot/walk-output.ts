@@ -1,19 +1,9 @@
 // What either walker hands to the summary: heap header values and fragments with their text.
-import type { Finding } from '../heap/fragment.js';
+import type { Finding, UnsettledPlace } from '../heap/fragment.js';
 import type { FragmentLayout, HeapLayout } from '../heap/layout.js';
 import type { HeapHeader, WalkerName } from '../heap/heap-nouns.js';
-
-/** A fragment whose debug fields are text (empty strings when the build has none). */
-export interface ResolvedFragment {
-  index: number;
-  frag: bigint;
-  size: bigint;
-  free: boolean;
-  module: string;
-  file: string;
-  function: string;
-  line: number;
-}
+import type { FragmentList } from './fragment-list.js';
+import type { Summary } from './summarize.js';
 
 /**
  * What a snapshot needs to know of the layout (a parsed script output carries only this much): a
@@ -22,6 +12,17 @@ export interface ResolvedFragment {
 export type LayoutSummary = Pick<HeapLayout, 'id' | 'allocator' | 'source'> & {
   fragment: Pick<FragmentLayout, 'userOffset'> & { debug?: unknown };
 };
+
+/**
+ * How consistent the memory read was: 'stopped' read it with the target stopped (exact for pkg;
+ * shm may still change under other processes); 'live' read the running process, re-reading places
+ * torn by an allocation in flight (`rereads`) and listing those that never settled.
+ */
+export interface WalkConsistency {
+  mode: 'stopped' | 'live';
+  rereads: number;
+  unsettled: UnsettledPlace[];
+}
 
 export interface WalkOutput {
   walker: WalkerName;
@@ -33,9 +34,14 @@ export interface WalkOutput {
   header: HeapHeader;
   from: number;
   to: number | undefined;
-  fragments: ResolvedFragment[];
+  /** Per-site sums and totals of the fragments walked. */
+  summary: Summary;
+  fragmentsWalked: number;
+  /** The fragments walked, when they were asked for (`--fragments`). */
+  fragments: FragmentList | undefined;
   findings: Finding[];
   complete: boolean;
+  consistency: WalkConsistency;
   pauseMs: number | null;
   durationMs: number | null;
   memoryReads: number | null;

@@ -7,9 +7,11 @@ import { KamheapError } from '../errors.js';
 import type { Finding, FindingKind } from '../heap/fragment.js';
 import type { LayoutSource } from '../heap/layout.js';
 import { allocatorFromName } from '../heap/layout-profiles.js';
-import type { HeapKind } from '../heap/heap-nouns.js';
-import type { HeapHeader } from '../heap/heap-nouns.js';
-import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
+import type { HeapHeader, HeapKind } from '../heap/heap-nouns.js';
+import { fragmentRecord, recordList } from '../snapshot/fragment-list.js';
+import { summarize } from '../snapshot/summarize.js';
+import type { ResolvedFragment } from '../heap/heap-nouns.js';
+import type { WalkOutput } from '../snapshot/walk-output.js';
 import { unboundedTo } from './script-template.js';
 
 /** Text (other than walk lines) read before KH_BEGIN, and after KH_END, at most. */
@@ -82,7 +84,7 @@ export class ScriptOutputParser {
   }
 
   /** The walk output; a missing end line means the script stopped early (gdb error, Ctrl-C). */
-  finish(extra: { executable: string | null; pauseMs: number | null; durationMs: number | null }): WalkOutput {
+  finish(extra: { executable: string | null; pauseMs: number | null; durationMs: number | null }): WalkOutput & { resolved: ResolvedFragment[] } {
     const begin = this.begin;
     const heap = this.heap;
     if (!begin || !heap) throw new KamheapError('bad-input', 'not kamheap walk output: no KH_BEGIN/KH_HEAP lines');
@@ -98,6 +100,7 @@ export class ScriptOutputParser {
         message: `the walk script stopped before its end: ${this.failure ?? 'gdb error or interrupted'}`,
       });
     }
+    const userOffset = begin.userOffset;
     return {
       walker: 'script',
       pid: begin.pid,
@@ -107,9 +110,14 @@ export class ScriptOutputParser {
       header: { kind: begin.kind, ...heap.header },
       from: begin.from,
       to: begin.to,
-      fragments: this.fragments,
+      summary: summarize(this.fragments, begin.debug),
+      fragmentsWalked: this.fragments.length,
+      fragments: recordList(this.fragments.map((f) => fragmentRecord(f, f, userOffset))),
+      resolved: this.fragments,
       findings,
       complete: this.end?.ok === true && findings.length === 0,
+      // The script walks a stopped target.
+      consistency: { mode: 'stopped', rereads: 0, unsettled: [] },
       pauseMs: extra.pauseMs,
       durationMs: extra.durationMs,
       memoryReads: null,
@@ -215,7 +223,7 @@ export class ScriptOutputParser {
 }
 
 /** Parses a whole output text at once (the `parse` command). */
-export function parseScriptOutput(text: string, executable: string | null = null): WalkOutput {
+export function parseScriptOutput(text: string, executable: string | null = null): WalkOutput & { resolved: ResolvedFragment[] } {
   const parser = new ScriptOutputParser();
   for (const line of text.split('\n')) parser.line(line.replace(/\r$/, ''));
   return parser.finish({ executable, pauseMs: null, durationMs: null });

@@ -13,6 +13,8 @@ import { bulkWalk } from './bulk-walker.js';
 export interface InstanceWalkOptions {
   control: RunControl;
   maxPauseMs?: number;
+  /** Stop the target for the shm walk too (default: read it live). */
+  stop?: boolean;
   gdbPath?: string;
   /** Called before each heap: "shm", then each process's pid. */
   onHeap?: (what: string) => void;
@@ -33,7 +35,7 @@ export async function walkInstance(pid: number, options: InstanceWalkOptions): P
   const common = { range: { from: 0, to: undefined }, control, maxPauseMs: options.maxPauseMs, ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}) };
   const table = await readInstanceProcesses(pid, options.gdbPath);
   options.onHeap?.('shm');
-  const shm = buildSnapshot(await bulkWalk({ pid, kind: 'shm', ...common }), { includeFragments: false });
+  const shm = buildSnapshot(await bulkWalk({ pid, kind: 'shm', stop: options.stop === true, ...common }));
   const processes: ProcessSection[] = [];
   for (const p of table) {
     control.throwIfStopped();
@@ -42,7 +44,7 @@ export async function walkInstance(pid: number, options: InstanceWalkOptions): P
     try {
       // The PID checked then must still be that process, up to the attach: a PID reused since is somebody else's.
       if (!isSameProcessAlive(p)) throw new KamheapError('target-exited', `PID ${p.pid} exited after the process table was read`);
-      const s = buildSnapshot(await bulkWalk({ pid: p.pid, kind: 'pkg', startTime: p.startTime, ...common }), { includeFragments: false });
+      const s = buildSnapshot(await bulkWalk({ pid: p.pid, kind: 'pkg', startTime: p.startTime, ...common }));
       processes.push({ ...section, heap: s.heap, walk: s.walk, totals: s.totals, sites: s.sites, findings: s.findings });
     } catch (error) {
       if (control.stopped) throw error;

@@ -23,12 +23,15 @@ export interface WalkRequest {
   maxPauseMs?: number;
   /** The PID's start time as the caller saw it; another process under that PID is refused. */
   startTime?: number;
+  /** shm: stop the target for the walk, as pkg always is (default: read the running process). */
+  stop?: boolean;
   /** Reach the heap through this root instead of the first automatic one (`--heap-symbol`). */
   heapSymbol?: HeapRootSymbol;
   gdbPath?: string;
   /** Fragments walked so far. */
   onProgress?: (fragments: number) => void;
-  onPhase?: (phase: 'attached' | 'detached') => void;
+  /** The target stopped, running again; or 'live': the running process is being read. */
+  onPhase?: (phase: 'attached' | 'detached' | 'live') => void;
 }
 
 /** What the executable and the running process tell before anything is stopped. */

@@ -46,6 +46,7 @@ it('checks every option into one object', () => {
     json: true,
     gdbPath: undefined,
     maxPauseMs: 30_000,
+    stop: false,
     all: false,
   });
 });

@@ -2,13 +2,13 @@
 // walk reads, served at the addresses it was read from, and Kamailio's own dump of the same heap.
 import { readFileSync } from 'node:fs';
 import { MemoryReadError } from '../../src/errors.js';
-import { applyStrings } from '../../src/walk/bulk-walker.js';
+import { siteText } from '../../src/snapshot/site-tally.js';
 import type { RawFragment } from '../../src/heap/fragment.js';
 import type { HeapLayout } from '../../src/heap/layout.js';
 import { fmallocDebugX64, tlsfDebugX64 } from '../../src/heap/layout-profiles.js';
 import type { MemorySlice, MemoryView } from '../../src/heap/walk-fragments.js';
 import type { RawMemory } from '../../src/memory/proc-mem.js';
-import type { ResolvedFragment } from '../../src/snapshot/walk-output.js';
+import type { ResolvedFragment } from '../../src/heap/heap-nouns.js';
 import { parseKamailioDump, type KamailioDump } from './kamailio-dump.js';
 
 export { siteTotals, type KamailioDump } from './kamailio-dump.js';
@@ -99,5 +99,6 @@ export function segmentMemory(segments: HeaderFixture['segments']): RawMemory & 
 
 /** The fragments with their strings, as the bulk walker resolves them. */
 export function resolve(fixture: HeaderFixture, raw: RawFragment[]): ResolvedFragment[] {
-  return applyStrings(raw, (pointer) => fixture.strings.get(pointer) ?? '');
+  const text = (pointer: number): string => fixture.strings.get(pointer) ?? '';
+  return raw.map((f) => ({ index: f.index, frag: BigInt(f.frag), size: BigInt(f.size), free: f.free, ...siteText(f, text) }));
 }

@@ -1,6 +1,6 @@
 // Helpers for comparing kamheap snapshots with Kamailio's own dumps, field by field.
 import { fillShm, runSipp, startKamailio, type Allocator, type DumpFragment, type KamailioInstance, type StartOptions, type SumsEntry } from '../../testbed/index.js';
-import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
+import { snapshotWithFragments } from '../helpers/snapshot-fragments.js';
 import type { HeapKind, WalkerName } from '../../src/heap/heap-nouns.js';
 import type { AnySnapshot, Snapshot } from '../../src/snapshot/snapshot.js';
 import { bulkWalk } from '../../src/walk/bulk-walker.js';
@@ -11,10 +11,10 @@ import { RunControl } from '../../src/run-control.js';
 
 /** One walk through the library API (the same code path as the CLI), with fragments. */
 export async function walk(pid: number, kind: HeapKind, walker: WalkerName = 'bulk', range: WalkRange = { from: 0, to: undefined }, heapSymbol?: string): Promise<Snapshot> {
-  const run = walker === 'bulk' ? bulkWalk : scriptWalk;
   const root = heapSymbol === undefined ? {} : { heapSymbol: heapRootSymbol(kind, heapSymbol) };
   // No pause limit: a script walk of a large test heap may take minutes (the CLI's default is 30 s).
-  return buildSnapshot(await run({ pid, kind, range, control: new RunControl(), ...root }), { includeFragments: true });
+  const request = { pid, kind, range, control: new RunControl(), ...root };
+  return snapshotWithFragments(walker === 'bulk' ? await bulkWalk(request, { fragments: true }) : await scriptWalk(request));
 }
 
 /** Walks until two consecutive walks agree, so a comparison is not spoiled by a timer's allocation. */

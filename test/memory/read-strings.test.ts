@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryReadError } from '../../src/errors.js';
 import type { RawMemory } from '../../src/memory/proc-mem.js';
-import { readCString, resolveStrings } from '../../src/memory/read-strings.js';
+import { readCString, StringTable } from '../../src/memory/read-strings.js';
 
 const page = 0x1000n;
 const text0 = 0x55d0c0a00000n;
@@ -132,18 +132,25 @@ describe('readCString', () => {
   });
 });
 
-describe('resolveStrings', () => {
-  it('reads each distinct pointer once and maps unreadable ones to undefined', async () => {
+describe('StringTable', () => {
+  it('reads each distinct pointer once and maps unreadable ones to the empty string', async () => {
     const file = text0 + 0x10n;
     const func = text0 + 0x40n;
     const memory = new FakePages([text0]).put(file, cstr('htable: ht_api.c')).put(func, cstr('ht_cell_new'));
-    const resolved = await resolveStrings(memory, [file, func, file, 0n, 0xbadn, func, file]);
-    expect([...resolved]).toEqual([
-      [file, 'htable: ht_api.c'],
-      [func, 'ht_cell_new'],
-      [0n, undefined],
-      [0xbadn, undefined],
-    ]);
+    const table = new StringTable(memory);
+    await table.load([file, func, file, 0n, 0xbadn].map(Number));
+    expect(await table.get(Number(func))).toBe('ht_cell_new');
+    expect([file, func, 0n, 0xbadn].map((p) => table.text(Number(p)))).toEqual(['htable: ht_api.c', 'ht_cell_new', '', '']);
+    expect(table.text(Number(text0 + 0x99n))).toBe('');
     expect(memory.log.map(([a]) => a)).toEqual([file, func, 0xbadn]);
+  });
+
+  it('answers a pointer read before without a promise, a new one with one', async () => {
+    const file = text0 + 0x10n;
+    const table = new StringTable(new FakePages([text0]).put(file, cstr('tm: h_table.c')));
+    const first = table.get(Number(file));
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toBe('tm: h_table.c');
+    expect(table.get(Number(file))).toBe('tm: h_table.c');
   });
 });

@@ -3,10 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { qmallocDebugX64 } from '../../src/heap/layout-profiles.js';
 import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
+import { fragmentRecord, recordList } from '../../src/snapshot/fragment-list.js';
+import { summarize } from '../../src/snapshot/summarize.js';
+import { snapshotWithFragments } from '../helpers/snapshot-fragments.js';
 import { snapshotSchemaId, type Snapshot } from '../../src/snapshot/snapshot.js';
+import type { ResolvedFragment } from '../../src/heap/heap-nouns.js';
 import type { WalkOutput } from '../../src/snapshot/walk-output.js';
 import { toolVersion } from '../../src/util/version.js';
 import { parseScriptOutput } from '../../src/walk/parse-script-output.js';
@@ -26,6 +30,10 @@ function schemaErrors(value: unknown): string[] {
 
 /** A bulk walk that stopped at a broken fragment, with timings to round. */
 function bulkOutput(): WalkOutput {
+  const fragments: ResolvedFragment[] = [
+    { index: 0, frag: 0x55d0c0a10000n, size: 96n, free: false, module: 'core', file: 'core: core/pt.c', function: 'init_pt', line: 90 },
+    { index: 1, frag: 0x55d0c0a100c8n, size: 200n, free: true, module: 'core', file: 'core: core/pt.c', function: 'fragm. from qm_malloc', line: 90 },
+  ];
   return {
     walker: 'bulk',
     pid: 4321,
@@ -35,12 +43,12 @@ function bulkOutput(): WalkOutput {
     header: { kind: 'pkg', block: 0x55d0c0a00000n, size: 8388608n, used: 200n, realUsed: 520n, maxRealUsed: 600n, firstFrag: 0x55d0c0a10000n, walkEnd: 0x55d0c1200000n },
     from: 0,
     to: 3,
-    fragments: [
-      { index: 0, frag: 0x55d0c0a10000n, size: 96n, free: false, module: 'core', file: 'core: core/pt.c', function: 'init_pt', line: 90 },
-      { index: 1, frag: 0x55d0c0a100c8n, size: 200n, free: true, module: 'core', file: 'core: core/pt.c', function: 'fragm. from qm_malloc', line: 90 },
-    ],
+    summary: summarize(fragments),
+    fragmentsWalked: fragments.length,
+    fragments: recordList(fragments.map((f) => fragmentRecord(f, f, qmallocDebugX64.fragment.userOffset))),
     findings: [{ kind: 'check-pattern', index: 2, address: 0x55d0c0a101f8n, message: 'start check check=0x0, expected 0xf0f0f0f0' }],
     complete: false,
+    consistency: { mode: 'stopped', rereads: 0, unsettled: [] },
     pauseMs: 12.345678,
     durationMs: 40.0004,
     memoryReads: 3,
@@ -51,21 +59,32 @@ function bulkOutput(): WalkOutput {
 describe('buildSnapshot from a captured script walk', () => {
   const output = parseScriptOutput(walkText('shm-walk-full.out'), '/usr/sbin/kamailio');
 
-  it.each([false, true])('validates against the schema (fragments: %s)', (includeFragments) => {
-    const snapshot = buildSnapshot(output, { includeFragments, now });
+  it.each([false, true])('validates against the schema (fragments: %s)', async (includeFragments) => {
+    const snapshot = includeFragments ? await snapshotWithFragments(output, { now }) : buildSnapshot(output, { now });
     expect(schemaErrors(snapshot)).toEqual([]);
     expect('fragments' in snapshot).toBe(includeFragments);
   });
 
   it('carries the heap header, the walk and the sums', () => {
-    const s = buildSnapshot(output, { includeFragments: false, now });
+    const s = buildSnapshot(output, { now });
     expect(s).toMatchObject({
       schema: snapshotSchemaId,
       createdAt: '2025-11-24T23:45:00.000Z',
       tool: { name: 'kamheap', version: toolVersion() },
       target: { pid: dump.walkedPid, executable: '/usr/sbin/kamailio' },
       heap: { kind: 'shm', allocator: 'q_malloc', layout: 'q_malloc/dbg/x86_64', layoutSource: 'profile', debugFields: true, block: dump.block, ...dump.heap },
-      walk: { walker: 'script', from: 0, to: null, fragmentsWalked: dump.fragments.length, complete: true, pauseMs: null, durationMs: null, memoryReads: null, bytesRead: null },
+      walk: {
+        walker: 'script',
+        from: 0,
+        to: null,
+        fragmentsWalked: dump.fragments.length,
+        complete: true,
+        pauseMs: null,
+        durationMs: null,
+        memoryReads: null,
+        bytesRead: null,
+        consistency: { mode: 'stopped', rereads: 0, unsettled: [] },
+      },
       findings: [],
     });
     expect(s.heap.free).toBe(s.heap.size - s.heap.realUsed);
@@ -75,14 +94,14 @@ describe('buildSnapshot from a captured script walk', () => {
     expect(s.totals.fragmentation).toBe(Math.round((1 - s.totals.free.largest / s.totals.free.bytes) * 1e6) / 1e6);
   });
 
-  it('lists fragments as Kamailio prints them: address, frag, size', () => {
-    const s = buildSnapshot(output, { includeFragments: true, now });
+  it('lists fragments as Kamailio prints them: address, frag, size', async () => {
+    const s = await snapshotWithFragments(parseScriptOutput(walkText('shm-walk-full.out'), '/usr/sbin/kamailio'), { now });
     const expected = dump.fragments.map((f) => ({ index: f.index, address: f.address, frag: f.frag, size: f.size, used: !f.free, file: f.file, function: f.func, line: f.line }));
     expect(s.fragments).toEqual(expected.map((f, i) => ({ ...f, module: expectedFragments()[i]?.module })));
   });
 
-  it('writes to: 20 for a bounded range', () => {
-    const s = buildSnapshot(parseScriptOutput(walkText('shm-walk-from5-to20.out')), { includeFragments: true, now });
+  it('writes to: 20 for a bounded range', async () => {
+    const s = await snapshotWithFragments(parseScriptOutput(walkText('shm-walk-from5-to20.out')), { now });
     expect(s.walk).toMatchObject({ from: 5, to: 20, fragmentsWalked: 15 });
     expect(s.target.executable).toBeNull();
     expect(schemaErrors(s)).toEqual([]);
@@ -90,11 +109,14 @@ describe('buildSnapshot from a captured script walk', () => {
 });
 
 describe('buildSnapshot from a bulk walk with a finding', () => {
-  const s = buildSnapshot(bulkOutput(), { includeFragments: true, now });
+  let s: Snapshot;
+  beforeAll(async () => {
+    s = await snapshotWithFragments(bulkOutput(), { now });
+  });
 
   it('validates against the schema', () => {
     expect(schemaErrors(s)).toEqual([]);
-    expect(schemaErrors(buildSnapshot(bulkOutput(), { includeFragments: false }))).toEqual([]);
+    expect(schemaErrors(buildSnapshot(bulkOutput()))).toEqual([]);
   });
 
   it('rounds times, keeps read counts and maps findings to hex', () => {
@@ -107,14 +129,17 @@ describe('buildSnapshot from a bulk walk with a finding', () => {
 
   it('stamps the current time when not told otherwise', () => {
     const before = Date.now();
-    const stamped = Date.parse(buildSnapshot(bulkOutput(), { includeFragments: false }).createdAt);
+    const stamped = Date.parse(buildSnapshot(bulkOutput()).createdAt);
     expect(stamped).toBeGreaterThanOrEqual(before - 1);
     expect(stamped).toBeLessThanOrEqual(Date.now() + 1);
   });
 });
 
 describe('the schema', () => {
-  const base = buildSnapshot(bulkOutput(), { includeFragments: true, now });
+  let base: Snapshot;
+  beforeAll(async () => {
+    base = await snapshotWithFragments(bulkOutput(), { now });
+  });
 
   /** A deep copy of the valid snapshot with the value at a dotted path set (or deleted). */
   function broken(path: string, value: unknown): unknown {
@@ -174,7 +199,7 @@ describe('the schema', () => {
   });
 
   it('requires exactly the fields the model always writes', () => {
-    const s: Snapshot = buildSnapshot(bulkOutput(), { includeFragments: false, now });
+    const s: Snapshot = buildSnapshot(bulkOutput(), { now });
     expect([...(schema.required as string[])].sort()).toEqual(Object.keys(s).sort());
   });
 });

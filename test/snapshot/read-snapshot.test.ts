@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, KamheapError } from '../../src/errors.js';
 import { logDumpSnapshot } from '../../src/kamailio-log/dump-snapshot.js';
 import { readLogDumps } from '../../src/kamailio-log/read-log.js';
-import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
+import { snapshotWithFragments } from '../helpers/snapshot-fragments.js';
 import { readSnapshot } from '../../src/snapshot/read-snapshot.js';
 import { snapshotProblem } from '../../src/snapshot/validate-snapshot.js';
 import { parseScriptOutput } from '../../src/walk/parse-script-output.js';
@@ -81,9 +81,9 @@ describe('the schema accepts every snapshot kamheap writes', () => {
     expect(snapshotProblem(JSON.parse(readFileSync(join(fixtures, 'snapshots', name), 'utf8')))).toBeUndefined();
   });
 
-  it.each(readdirSync(join(fixtures, 'walk')).filter((n) => n.endsWith('.out')))('parse of walk/%s, with fragments', (name) => {
+  it.each(readdirSync(join(fixtures, 'walk')).filter((n) => n.endsWith('.out')))('parse of walk/%s, with fragments', async (name) => {
     const output = parseScriptOutput(readFileSync(join(fixtures, 'walk', name), 'utf8'), '/usr/sbin/kamailio');
-    expect(snapshotProblem(JSON.parse(JSON.stringify(buildSnapshot(output, { includeFragments: true }))))).toBeUndefined();
+    expect(snapshotProblem(JSON.parse(JSON.stringify(await snapshotWithFragments(output))))).toBeUndefined();
   });
 
   it.each([...readdirSync(join(fixtures, 'kamailio-log')).filter((n) => n.endsWith('.txt')).map((n) => `kamailio-log/${n}`), ...readdirSync(join(fixtures, 'kamailio')).filter((n) => n.endsWith('.txt')).map((n) => `kamailio/${n}`)])(

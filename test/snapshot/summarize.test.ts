@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SiteRecord } from '../../src/heap/heap-nouns.js';
 import { siteKey, sizeClassOf, sortSites, summarize } from '../../src/snapshot/summarize.js';
-import type { ResolvedFragment } from '../../src/snapshot/walk-output.js';
+import type { ResolvedFragment } from '../../src/heap/heap-nouns.js';
 import { dump, expectedFragments, expectedSites } from '../walk/walk-fixture.js';
 
 let nextIndex = 0;

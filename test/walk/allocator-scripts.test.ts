@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { walkFragments } from '../../src/heap/walk-fragments.js';
-import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
+import { snapshotWithFragments } from '../helpers/snapshot-fragments.js';
 import { summarize } from '../../src/snapshot/summarize.js';
 import { parseScriptOutput } from '../../src/walk/parse-script-output.js';
 import { HEADER_FIXTURES, loadHeaderFixture, resolve, segmentView, siteTotals, type HeaderFixtureName } from '../heap/header-fixture.js';
@@ -24,15 +24,15 @@ describe.each(HEADER_FIXTURES)('%s walk script output', (name) => {
   it('lists the fragments a walk of the captured bytes yields, and sums them as Kamailio does', async () => {
     const output = parseScriptOutput(walkText(name, 'full'), '/usr/sbin/kamailio');
     expect(output).toMatchObject({ walker: 'script', pid: f.pid, complete: true, findings: [] });
-    expect(output.fragments).toEqual(await bulk(0, undefined));
-    const sites = summarize(output.fragments).sites.map((s) => ({ ...s, func: s.function }));
+    expect(output.resolved).toEqual(await bulk(0, undefined));
+    const sites = summarize(output.resolved).sites.map((s) => ({ ...s, func: s.function }));
     expect(siteTotals(sites)).toEqual(siteTotals(f.dump.sums));
   });
 
   it('lists exactly the requested range', async () => {
     const output = parseScriptOutput(walkText(name, 'from100-to300'));
     expect(output).toMatchObject({ from: 100, to: 300, complete: true, findings: [] });
-    expect(output.fragments).toEqual(await bulk(100, 300));
+    expect(output.resolved).toEqual(await bulk(100, 300));
   });
 
   it('reads the heap header as the status dump reports it, and the layout', () => {
@@ -51,9 +51,9 @@ describe.each(HEADER_FIXTURES)('%s walk script output', (name) => {
     expect(layout).toEqual({ id: f.layout.id, allocator: f.layout.allocator, source: 'profile', fragment: { userOffset: f.layout.fragment.userOffset, debug: true } });
   });
 
-  it('gives each fragment the address the allocator hands out', () => {
+  it('gives each fragment the address the allocator hands out', async () => {
     const output = parseScriptOutput(walkText(name, 'from100-to300'));
-    const snapshot = buildSnapshot(output, { includeFragments: true });
+    const snapshot = await snapshotWithFragments(output);
     const first = snapshot.fragments?.[0];
     expect(first && BigInt(first.address) - BigInt(first.frag)).toBe(BigInt(f.layout.fragment.userOffset));
     expect(snapshot.heap.free).toBe(f.dump.free);
