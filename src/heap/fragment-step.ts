@@ -7,28 +7,36 @@ import type { FlagField, FragmentLayout, WordField } from './layout.js';
 
 const two32 = 4294967296;
 
+// Reads go through a DataView of the chunk: several times faster than Buffer.readUInt32LE, which
+// checks its argument and assembles four bytes (measured: 16% of a walk's time before).
+
+/** A DataView over exactly the bytes of `buffer`. */
+export function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 /** An unsigned 64-bit little-endian word as a number (exact below 2^53, which covers addresses and sizes). */
-export function readWord(buffer: Buffer, offset: number): number {
-  return buffer.readUInt32LE(offset) + buffer.readUInt32LE(offset + 4) * two32;
+export function readWord(view: DataView, offset: number): number {
+  return view.getUint32(offset, true) + view.getUint32(offset + 4, true) * two32;
 }
 
 /** A 4- or 8-byte field as a number. */
-export function readField(buffer: Buffer, offset: number, field: WordField): number {
-  return field.width === 4 ? buffer.readUInt32LE(offset + field.offset) : readWord(buffer, offset + field.offset);
+export function readField(view: DataView, offset: number, field: WordField): number {
+  return field.width === 4 ? view.getUint32(offset + field.offset, true) : readWord(view, offset + field.offset);
 }
 
 /** The fragment's size: its size word without the flag bits some allocators keep in it. */
-export function readSize(buffer: Buffer, offset: number, layout: FragmentLayout): number {
+export function readSize(view: DataView, offset: number, layout: FragmentLayout): number {
   const at = offset + layout.size.offset;
-  const word = readWord(buffer, at);
-  return layout.size.flagBits === 0 ? word : word - (buffer.readUInt32LE(at) & layout.size.flagBits);
+  const word = readWord(view, at);
+  return layout.size.flagBits === 0 ? word : word - (view.getUint32(at, true) & layout.size.flagBits);
 }
 
 /** True when the flag is set in the header at `offset`. */
-export function flagSet(buffer: Buffer, offset: number, field: FlagField): boolean {
-  const low = buffer.readUInt32LE(offset + field.offset);
+export function flagSet(view: DataView, offset: number, field: FlagField): boolean {
+  const low = view.getUint32(offset + field.offset, true);
   if (field.mask !== undefined) return (low & field.mask) !== 0;
-  return low !== 0 || (field.width === 8 && buffer.readUInt32LE(offset + field.offset + 4) !== 0);
+  return low !== 0 || (field.width === 8 && view.getUint32(offset + field.offset + 4, true) !== 0);
 }
 
 /** Why a fragment of `size` at `address` cannot be stepped over; undefined when it can. */

@@ -12,14 +12,23 @@
 // This loop also runs while a target is stopped, so it avoids BigInt and allocations it can skip.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Finding, FindingKind, RawFragment, UnsettledPlace, WalkRange, WalkResult } from './fragment.js';
-import { flagSet, heapEndOf, readField, readSize, readWord, stepOver } from './fragment-step.js';
+import { flagSet, heapEndOf, readField, readSize, readWord, stepOver, viewOf } from './fragment-step.js';
 import type { CheckPattern, FragmentLayout } from './layout.js';
 import type { RunControl } from '../run-control.js';
 
-/** A view of target memory: `offset` in `buffer` holds the byte at the requested address. */
+/** A view of target memory: `offset` in `buffer` (and `view`, over the same bytes) holds the byte at the requested address. */
 export interface MemorySlice {
   buffer: Buffer;
+  view: DataView;
   offset: number;
+}
+
+/** A chunk of memory the walk can read many fragments from without asking again. */
+export interface MemoryChunk {
+  view: DataView;
+  /** Addresses [start, end) it holds. */
+  start: number;
+  end: number;
 }
 
 /** Random access to target memory; implementations batch reads into large chunks. */
@@ -30,6 +39,8 @@ export interface MemoryView {
   release?(below: number): void;
   /** Live memory: forget what was read of [from, to), so that the next slice reads it again. */
   forget?(from: number, to: number): void;
+  /** The chunk already read that holds [address, address+length), if the view reads in chunks. */
+  chunkAt?(address: number, length: number): MemoryChunk | undefined;
 }
 
 export interface WalkBounds {
@@ -99,6 +110,10 @@ export async function walkHeap(
   let index = 0;
   let previousFree = false;
   let visited = 0;
+  // The chunk the walk is in (see MemoryView.chunkAt).
+  let chunk: DataView | undefined;
+  let chunkStart = 0;
+  let chunkEnd = 0;
   let rereads = 0;
   // The torn place being settled: the walk must get past `index` to call it settled.
   let trouble: { index: number; attempts: number; readings: Set<string> } | undefined;
@@ -117,33 +132,53 @@ export async function walkHeap(
       problem = { kind: 'walk-error', message: `walk stopped at ${hexOf(address)}, not at the heap end ${hexOf(heapEnd)}`, reach: address };
     } else {
       try {
-        // Cache hits come back synchronously: awaiting only real promises keeps millions of
-        // fragments off the microtask queue.
-        const headRead = memory.slice(address, headerSize);
-        const head = headRead instanceof Promise ? await headRead : headRead;
-        const size = readSize(head.buffer, head.offset, layout);
+        // The chunk in hand serves nearly every header and trailer: no call, no object. Outside
+        // it, a slice (which may read, and come back as a promise only then).
+        let hv: DataView;
+        let ho: number;
+        if (chunk !== undefined && address >= chunkStart && address + headerSize <= chunkEnd) {
+          hv = chunk;
+          ho = address - chunkStart;
+        } else {
+          const headRead = memory.slice(address, headerSize);
+          const head = headRead instanceof Promise ? await headRead : headRead;
+          hv = head.view;
+          ho = head.offset;
+          const inHand = memory.chunkAt?.(address, headerSize);
+          if (inHand) ({ view: chunk, start: chunkStart, end: chunkEnd } = inHand);
+        }
+        const size = readSize(hv, ho, layout);
         const next = stepOver(address, size, layout, heapEnd);
         if (next === 'size-out-of-bounds') {
           problem = { kind: next, message: `fragment size ${size} at ${hexOf(address)} runs past the heap end ${hexOf(heapEnd)}`, reach: address + headerSize };
         } else if (next === 'size-misaligned') {
           problem = { kind: next, message: `fragment size ${size} is not a multiple of ${layout.roundTo}`, reach: address + headerSize };
         } else {
-          let tail = head;
+          let tv = hv;
+          let tailOffset = ho;
           if (trailerSize > 0) {
-            const tailRead = memory.slice(address + trailerOffset + size, trailerSize);
-            tail = tailRead instanceof Promise ? await tailRead : tailRead;
+            const at = address + trailerOffset + size;
+            if (chunk !== undefined && at >= chunkStart && at + trailerSize <= chunkEnd) {
+              tv = chunk;
+              tailOffset = at - chunkStart;
+            } else {
+              const tailRead = memory.slice(at, trailerSize);
+              const tail = tailRead instanceof Promise ? await tailRead : tailRead;
+              tv = tail.view;
+              tailOffset = tail.offset;
+            }
           }
-          const broken = brokenCheck(checks, head, tail);
-          const free = flagSet(head.buffer, head.offset, layout.free);
+          const broken = brokenCheck(checks, hv, ho, tv, tailOffset);
+          const free = flagSet(hv, ho, layout.free);
           if (broken) {
             problem = { kind: 'check-pattern', message: broken, reach: next };
-          } else if (prevFree && flagSet(head.buffer, head.offset, prevFree) !== previousFree) {
+          } else if (prevFree && flagSet(hv, ho, prevFree) !== previousFree) {
             const message = `prev-free flag is ${previousFree ? 'clear' : 'set'} but the previous fragment is ${previousFree ? 'free' : 'used'}`;
             problem = { kind: 'check-pattern', message, reach: address + headerSize };
           } else {
-            const fragment = index >= range.from ? toRawFragment(layout, index, address, size, free, head) : undefined;
+            const fragment = index >= range.from ? toRawFragment(layout, index, address, size, free, hv, ho) : undefined;
             if (held.capacity === 0) await hand(fragment);
-            else await hand(held.push({ index, address, previousFree, fragment }));
+            else await hand(held.push(index, address, previousFree, fragment));
             previousFree = free;
             address = next;
             index++;
@@ -169,6 +204,7 @@ export async function walkHeap(
         // Back 1, 4, 16, 64 fragments: a stale size may have been stepped a little earlier.
         const restart: Pick<HeldFragment, 'index' | 'address' | 'previousFree'> = held.rewind(4 ** (trouble.attempts - 1)) ?? { index, address, previousFree };
         memory.forget(restart.address, Math.max(problem.reach, address + headerSize));
+        chunk = undefined;
         await sleep(settle.waitMs(trouble.attempts));
         ({ index, address, previousFree } = restart);
         continue;
@@ -182,7 +218,7 @@ export async function walkHeap(
     findings.push({ kind: problem.kind, index, address: BigInt(address), message: problem.message });
     break;
   }
-  for (const entry of held.drain()) await hand(entry.fragment);
+  for (const fragment of held.drain()) await hand(fragment);
   onProgress?.(index);
   const complete = findings.length === 0 && unsettled.length === 0;
   return { findings, complete, stepped: index, visited, rereads, unsettled };
@@ -211,28 +247,42 @@ interface HeldFragment {
   fragment: RawFragment | undefined;
 }
 
-/** The last few validated fragments, oldest first, in a ring. */
+/** The last few validated fragments, oldest first, in a ring (parallel arrays: no object per fragment). */
 class HeldFragments {
-  private readonly ring: HeldFragment[] = [];
+  private readonly indexes: Float64Array;
+  private readonly addresses: Float64Array;
+  private readonly previousFree: Uint8Array;
+  private readonly fragments: Array<RawFragment | undefined>;
   private start = 0;
   private size = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.indexes = new Float64Array(capacity);
+    this.addresses = new Float64Array(capacity);
+    this.previousFree = new Uint8Array(capacity);
+    this.fragments = new Array<RawFragment | undefined>(capacity).fill(undefined);
+  }
 
-  /** Holds `entry`; returns the fragment that falls out of the ring to be visited. */
-  push(entry: HeldFragment): RawFragment | undefined {
+  /** Holds a fragment; returns the one that falls out of the ring to be visited. */
+  push(index: number, address: number, previousFree: boolean, fragment: RawFragment | undefined): RawFragment | undefined {
+    let slot: number;
+    let out: RawFragment | undefined;
     if (this.size < this.capacity) {
-      this.ring[(this.start + this.size++) % this.capacity] = entry;
-      return undefined;
+      slot = (this.start + this.size++) % this.capacity;
+    } else {
+      slot = this.start;
+      out = this.fragments[slot];
+      this.start = (this.start + 1) % this.capacity;
     }
-    const out = this.ring[this.start];
-    this.ring[this.start] = entry;
-    this.start = (this.start + 1) % this.capacity;
-    return out?.fragment;
+    this.indexes[slot] = index;
+    this.addresses[slot] = address;
+    this.previousFree[slot] = previousFree ? 1 : 0;
+    this.fragments[slot] = fragment;
+    return out;
   }
 
   get oldestAddress(): number | undefined {
-    return this.size === 0 ? undefined : this.ring[this.start]?.address;
+    return this.size === 0 ? undefined : this.addresses[this.start];
   }
 
   /** Drops the newest `n` (or all held) and returns the oldest dropped: where a re-walk starts. */
@@ -240,27 +290,30 @@ class HeldFragments {
     const count = Math.min(n, this.size);
     if (count === 0) return undefined;
     this.size -= count;
-    return this.ring[(this.start + this.size) % this.capacity];
+    const slot = (this.start + this.size) % this.capacity;
+    return { index: this.indexes[slot] ?? 0, address: this.addresses[slot] ?? 0, previousFree: this.previousFree[slot] === 1, fragment: this.fragments[slot] };
   }
 
-  /** Everything held, oldest first, and empties the ring. */
-  *drain(): Generator<HeldFragment> {
+  /** The fragments held, oldest first; empties the ring. */
+  *drain(): Generator<RawFragment | undefined> {
     while (this.size > 0) {
-      const entry = this.ring[this.start];
+      const fragment = this.fragments[this.start];
+      this.fragments[this.start] = undefined;
       this.start = (this.start + 1) % this.capacity;
       this.size--;
-      if (entry) yield entry;
+      yield fragment;
     }
   }
 }
 
 /** Describes the first check word that lost its pattern, if any. */
-function brokenCheck(checks: ReadonlyArray<CheckPattern & { expected: number }>, head: MemorySlice, tail: MemorySlice): string | undefined {
+function brokenCheck(checks: ReadonlyArray<CheckPattern & { expected: number }>, hv: DataView, ho: number, tv: DataView, tailOffset: number): string | undefined {
   for (const check of checks) {
-    const at = check.inTrailer ? tail : head;
-    if (readField(at.buffer, at.offset, check) !== check.expected) {
-      const offset = at.offset + check.offset;
-      const actual = check.width === 4 ? BigInt(at.buffer.readUInt32LE(offset)) : at.buffer.readBigUInt64LE(offset);
+    const view = check.inTrailer ? tv : hv;
+    const base = check.inTrailer ? tailOffset : ho;
+    if (readField(view, base, check) !== check.expected) {
+      const offset = base + check.offset;
+      const actual = check.width === 4 ? BigInt(view.getUint32(offset, true)) : view.getBigUint64(offset, true);
       return `${check.inTrailer ? 'end' : 'start'} check ${check.name}=0x${actual.toString(16)}, expected 0x${check.value.toString(16)}`;
     }
   }
@@ -268,19 +321,23 @@ function brokenCheck(checks: ReadonlyArray<CheckPattern & { expected: number }>,
 }
 
 /** Reads the fields a summary needs from a validated header. */
-function toRawFragment(layout: FragmentLayout, index: number, frag: number, size: number, free: boolean, head: MemorySlice): RawFragment {
-  const { buffer, offset } = head;
+function toRawFragment(layout: FragmentLayout, index: number, frag: number, size: number, free: boolean, view: DataView, offset: number): RawFragment {
   const debug = layout.debug;
   return {
     index,
     frag,
     size,
     free,
-    filePtr: debug ? readWord(buffer, offset + debug.file) : 0,
-    funcPtr: debug ? readWord(buffer, offset + debug.func) : 0,
-    mnamePtr: debug?.mname !== undefined && (debug.mnameInFree || !free) ? readWord(buffer, offset + debug.mname) : 0,
-    line: debug ? readField(buffer, offset, debug.line) : 0,
+    filePtr: debug ? readWord(view, offset + debug.file) : 0,
+    funcPtr: debug ? readWord(view, offset + debug.func) : 0,
+    mnamePtr: debug?.mname !== undefined && (debug.mnameInFree || !free) ? readWord(view, offset + debug.mname) : 0,
+    line: debug ? readField(view, offset, debug.line) : 0,
   };
+}
+
+/** A slice over `buffer` from `offset`, for views that hold plain buffers. */
+export function sliceOf(buffer: Buffer, offset: number): MemorySlice {
+  return { buffer, view: viewOf(buffer), offset };
 }
 
 function hexOf(address: number): string {

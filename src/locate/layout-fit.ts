@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KamheapError } from '../errors.js';
 import type { HeapLayout } from '../heap/layout.js';
-import { walkFragments, type MemoryView } from '../heap/walk-fragments.js';
+import { sliceOf, walkFragments, type MemoryView } from '../heap/walk-fragments.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import { releaseName, type KamailioRelease } from './kamailio-release.js';
 import { readHeapHeader, type HeapRoot } from './heap-header.js';
@@ -47,5 +47,5 @@ async function misfit(memory: RawMemory, heap: HeapRoot, layout: HeapLayout, fra
 
 /** The running process's memory as the walk reads it, each slice read at once. */
 function liveView(memory: RawMemory): MemoryView {
-  return { slice: async (address, length) => ({ buffer: await memory.read(BigInt(address), length), offset: 0 }) };
+  return { slice: async (address, length) => sliceOf(await memory.read(BigInt(address), length), 0) };
 }

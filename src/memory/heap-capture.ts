@@ -7,8 +7,8 @@
 // Either way a chunk the walk has passed is dropped (unless the caller keeps the capture, as
 // `inspect` does), so memory does not grow with the heap.
 import type { FragmentLayout } from '../heap/layout.js';
-import { heapEndOf, readSize, stepOver } from '../heap/fragment-step.js';
-import type { MemorySlice, MemoryView, WalkBounds } from '../heap/walk-fragments.js';
+import { heapEndOf, readSize, stepOver, viewOf } from '../heap/fragment-step.js';
+import type { MemoryChunk, MemorySlice, MemoryView, WalkBounds } from '../heap/walk-fragments.js';
 import type { WalkRange } from '../heap/fragment.js';
 import { MemoryReadError } from '../errors.js';
 import type { RunControl } from '../run-control.js';
@@ -39,14 +39,11 @@ export interface ReadStats {
 /** Heap memory from firstFrag to the heap end, held in chunks: a MemoryView for the walk. */
 export class HeapChunks implements MemoryView {
   readonly stats: ReadStats = { reads: 0, bytes: 0, readMs: 0 };
-  private readonly chunks = new Map<number, Buffer>();
+  private readonly chunks = new Map<number, { buffer: Buffer; view: DataView }>();
   private readonly start: number;
   private readonly end: number;
   private readonly chunkSize: number;
   private readonly pool: ChunkPool;
-  // The chunk of the last slice: the walk stays in one chunk for thousands of fragments.
-  private lastIndex = -1;
-  private lastChunk: Buffer | undefined;
   // Chunks up to this one were dropped behind the walk.
   private releasedTo = -1;
 
@@ -88,7 +85,7 @@ export class HeapChunks implements MemoryView {
     const t0 = performance.now();
     const got = this.memory.read(BigInt(start), length, this.pool.take(length));
     const store = (buffer: Buffer): void => {
-      this.chunks.set(index, buffer);
+      this.chunks.set(index, { buffer, view: viewOf(buffer) });
       this.stats.readMs += performance.now() - t0;
       this.stats.reads++;
       this.stats.bytes += length;
@@ -109,20 +106,28 @@ export class HeapChunks implements MemoryView {
   }
 
   private sliceRead(address: number, length: number, first: number, last: number): MemorySlice {
-    const chunk = first === this.lastIndex ? this.lastChunk : this.remember(first);
+    const chunk = this.chunks.get(first);
     if (first === last && chunk) {
       const offset = address - (this.start + first * this.chunkSize);
-      if (offset + length <= chunk.length) return { buffer: chunk, offset };
+      if (offset + length <= chunk.buffer.length) return { buffer: chunk.buffer, view: chunk.view, offset };
     }
-    return { buffer: this.copySpan(address, length), offset: 0 };
+    const copy = this.copySpan(address, length);
+    return { buffer: copy, view: viewOf(copy), offset: 0 };
   }
 
-  /** The chunk holding all of [address, address+length), with its start address. */
+  chunkAt(address: number, length: number): MemoryChunk | undefined {
+    const index = this.chunkOf(address);
+    const chunk = this.chunks.get(index);
+    const start = this.start + index * this.chunkSize;
+    return chunk && address + length <= start + chunk.buffer.length ? { view: chunk.view, start, end: start + chunk.buffer.length } : undefined;
+  }
+
+  /** The chunk holding all of [address, address+length), with its start address (for inspect). */
   chunkHolding(address: number, length: number): { buffer: Buffer; start: number } | undefined {
     const index = this.chunkOf(address);
-    const buffer = this.chunks.get(index);
+    const chunk = this.chunks.get(index);
     const start = this.start + index * this.chunkSize;
-    return buffer && address + length <= start + buffer.length ? { buffer, start } : undefined;
+    return chunk && address + length <= start + chunk.buffer.length ? { buffer: chunk.buffer, start } : undefined;
   }
 
   release(below: number): void {
@@ -142,22 +147,11 @@ export class HeapChunks implements MemoryView {
   }
 
   private drop(first: number, last: number): void {
-    for (const [index, buffer] of this.chunks) {
+    for (const [index, chunk] of this.chunks) {
       if (index < first || index > last) continue;
       this.chunks.delete(index);
-      this.pool.give(buffer);
+      this.pool.give(chunk.buffer);
     }
-    this.lastIndex = -1;
-    this.lastChunk = undefined;
-  }
-
-  private remember(index: number): Buffer | undefined {
-    const chunk = this.chunks.get(index);
-    if (chunk) {
-      this.lastIndex = index;
-      this.lastChunk = chunk;
-    }
-    return chunk;
   }
 
   /** A span across two chunks (a header at a chunk boundary), copied out of both. */
@@ -167,7 +161,7 @@ export class HeapChunks implements MemoryView {
     while (done < length) {
       const at = address + done;
       const index = this.chunkOf(at);
-      const chunk = this.chunks.get(index);
+      const chunk = this.chunks.get(index)?.buffer;
       if (!chunk || at >= this.end) throw new MemoryReadError(BigInt(address), length);
       const offset = at - (this.start + index * this.chunkSize);
       const n = Math.min(length - done, chunk.length - offset);
@@ -208,7 +202,7 @@ export async function captureHeap(
   let address = Number(bounds.firstFrag);
   // The chunk the walk is in: while header and trailer stay inside it (nearly always), a fragment
   // costs two comparisons and one size read, no call into the chunks.
-  let chunk: Buffer | undefined;
+  let chunk: DataView | undefined;
   let chunkStart = 0;
   let chunkEnd = 0;
   try {
@@ -219,14 +213,10 @@ export async function captureHeap(
       } else {
         const headRead = captured.ensure(address, headerSize);
         if (headRead) await headRead;
-        const holder = captured.chunkHolding(address, headerSize);
-        if (holder) {
-          chunk = holder.buffer;
-          chunkStart = holder.start;
-          chunkEnd = holder.start + holder.buffer.length;
-        }
+        const inHand = captured.chunkAt(address, headerSize);
+        if (inHand) ({ view: chunk, start: chunkStart, end: chunkEnd } = inHand);
         const head = captured.slice(address, headerSize) as MemorySlice;
-        size = readSize(head.buffer, head.offset, layout);
+        size = readSize(head.view, head.offset, layout);
       }
       const next = stepOver(address, size, layout, heapEnd);
       if (typeof next === 'string') break;

@@ -2,15 +2,13 @@
 // a bulk walk spools each record, as one line of compact JSON, into an unlinked temporary file as
 // it steps the fragment, and the snapshot writer copies the lines into the output. A heap of
 // millions of fragments then costs disk, not memory (4.5M fragments: ~0.8 GB of spool).
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { KamheapError, errnoReason } from '../errors.js';
 import type { RawFragment } from '../heap/fragment.js';
 import type { StringTable } from '../memory/read-strings.js';
 import { hex } from '../util/hex.js';
+import { openUnlinkedTemp, type UnlinkedTemp } from '../util/unlinked-temp.js';
 import type { FragmentRecord } from './snapshot.js';
 import { siteText } from './site-tally.js';
 import type { SiteText } from './summarize.js';
@@ -52,42 +50,42 @@ export function recordList(records: readonly FragmentRecord[]): FragmentList {
 
 const flushAt = 1 << 20;
 
-/** The fragments of a bulk walk, written to a spool file as the walk visits them. */
+/**
+ * The fragments of a bulk walk, written to a spool file as the walk visits them. Opened before the
+ * walk starts (an unusable TMPDIR is found before gdb), fed by the visitor it hands out once the
+ * heap's layout is known.
+ */
 export class FragmentSpool implements FragmentList {
-  private readonly fd: number;
   private pending: string[] = [];
   private pendingLength = 0;
   private written = 0;
-  private open = true;
+  private strings: StringTable | undefined;
+  private userOffset = 0;
   count = 0;
 
-  constructor(
-    private readonly strings: StringTable,
-    private readonly userOffset: number,
-    directory = tmpdir(),
-  ) {
-    const path = join(directory, `.kamheap-fragments-${randomBytes(8).toString('hex')}`);
-    try {
-      this.fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    } catch (error) {
-      throw new KamheapError('bad-input', `cannot make a spool file for --fragments in ${directory}: ${errnoReason(error)}`, { cause: error });
-    }
-    // Unlinked at once: nothing is left behind, even when kamheap is killed.
-    unlinkSync(path);
+  private constructor(private readonly file: UnlinkedTemp) {}
+
+  static open(): FragmentSpool {
+    return new FragmentSpool(openUnlinkedTemp('.fragments'));
   }
 
-  /** The visitor: spools one fragment (reading its site's strings the first time they are met). */
-  readonly add = (f: RawFragment): void | Promise<void> => {
-    const file = this.strings.get(f.filePtr);
-    const func = this.strings.get(f.funcPtr);
-    const mname = this.strings.get(f.mnamePtr);
-    if (file instanceof Promise || func instanceof Promise || mname instanceof Promise) return Promise.all([file, func, mname]).then(() => this.spool(f));
-    this.spool(f);
-    return undefined;
-  };
+  /** The visitor for a walk: spools each fragment with its site's text (read the first time it is met). */
+  visitor(strings: StringTable, userOffset: number): (f: RawFragment) => void | Promise<void> {
+    this.strings = strings;
+    this.userOffset = userOffset;
+    return (f) => {
+      const file = strings.get(f.filePtr);
+      const func = strings.get(f.funcPtr);
+      const mname = strings.get(f.mnamePtr);
+      if (file instanceof Promise || func instanceof Promise || mname instanceof Promise) return Promise.all([file, func, mname]).then(() => this.spool(f));
+      this.spool(f);
+      return undefined;
+    };
+  }
 
   private spool(f: RawFragment): void {
-    const line = `${JSON.stringify(fragmentRecord(f, siteText(f, this.strings.text), this.userOffset))}\n`;
+    const text = this.strings?.text ?? ((): string => '');
+    const line = `${JSON.stringify(fragmentRecord(f, siteText(f, text), this.userOffset))}\n`;
     this.pending.push(line);
     this.pendingLength += line.length;
     this.count++;
@@ -99,9 +97,9 @@ export class FragmentSpool implements FragmentList {
     const data = Buffer.from(this.pending.join(''), 'utf8');
     let done = 0;
     try {
-      while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.written + done);
+      while (done < data.length) done += writeSync(this.file.fd, data, done, data.length - done, this.written + done);
     } catch (error) {
-      throw new KamheapError('bad-input', `cannot write the --fragments spool file: ${errnoReason(error)}`, { cause: error });
+      throw new KamheapError('bad-input', `cannot write the --fragments spool file in ${this.file.where}: ${errnoReason(error)}`, { cause: error });
     }
     this.written += data.length;
     this.pending = [];
@@ -114,7 +112,7 @@ export class FragmentSpool implements FragmentList {
     const decoder = new StringDecoder('utf8');
     let carry = '';
     for (let at = 0; at < this.written; ) {
-      const n = readSync(this.fd, buffer, 0, Math.min(buffer.length, this.written - at), at);
+      const n = readSync(this.file.fd, buffer, 0, Math.min(buffer.length, this.written - at), at);
       if (n <= 0) break;
       at += n;
       const text = carry + decoder.write(buffer.subarray(0, n));
@@ -126,8 +124,6 @@ export class FragmentSpool implements FragmentList {
   }
 
   dispose(): void {
-    if (!this.open) return;
-    this.open = false;
-    closeSync(this.fd);
+    this.file.close();
   }
 }

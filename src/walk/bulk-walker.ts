@@ -44,57 +44,63 @@ interface HeapRead {
 
 /** Walks the requested heap with bulk reads. */
 export async function bulkWalk(request: WalkRequest, options: BulkOptions = {}): Promise<WalkOutput> {
-  const started = performance.now();
-  const { pid, control } = request;
-  const memory = openProcMem(pid);
-  let spool: FragmentSpool | undefined;
+  // First: an unusable TMPDIR is one line before anything is started.
+  const spool = options.fragments ? FragmentSpool.open() : undefined;
   try {
-    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
-    // gdb is needed only to find the heap (and, stopped, for the pause): it is gone before the walk.
-    const read = await session.closeAfter(() => (readsLive(request) ? readLive(session, memory, request) : captureStopped(session, memory, request, options.look !== undefined)));
-    const { heap, chunks } = read;
-    const strings = new StringTable(memory);
-    const tally = new SiteTally(heap.layout.fragment.debug !== undefined);
-    spool = options.fragments ? new FragmentSpool(strings, heap.layout.fragment.userOffset) : undefined;
-    const look = options.look;
-    const visit = allOf([tally.add, spool?.add, look ? (f: RawFragment) => look.visit(f, strings) : undefined]);
-    const walk = await walkHeap(chunks, heap.layout.fragment, heap.header, request.range, visit, {
-      control,
-      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-      ...(read.consistency === 'live' ? { settle: liveSettle } : {}),
-    });
-    await strings.load(tally.pointers());
-    const summary = tally.summary(strings.text);
-    // The site strings were read from the running target: only a target still alive vouches for them.
-    if (!isSameProcessAlive(session.target)) throw new KamheapError('target-exited', `PID ${pid} exited during the walk`);
-    const output: WalkOutput = {
-      walker: 'bulk',
-      pid,
-      executable: session.target.executable,
-      layout: heap.layout,
-      rootSymbol: heap.root.symbol,
-      header: heap.header,
-      from: request.range.from,
-      to: request.range.to,
-      summary,
-      fragmentsWalked: walk.visited,
-      fragments: spool,
-      findings: walk.findings,
-      complete: walk.complete,
-      consistency: { mode: read.consistency, rereads: walk.rereads, unsettled: walk.unsettled },
-      pauseMs: read.pauseMs,
-      durationMs: performance.now() - started,
-      memoryReads: chunks.stats.reads,
-      bytesRead: chunks.stats.bytes,
-    };
-    await look?.after(chunks, memory, output);
-    return output;
+    const memory = openProcMem(request.pid);
+    try {
+      return await walkMemory(memory, request, spool, options.look);
+    } finally {
+      memory.close();
+    }
   } catch (error) {
     spool?.dispose();
     throw error;
-  } finally {
-    memory.close();
   }
+}
+
+/** Finds and reads the heap (live or stopped), then walks and sums it. */
+async function walkMemory(memory: RawMemory, request: WalkRequest, spool: FragmentSpool | undefined, look: FragmentLook | undefined): Promise<WalkOutput> {
+  const started = performance.now();
+  const { pid, control } = request;
+  const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+  // gdb is needed only to find the heap (and, stopped, for the pause): it is gone before the walk.
+  const read = await session.closeAfter(() => (readsLive(request) ? readLive(session, memory, request) : captureStopped(session, memory, request, look !== undefined)));
+  const { heap, chunks } = read;
+  const strings = new StringTable(memory);
+  const tally = new SiteTally(heap.layout.fragment.debug !== undefined);
+  const visit = allOf([tally.add, spool?.visitor(strings, heap.layout.fragment.userOffset), look ? (f: RawFragment) => look.visit(f, strings) : undefined]);
+  const walk = await walkHeap(chunks, heap.layout.fragment, heap.header, request.range, visit, {
+    control,
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    ...(read.consistency === 'live' ? { settle: liveSettle } : {}),
+  });
+  await strings.load(tally.pointers());
+  const summary = tally.summary(strings.text);
+  // The site strings were read from the running target: only a target still alive vouches for them.
+  if (!isSameProcessAlive(session.target)) throw new KamheapError('target-exited', `PID ${pid} exited during the walk`);
+  const output: WalkOutput = {
+    walker: 'bulk',
+    pid,
+    executable: session.target.executable,
+    layout: heap.layout,
+    rootSymbol: heap.root.symbol,
+    header: heap.header,
+    from: request.range.from,
+    to: request.range.to,
+    summary,
+    fragmentsWalked: walk.visited,
+    fragments: spool,
+    findings: walk.findings,
+    complete: walk.complete,
+    consistency: { mode: read.consistency, rereads: walk.rereads, unsettled: walk.unsettled },
+    pauseMs: read.pauseMs,
+    durationMs: performance.now() - started,
+    memoryReads: chunks.stats.reads,
+    bytesRead: chunks.stats.bytes,
+  };
+  await look?.after(chunks, memory, output);
+  return output;
 }
 
 /** shm is read live unless the caller asks for a stop; a pkg heap only its own process changes, so it is read stopped, exactly. */

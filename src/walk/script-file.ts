@@ -1,12 +1,9 @@
-// The walk script as gdb reads it: a file that no longer has a name. It is created in TMPDIR,
-// unlinked at once and handed to gdb as /proc/<kamheap>/fd/<n>, so nothing is left on disk even
-// when kamheap is killed, and the path gdb gets is made of numbers only. It is created before
-// anything else happens (an unusable TMPDIR is found before gdb starts) and filled later.
-import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The walk script as gdb reads it: an unlinked temp file (util/unlinked-temp.ts) handed to gdb as
+// /proc/<kamheap>/fd/<n>, so the path gdb gets is made of numbers only. It is created before
+// anything else happens and filled later.
+import { writeSync } from 'node:fs';
 import { errnoReason, KamheapError } from '../errors.js';
+import { openUnlinkedTemp } from '../util/unlinked-temp.js';
 
 export interface ScriptFile {
   /** A path gdb can `source`. */
@@ -17,25 +14,16 @@ export interface ScriptFile {
 
 /** An empty unlinked temp file, reachable through this process's fd. */
 export function openUnlinkedScript(): ScriptFile {
-  const dir = tmpdir();
-  const where = process.env['TMPDIR'] ? `TMPDIR (${process.env['TMPDIR']})` : dir;
-  const name = join(dir, `kamheap-${randomBytes(8).toString('hex')}.gdb`);
-  let fd: number;
-  try {
-    fd = openSync(name, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    unlinkSync(name);
-  } catch (error) {
-    throw new KamheapError('bad-input', `cannot create a temporary file in ${where}: ${errnoReason(error)}; set TMPDIR to a writable directory`, { cause: error });
-  }
+  const file = openUnlinkedTemp('.gdb');
   return {
-    path: `/proc/${process.pid}/fd/${fd}`,
+    path: `/proc/${process.pid}/fd/${file.fd}`,
     write(text) {
       try {
-        writeSync(fd, text);
+        writeSync(file.fd, text);
       } catch (error) {
-        throw new KamheapError('bad-input', `cannot write a temporary file in ${where}: ${errnoReason(error)}`, { cause: error });
+        throw new KamheapError('bad-input', `cannot write a temporary file in ${file.where}: ${errnoReason(error)}`, { cause: error });
       }
     },
-    close: () => closeSync(fd),
+    close: () => file.close(),
   };
 }

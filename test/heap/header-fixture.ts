@@ -6,7 +6,7 @@ import { siteText } from '../../src/snapshot/site-tally.js';
 import type { RawFragment } from '../../src/heap/fragment.js';
 import type { HeapLayout } from '../../src/heap/layout.js';
 import { fmallocDebugX64, tlsfDebugX64 } from '../../src/heap/layout-profiles.js';
-import type { MemorySlice, MemoryView } from '../../src/heap/walk-fragments.js';
+import { sliceOf, type MemorySlice, type MemoryView } from '../../src/heap/walk-fragments.js';
 import type { RawMemory } from '../../src/memory/proc-mem.js';
 import type { ResolvedFragment } from '../../src/heap/heap-nouns.js';
 import { parseKamailioDump, type KamailioDump } from './kamailio-dump.js';
@@ -71,7 +71,7 @@ export function segmentView(segments: HeaderFixture['segments']): MemoryView & {
       view.reads++;
       const segment = segments.find((s) => address >= s.address && address + length <= s.address + s.bytes.length);
       if (!segment) throw new MemoryReadError(BigInt(address), length);
-      return { buffer: segment.bytes, offset: address - segment.address };
+      return sliceOf(segment.bytes, address - segment.address);
     },
   };
   return view;

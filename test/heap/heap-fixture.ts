@@ -2,7 +2,7 @@
 // serving it at the addresses it was read from.
 import { readFileSync } from 'node:fs';
 import { MemoryReadError } from '../../src/errors.js';
-import type { MemorySlice, MemoryView } from '../../src/heap/walk-fragments.js';
+import { sliceOf, type MemorySlice, type MemoryView } from '../../src/heap/walk-fragments.js';
 
 /** One fragment as Kamailio's own qm_status dump listed it. */
 export interface DumpedFragment {
@@ -58,7 +58,7 @@ export function bufferView(bytes: Buffer, mode: 'sync' | 'async' = 'sync'): Memo
         const error = new MemoryReadError(BigInt(address), length);
         return mode === 'sync' ? fail(error) : Promise.reject(error);
       }
-      return mode === 'sync' ? { buffer: bytes, offset } : Promise.resolve({ buffer: bytes, offset });
+      return mode === 'sync' ? sliceOf(bytes, offset) : Promise.resolve(sliceOf(bytes, offset));
     },
   };
   return view;
