@@ -67,7 +67,7 @@ describe('an abort in the attach window', () => {
   it('--timeout that expires in the attach window is honoured within a second', async () => {
     for (const seconds of [0.15, 0.25, 0.35]) {
       const started = performance.now();
-      const result = await runCli(['walk', String(timerPid), '--heap', 'shm', '--timeout', String(seconds)]);
+      const result = await runCli(['walk', String(timerPid), '--heap', 'shm', '--stop', '--timeout', String(seconds)]);
       expect(performance.now() - started).toBeLessThan(seconds * 1000 + 1500);
       expect([ExitCode.timeout, ExitCode.ok]).toContain(result.exitCode);
     }
@@ -106,8 +106,8 @@ describe('gdb misbehaving during a script walk', () => {
 describe('what comes after the detach', () => {
   it('a signal while the output is being written is honoured (exit 9), not ignored', async () => {
     // stdout is a pipe nobody reads yet (node's own spawn: execa would drain it), so kamheap blocks
-    // writing a multi-MB snapshot, detached.
-    const cli = spawn(process.execPath, [kamheapBin, 'walk', String(timerPid), '--heap', 'shm', '--json', '-', '--fragments'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // writing a multi-MB snapshot, detached (--stop: a live shm walk would never attach).
+    const cli = spawn(process.execPath, [kamheapBin, 'walk', String(timerPid), '--heap', 'shm', '--stop', '--json', '-', '--fragments'], { stdio: ['ignore', 'pipe', 'pipe'] });
     cli.stdout.pause();
     const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
     await waitUntil(() => tracerPid(timerPid) !== 0, 10_000, 'the attach');
