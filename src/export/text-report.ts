@@ -17,7 +17,8 @@ export function renderTextReport(snapshot: Snapshot, top: number): string {
     `  size ${bytes(heap.size)}  used ${bytes(heap.used)}  real used ${bytes(heap.realUsed)}  max real used ${bytes(heap.maxRealUsed)}  free ${bytes(heap.free)}`,
   );
   const range = `${walk.from}..${walk.to ?? 'end'}`;
-  const timing = walk.pauseMs === null ? '' : `; target paused ${walk.pauseMs.toFixed(1)} ms, total ${(walk.durationMs ?? 0).toFixed(0)} ms`;
+  const gdbSteps = walk.attachMs === undefined || walk.detachMs === undefined ? '' : ` (attach ${walk.attachMs.toFixed(1)}, detach ${walk.detachMs.toFixed(1)})`;
+  const timing = walk.pauseMs === null ? '' : `; target paused ${walk.pauseMs.toFixed(1)} ms${gdbSteps}, total ${(walk.durationMs ?? 0).toFixed(0)} ms`;
   lines.push(`  walked ${plural(walk.fragmentsWalked, 'fragment')} (${range}) with the ${walk.walker} walker, ${walk.complete ? 'complete' : 'INCOMPLETE'}${timing}`);
   lines.push(
     `  in range: used ${plural(totals.used.count, 'fragment')}, ${bytes(totals.used.bytes)}; free ${plural(totals.free.count, 'fragment')}, ${bytes(totals.free.bytes)}` +

@@ -33,6 +33,16 @@ export interface SessionLimits {
   stopGraceMs: number;
 }
 
+/** How long one attach kept the target stopped, and what the attach and the detach took of it (ms). */
+export interface PauseTiming {
+  /** From the attach request to the detach answer: the target was stopped within this span. */
+  pauseMs: number;
+  /** From the attach request until gdb reported the target stopped. */
+  attachMs: number;
+  /** From the detach request until gdb answered it. */
+  detachMs: number;
+}
+
 export const defaultLimits: SessionLimits = { commandMs: 30_000, attachMs: 10_000, detachMs: 2_000, stopSettleMs: 500, stopGraceMs: 250 };
 
 export interface TargetSessionOptions {
@@ -51,6 +61,8 @@ export class TargetSession {
   private inFlight: Promise<unknown> = Promise.resolve();
   private gdbHung = false;
   private pauseStart: number | undefined;
+  private attachEnd: number | undefined;
+  private detachStart: number | undefined;
   private pauseEnd: number | undefined;
   private wasRunning = true;
   private pauseTimer: NodeJS.Timeout | undefined;
@@ -122,14 +134,18 @@ export class TargetSession {
       this.pauseTimer = setTimeout(() => this.control.stop({ kind: 'pause-limit', ms: this.maxPauseMs, pid: this.pid }), this.maxPauseMs);
     }
     await this.command((gdb) => sendTargetAttach(gdb, this.pid, this.limits.attachMs));
+    this.attachEnd = performance.now();
   }
 
-  /** Lets the target run again; returns how long it was stopped (ms, attach request to detach answer). */
-  async detach(): Promise<number> {
+  /** Lets the target run again; returns how long it was stopped, and what the attach and the detach took of that. */
+  async detach(): Promise<PauseTiming> {
+    this.detachStart = performance.now();
     await this.command((gdb) => sendTargetDetach(gdb, this.limits.detachMs));
     this.released();
     await this.guard.announceDetached();
-    return (this.pauseEnd ?? 0) - (this.pauseStart ?? 0);
+    const start = this.pauseStart ?? 0;
+    const end = this.pauseEnd ?? 0;
+    return { pauseMs: end - start, attachMs: (this.attachEnd ?? start) - start, detachMs: end - this.detachStart };
   }
 
   /**

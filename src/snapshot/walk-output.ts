@@ -48,6 +48,9 @@ export interface WalkOutput {
   findings: Finding[];
   complete: boolean;
   pauseMs: number | null;
+  /** Of the pause, what gdb's attach and detach took (bulk walker only). */
+  attachMs?: number;
+  detachMs?: number;
   durationMs: number | null;
   memoryReads: number | null;
   bytesRead: number | null;

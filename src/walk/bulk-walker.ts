@@ -24,16 +24,16 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
   const memory = openProcMem(pid);
   try {
     const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
-    const { heap, captured, pauseMs } = await session.closeAfter(async () => {
+    const { heap, captured, pause } = await session.closeAfter(async () => {
       const plan = await planHeap(session, memory, request);
       const pool = await prepareCapture(memory, plan);
       await session.attach();
       request.onPhase?.('attached');
       const heap = await locateHeap(memory, plan);
       const captured = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool, control });
-      const pauseMs = await session.detach();
+      const pause = await session.detach();
       request.onPhase?.('detached');
-      return { heap, captured, pauseMs };
+      return { heap, captured, pause };
     });
     const walk = await walkFragments(captured, heap.layout.fragment, heap.header, request.range, { control, ...(request.onProgress ? { onProgress: request.onProgress } : {}) });
     const stats = captured.stats;
@@ -52,7 +52,9 @@ export async function bulkWalk(request: WalkRequest, withCaptured?: CapturedAcce
       fragments,
       findings: walk.findings,
       complete: walk.complete,
-      pauseMs,
+      pauseMs: pause.pauseMs,
+      attachMs: pause.attachMs,
+      detachMs: pause.detachMs,
       durationMs: performance.now() - started,
       memoryReads: stats.reads,
       bytesRead: stats.bytes,

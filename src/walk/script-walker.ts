@@ -36,7 +36,7 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
       await session.attach();
       request.onPhase?.('attached');
       await runBatches(session, parser, request);
-      const pauseMs = await session.detach();
+      const { pauseMs } = await session.detach();
       request.onPhase?.('detached');
       return pauseMs;
     });

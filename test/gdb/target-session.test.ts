@@ -53,11 +53,13 @@ describe('TargetSession', () => {
   it('opens, attaches, detaches and closes in that order', async () => {
     const log = fake('ok');
     const session = await open(new RunControl());
-    const pauseMs = await session.closeAfter(async () => {
+    const pause = await session.closeAfter(async () => {
       await session.attach();
       return session.detach();
     });
-    expect(pauseMs).toBeGreaterThanOrEqual(0);
+    expect(pause.attachMs).toBeGreaterThanOrEqual(0);
+    expect(pause.detachMs).toBeGreaterThanOrEqual(0);
+    expect(pause.attachMs + pause.detachMs).toBeLessThanOrEqual(pause.pauseMs);
     const sent = commands(log);
     // Separate debug info is looked up on the host and in the target's own root, before the executable is loaded.
     expect(sent.slice(0, 2)).toEqual([`-gdb-set debug-file-directory /usr/lib/debug:/proc/${pid}/root/usr/lib/debug`, `-file-exec-and-symbols "/proc/${pid}/exe"`]);
