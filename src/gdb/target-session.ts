@@ -11,7 +11,7 @@
 // - gdb attaches a process only while it holds none (else its attach would kill that one first);
 // - close() checks every target afterwards: still there, not stopped, not traced.
 import { KamheapError } from '../errors.js';
-import { assertNotTraced, inspectProcess, isSameProcessAlive, processState, type ProcessInfo } from '../proc/process.js';
+import { assertNotTraced, inspectTarget, isSameProcessAlive, processState, type ProcessInfo } from '../proc/process.js';
 import { hostProcView } from '../proc/proc-view.js';
 import type { RunControl } from '../run-control.js';
 import { sendDebugFileDirectory, sendFileExecAndSymbols, sendGdbSet, sendHeldPids, sendTargetAttach, sendTargetDetach } from './commands.js';
@@ -19,22 +19,7 @@ import { GdbPipeError, GdbTimeoutError } from './gdb-errors.js';
 import { GdbGuard } from './gdb-guard.js';
 import { afterLoadSettings, stopOnlySettings } from './gdb-launch.js';
 import { GdbSession } from './gdb-session.js';
-
-/** Deadlines of the steps, and how long a stopped run waits before it kills gdb. */
-export interface SessionLimits {
-  /** Loading the executable and its debug info, symbol and type lookups (before any attach). */
-  commandMs: number;
-  attachMs: number;
-  detachMs: number;
-  /**
-   * A stopped run lets the step in flight finish for this long. It is most often the attach
-   * itself (tens of ms): gdb killed inside it can leave the attach's SIGSTOP pending, and the
-   * target then goes through a job-control stop that the guard has to end (Kamailio notices).
-   */
-  stopSettleMs: number;
-  /** Then the detach, and gdb's exit, get this long each. */
-  stopGraceMs: number;
-}
+import { defaultLimits, type SessionLimits } from './session-limits.js';
 
 /** How long one attach kept the target stopped, and what the attach and the detach took of it (ms). */
 export interface PauseTiming {
@@ -45,8 +30,6 @@ export interface PauseTiming {
   /** From the detach request until gdb answered it. */
   detachMs: number;
 }
-
-export const defaultLimits: SessionLimits = { commandMs: 30_000, attachMs: 10_000, detachMs: 2_000, stopSettleMs: 500, stopGraceMs: 250 };
 
 export interface TargetSessionOptions {
   /** The process whose executable gdb loads, and the target attach() takes by default. */
@@ -77,15 +60,6 @@ interface TargetStop {
   /** Set once gdb confirmed the detach. */
   released?: number;
   pauseTimer?: NodeJS.Timeout;
-}
-
-/** The process under `pid`, checked before anything is started: it exists and is the one the caller saw (`startTime`). */
-export function inspectTarget(pid: number, startTime?: number): ProcessInfo {
-  const target = inspectProcess(pid);
-  if (startTime !== undefined && target.startTime !== startTime) {
-    throw new KamheapError('target-exited', `PID ${pid} exited (the PID now belongs to another process)`);
-  }
-  return target;
 }
 
 export class TargetSession {

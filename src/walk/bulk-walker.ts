@@ -2,19 +2,17 @@
 // after detach, walk and validate the captured fragments in TypeScript and resolve the site
 // strings from read-only memory.
 import { KamheapError } from '../errors.js';
-import { inspectTarget, TargetSession, type PauseTiming } from '../gdb/target-session.js';
+import { TargetSession, type PauseTiming } from '../gdb/target-session.js';
 import type { RawFragment } from '../heap/fragment.js';
 import { walkFragments } from '../heap/walk-fragments.js';
-import { isSameProcessAlive } from '../proc/process.js';
+import { inspectTarget, isSameProcessAlive, type ProcessInfo } from '../proc/process.js';
 import { captureHeap, defaultChunkSize, warmUpCapture, type CapturedHeap } from '../memory/heap-capture.js';
 import { ChunkPool } from '../memory/chunk-pool.js';
 import { estimateCapture } from '../locate/estimate-heap.js';
 import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import { resolveStrings } from '../memory/read-strings.js';
 import type { ResolvedFragment, WalkOutput } from '../snapshot/walk-output.js';
-import type { ProcessInfo } from '../proc/process.js';
-import type { LocatedHeap } from './walk-request.js';
-import { locateHeap, planHeap, planProcessHeap, type ExecutableHeap, type HeapPlan, type WalkRequest } from './walk-request.js';
+import { locateHeap, planHeap, planProcessHeap, type ExecutableHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
 
 /** What the walk read during the pause, for callers that look inside fragments (`inspect`). */
 export type CapturedAccess = (captured: CapturedHeap, memory: RawMemory, output: WalkOutput) => Promise<void>;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendInterpreterExecConsole } from '../../src/gdb/commands.js';
-import { inspectTarget, TargetSession } from '../../src/gdb/target-session.js';
+import { TargetSession } from '../../src/gdb/target-session.js';
+import { inspectTarget } from '../../src/proc/process.js';
 import { RunControl } from '../../src/run-control.js';
 
 const fakeGdb = fileURLToPath(new URL('../fixtures/fake-gdb/gdb', import.meta.url));
