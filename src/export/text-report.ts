@@ -71,5 +71,7 @@ function timingText(walk: Snapshot['walk']): string {
     const rereads = walk.consistency.rereads === 0 ? '' : `, ${plural(walk.consistency.rereads, 'place')} re-read`;
     return `; live, nothing stopped${rereads}, ${total}`;
   }
-  return walk.pauseMs === null ? '' : `; target paused ${walk.pauseMs.toFixed(1)} ms, ${total}`;
+  if (walk.pauseMs === null) return '';
+  const gdbSteps = walk.attachMs === undefined || walk.detachMs === undefined ? '' : ` (attach ${walk.attachMs.toFixed(1)}, detach ${walk.detachMs.toFixed(1)})`;
+  return `; target paused ${walk.pauseMs.toFixed(1)} ms${gdbSteps}, ${total}`;
 }

@@ -45,6 +45,18 @@ export async function sendTargetAttach(gdb: GdbSession, pid: number, timeoutMs: 
   await stopped.record;
 }
 
+/**
+ * The processes gdb holds (attached). kamheap asks before attaching another process with the same
+ * gdb: `-target-attach` while gdb holds one would first kill it (gdb's attach command asks "A
+ * program is being debugged already. Kill it?", and with `confirm off` the answer is yes).
+ */
+export async function sendHeldPids(gdb: GdbSession, timeoutMs: number): Promise<number[]> {
+  // ^done,groups=[{id="i1",type="process",pid="23596",executable="/proc/23596/exe",cores=["0"]}]; no pid when none is held.
+  const groups = (await gdb.send('-list-thread-groups', { timeoutMs }))['groups'];
+  if (!Array.isArray(groups)) return [];
+  return groups.flatMap((group) => (isMiTuple(group) && typeof group['pid'] === 'string' ? [Number(group['pid'])] : []));
+}
+
 /** Detaches, leaving the target running. */
 export async function sendTargetDetach(gdb: GdbSession, timeoutMs: number): Promise<void> {
   await gdb.send('-target-detach', { timeoutMs });

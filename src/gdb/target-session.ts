@@ -1,62 +1,77 @@
 // The lifecycle that keeps production safe, as explicit steps: open (check the process, start gdb
-// and its guard, load the executable), attach, the caller's reads, detach, close. Whatever happens
-// (an error, a signal, --timeout, --max-pause, gdb hung or dead, kamheap itself killed) the target
-// ends detached and running:
+// and its guard, load the executable), then for each target attach, the caller's reads, detach;
+// close. One session can serve several processes of the same executable (walk --all), one at a
+// time. Whatever happens (an error, a signal, --timeout, --max-pause, gdb hung or dead, kamheap
+// itself killed) every target ends detached and running:
 // - nothing ever interrupts gdb: a stop request lets the step in flight finish for a moment (an
 //   attach included: a SIGINT reaching gdb there is passed on to the target and kills Kamailio),
 //   then detaches; if gdb cannot, its process group is killed and the kernel detaches it;
-// - the guard (gdb-guard.ts) resumes a target that a killed attach left in a job-control stop, and
-//   does the same when kamheap dies;
-// - close() checks the target afterwards: still there, not stopped, not traced.
+// - the guard (gdb-guard.ts) is told of each attach and detach; it resumes a target that a killed
+//   attach left in a job-control stop, and does the same when kamheap dies;
+// - gdb attaches a process only while it holds none (else its attach would kill that one first);
+// - close() checks every target afterwards: still there, not stopped, not traced.
 import { KamheapError } from '../errors.js';
-import { assertNotTraced, inspectProcess, isSameProcessAlive, processState, type ProcessInfo } from '../proc/process.js';
+import { assertNotTraced, inspectTarget, isSameProcessAlive, processState, type ProcessInfo } from '../proc/process.js';
+import { hostProcView } from '../proc/proc-view.js';
 import type { RunControl } from '../run-control.js';
-import { sendDebugFileDirectory, sendFileExecAndSymbols, sendGdbSet, sendTargetAttach, sendTargetDetach } from './commands.js';
+import { sendDebugFileDirectory, sendFileExecAndSymbols, sendGdbSet, sendHeldPids, sendTargetAttach, sendTargetDetach } from './commands.js';
 import { GdbPipeError, GdbTimeoutError } from './gdb-errors.js';
 import { GdbGuard } from './gdb-guard.js';
-import { afterLoadSettings } from './gdb-launch.js';
+import { afterLoadSettings, stopOnlySettings } from './gdb-launch.js';
 import { GdbSession } from './gdb-session.js';
+import { defaultLimits, type SessionLimits } from './session-limits.js';
 
-/** Deadlines of the steps, and how long a stopped run waits before it kills gdb. */
-export interface SessionLimits {
-  /** Loading the executable and its debug info, symbol and type lookups (before any attach). */
-  commandMs: number;
+/** How long one attach kept the target stopped, and what the attach and the detach took of it (ms). */
+export interface PauseTiming {
+  /** From the attach request to the detach answer: the target was stopped within this span. */
+  pauseMs: number;
+  /** From the attach request until gdb reported the target stopped. */
   attachMs: number;
+  /** From the detach request until gdb answered it. */
   detachMs: number;
-  /**
-   * A stopped run lets the step in flight finish for this long. It is most often the attach
-   * itself (tens of ms): gdb killed inside it can leave the attach's SIGSTOP pending, and the
-   * target then goes through a job-control stop that the guard has to end (Kamailio notices).
-   */
-  stopSettleMs: number;
-  /** Then the detach, and gdb's exit, get this long each. */
-  stopGraceMs: number;
 }
 
-export const defaultLimits: SessionLimits = { commandMs: 30_000, attachMs: 10_000, detachMs: 2_000, stopSettleMs: 500, stopGraceMs: 250 };
-
 export interface TargetSessionOptions {
+  /** The process whose executable gdb loads, and the target attach() takes by default. */
   pid: number;
   control: RunControl;
   gdbPath?: string;
-  /** Longest the target may stay stopped, in ms; undefined or 0: no limit. */
+  /** Longest a target may stay stopped, in ms, each attach on its own; undefined or 0: no limit. */
   maxPauseMs?: number;
   /** The start time the caller saw for this PID (walk --all: from the checked process table): another process under the same PID is refused. */
   startTime?: number;
   limits?: Partial<SessionLimits>;
+  /**
+   * gdb evaluates expressions in the stopped target (the script walker): it then needs the
+   * executable's symbols relocated at the attach. Otherwise gdb only stops and resumes the target
+   * and runs without an OS ABI (gdb-launch.ts, `stopOnlySettings`), which makes both much faster.
+   */
+  gdbReadsTarget?: boolean;
+}
+
+/** One attach: which process, and the times of its steps (performance.now()). */
+interface TargetStop {
+  target: ProcessInfo;
+  /** Only a target that was running may be resumed by the guard, and must be running afterwards. */
+  wasRunning: boolean;
+  requested: number;
+  stopped?: number;
+  detachRequested?: number;
+  /** Set once gdb confirmed the detach. */
+  released?: number;
+  pauseTimer?: NodeJS.Timeout;
 }
 
 export class TargetSession {
   readonly limits: SessionLimits;
   private inFlight: Promise<unknown> = Promise.resolve();
   private gdbHung = false;
-  private pauseStart: number | undefined;
-  private pauseEnd: number | undefined;
-  private wasRunning = true;
-  private pauseTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Every attach of this session, the last one (current or most recent) at the end. */
+  private readonly stops: TargetStop[] = [];
 
   private constructor(
+    /** The process the session was opened for, whose executable gdb holds. */
     readonly target: ProcessInfo,
     readonly gdb: GdbSession,
     private readonly guard: GdbGuard,
@@ -74,10 +89,7 @@ export class TargetSession {
   static async open(options: TargetSessionOptions): Promise<TargetSession> {
     const { control } = options;
     control.throwIfStopped();
-    const target = inspectProcess(options.pid);
-    if (options.startTime !== undefined && target.startTime !== options.startTime) {
-      throw new KamheapError('target-exited', `PID ${options.pid} exited (the PID now belongs to another process)`);
-    }
+    const target = inspectTarget(options.pid, options.startTime);
     assertNotTraced(options.pid);
     const gdb = await GdbSession.start(options.gdbPath === undefined ? {} : { gdbPath: options.gdbPath });
     const guard = GdbGuard.start(gdb.pid);
@@ -86,7 +98,8 @@ export class TargetSession {
       const { commandMs } = session.limits;
       await session.command((g) => sendDebugFileDirectory(g, target.pid, commandMs));
       await session.command((g) => sendFileExecAndSymbols(g, target.pid, commandMs));
-      for (const setting of afterLoadSettings) await session.command((g) => sendGdbSet(g, setting, commandMs));
+      const settings = options.gdbReadsTarget ? afterLoadSettings : [...afterLoadSettings, ...stopOnlySettings];
+      for (const setting of settings) await session.command((g) => sendGdbSet(g, setting, commandMs));
     } catch (error) {
       throw await session.closeAfterFailure(error);
     }
@@ -95,6 +108,11 @@ export class TargetSession {
 
   get pid(): number {
     return this.target.pid;
+  }
+
+  /** False once the session is closed (by close(), or by a failure gdb could not be trusted after). */
+  get usable(): boolean {
+    return !this.closed;
   }
 
   /** Runs one step on gdb under its own deadline; a stop request abandons it (gdb is never interrupted). */
@@ -108,28 +126,45 @@ export class TargetSession {
     return this.control.race(work);
   }
 
-  /** Stops the target. From here until detach() the --max-pause clock runs. */
-  async attach(): Promise<void> {
+  /**
+   * Stops `target` (by default the process the session was opened for; another one must run the
+   * same executable). From here until detach() the --max-pause clock runs.
+   */
+  async attach(target: ProcessInfo = this.target): Promise<void> {
     this.control.throwIfStopped();
-    // Still the process the session was opened for: a PID reused meanwhile is never attached.
-    if (this.targetGone) throw new KamheapError('target-exited', `PID ${this.pid} exited before it was attached`);
-    const state = processState(this.pid);
-    this.wasRunning = state !== 'T' && state !== 't';
+    if (this.closed) throw new Error(`attach: the session is closed`);
+    if (this.attached) throw new Error(`attach: PID ${this.current?.target.pid ?? '?'} is still attached`);
+    // Still the process the caller checked: a PID reused meanwhile is never attached.
+    if (!isSameProcessAlive(target)) throw new KamheapError('target-exited', `PID ${target.pid} exited before it was attached`);
+    if (target.pid !== this.target.pid) this.assertSameExecutable(target.pid);
+    assertNotTraced(target.pid);
+    if (this.stops.length > 0) await this.assertHoldsNothing();
+    const state = processState(target.pid);
+    const stop: TargetStop = { target, wasRunning: state !== 'T' && state !== 't', requested: 0 };
     // The guard learns of the attach before gdb acts, so it can settle the target if kamheap dies.
-    await this.guard.announceAttach(this.pid, this.wasRunning);
-    this.pauseStart = performance.now();
+    await this.guard.announceAttach(target.pid, stop.wasRunning);
+    this.stops.push(stop);
+    stop.requested = performance.now();
     if (this.maxPauseMs > 0) {
-      this.pauseTimer = setTimeout(() => this.control.stop({ kind: 'pause-limit', ms: this.maxPauseMs, pid: this.pid }), this.maxPauseMs);
+      stop.pauseTimer = setTimeout(() => this.control.stop({ kind: 'pause-limit', ms: this.maxPauseMs, pid: target.pid }), this.maxPauseMs);
     }
-    await this.command((gdb) => sendTargetAttach(gdb, this.pid, this.limits.attachMs));
+    // Marked stopped by the work itself: a stop request abandons the wait, not the attach, which may still complete.
+    await this.command(async (gdb) => {
+      await sendTargetAttach(gdb, target.pid, this.limits.attachMs);
+      stop.stopped = performance.now();
+    });
   }
 
-  /** Lets the target run again; returns how long it was stopped (ms, attach request to detach answer). */
-  async detach(): Promise<number> {
+  /** Lets the target run again; returns how long it was stopped, and what the attach and the detach took of that. */
+  async detach(): Promise<PauseTiming> {
+    const stop = this.current;
+    if (!stop || !this.attached) throw new Error('detach: nothing is attached');
+    stop.detachRequested = performance.now();
     await this.command((gdb) => sendTargetDetach(gdb, this.limits.detachMs));
-    this.released();
+    released(stop);
     await this.guard.announceDetached();
-    return (this.pauseEnd ?? 0) - (this.pauseStart ?? 0);
+    const end = stop.released ?? stop.detachRequested;
+    return { pauseMs: end - stop.requested, attachMs: (stop.stopped ?? stop.requested) - stop.requested, detachMs: end - stop.detachRequested };
   }
 
   /**
@@ -148,7 +183,20 @@ export class TargetSession {
     return value;
   }
 
-  /** Ends the session: detach if still attached, end gdb (killing its group if need be), let the guard settle the target, check it. */
+  /**
+   * After a failure in one target's steps, when the caller goes on with other targets (walk
+   * --all): lets that target go and returns what the user must hear, as closeAfter() does. The
+   * session stays open only when gdb is sound and holds nothing: the target was never attached,
+   * or gdb confirmed its detach; else (a stop request, gdb hung or gone, an attach gdb refused, a
+   * detach it did not confirm) it is closed: gdb's group killed, the guard settling the target.
+   */
+  async releaseAfterFailure(target: ProcessInfo, error: unknown): Promise<unknown> {
+    if (this.attached) await this.detachForClose();
+    if (!this.attached && !this.gdbHung && this.gdb.alive && !this.control.stopped) return this.reportedError(error, target);
+    return this.closeAfterFailure(error, target);
+  }
+
+  /** Ends the session: detach if still attached, end gdb (killing its group if need be), let the guard settle the target, check every target. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -156,63 +204,96 @@ export class TargetSession {
     // Still attached now means gdb did not answer in time: no grace for an exit it would not answer either.
     await this.gdb.close(this.attached || this.gdbHung ? 0 : this.control.stopped ? this.limits.stopGraceMs : undefined);
     await this.guard.finish(3000);
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    for (const stop of this.stops) clearTimeout(stop.pauseTimer);
     this.checkLeftRunning();
   }
 
-  /** Between the attach request and a detach that gdb confirmed. */
-  private get attached(): boolean {
-    return this.pauseStart !== undefined && this.pauseEnd === undefined;
+  /** The attach in progress or the last one made. */
+  private get current(): TargetStop | undefined {
+    return this.stops.at(-1);
   }
 
-  /** The target exited (or was replaced under its PID) since the session opened. */
+  /** Between an attach request and a detach that gdb confirmed. */
+  private get attached(): boolean {
+    const stop = this.current;
+    return stop !== undefined && stop.released === undefined;
+  }
+
+  /** The process the session was opened for exited (or was replaced under its PID) since. */
   get targetGone(): boolean {
     return !isSameProcessAlive(this.target);
+  }
+
+  // gdb holds the executable of the process it was opened for; another process's symbols would not fit.
+  private assertSameExecutable(pid: number): void {
+    const mine = hostProcView.executable(this.target.pid);
+    const theirs = hostProcView.executable(pid);
+    if (!mine || !theirs || mine.dev !== theirs.dev || mine.ino !== theirs.ino) {
+      throw new KamheapError('target-exited', `PID ${pid} no longer runs the executable of PID ${this.target.pid}`);
+    }
+  }
+
+  // Before a second attach: gdb must hold no process, or its attach would kill that one first.
+  private async assertHoldsNothing(): Promise<void> {
+    const held = await this.command((gdb) => sendHeldPids(gdb, this.limits.commandMs));
+    if (held.length > 0) throw new KamheapError('gdb-failed', `gdb still holds PID ${held.join(', ')}: not attaching another process with it`);
   }
 
   // The step in flight (maybe the attach itself) gets a moment to finish, then one detach; when
   // gdb is hung or does not answer in time, gdb.close() kills it, which detaches just as well.
   private async detachForClose(): Promise<void> {
-    if (!this.gdb.alive || this.gdbHung) return;
+    const stop = this.current;
+    if (!stop || !this.gdb.alive || this.gdbHung) return;
     const stopped = this.control.stopped;
     if (!(await settledWithin(this.inFlight, stopped ? this.limits.stopSettleMs : this.limits.detachMs))) return;
+    // gdb refused the attach: it holds nothing to detach, but that is only trusted with gdb gone.
+    if (stop.stopped === undefined) return;
     const graceMs = stopped ? this.limits.stopGraceMs : this.limits.detachMs;
     try {
       await sendTargetDetach(this.gdb, graceMs);
-      this.released();
+      released(stop);
+      await this.guard.announceDetached();
     } catch {
-      // not attached after all (the attach failed), or gdb is stuck: gdb.close() deals with both
+      // gdb lost the target (it exited) or is stuck: gdb.close() deals with both
     }
   }
 
-  private released(): void {
-    this.pauseEnd = performance.now();
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
-  }
-
-  // After gdb and the guard are gone: a target that was running must be running again.
+  // After gdb and the guard are gone: each target that was running must be running again.
   private checkLeftRunning(): void {
-    if (!this.wasRunning || this.targetGone) return;
-    const state = processState(this.pid);
-    if (state === 'T' || state === 't') {
-      throw new KamheapError('gdb-failed', `PID ${this.pid} was left stopped (state ${state}) after gdb ended: resume it with kill -CONT ${this.pid}`);
+    for (const { target, wasRunning } of this.stops) {
+      if (!wasRunning || !isSameProcessAlive(target)) continue;
+      const state = processState(target.pid);
+      if (state === 'T' || state === 't') {
+        throw new KamheapError('gdb-failed', `PID ${target.pid} was left stopped (state ${state}) after gdb ended: resume it with kill -CONT ${target.pid}`);
+      }
     }
   }
 
   // Closes, then tells the user the one thing that matters most about how the run ended.
-  private async closeAfterFailure(error: unknown): Promise<unknown> {
+  private async closeAfterFailure(error: unknown, target = this.current?.target ?? this.target): Promise<unknown> {
     try {
       await this.close();
     } catch (closeError) {
       return closeError;
     }
-    if (this.targetGone) return new KamheapError('target-exited', `PID ${this.pid} exited during the walk`, { cause: error });
+    return this.reportedError(error, target);
+  }
+
+  // What the user must hear of a failure of `target`'s steps: it exited, the run was stopped, gdb was ended, or the error itself.
+  private reportedError(error: unknown, target: ProcessInfo): unknown {
+    if (!isSameProcessAlive(target)) return new KamheapError('target-exited', `PID ${target.pid} exited during the walk`, { cause: error });
     if (this.control.stopped) return this.control.error();
-    if ((error instanceof GdbTimeoutError || error instanceof GdbPipeError) && this.pauseStart !== undefined) {
+    const wasAttached = this.stops.some((stop) => stop.target === target);
+    if ((error instanceof GdbTimeoutError || error instanceof GdbPipeError) && wasAttached) {
       return new KamheapError(error.kind, `${error.message}; gdb was ended, target detached and running`, { cause: error });
     }
     return error;
   }
+}
+
+function released(stop: TargetStop): void {
+  stop.released = performance.now();
+  clearTimeout(stop.pauseTimer);
 }
 
 /** True when `work` settled within `ms`. */

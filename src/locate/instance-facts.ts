@@ -3,6 +3,7 @@
 // process table's layout. `ps`, `doctor`, `info` and `walk --all` read the instance's memory with
 // these, as `walk` does.
 import { KamheapError } from '../errors.js';
+import type { GdbSession } from '../gdb/gdb-session.js';
 import { readTableFacts, type TableFacts } from './instance-table.js';
 import { readLayoutKnowledge, type LayoutKnowledge } from './locate-heap.js';
 import { symbolAddresses, withExecutable } from './static-symbols.js';
@@ -19,13 +20,16 @@ export interface InstanceFacts {
 
 /** The facts of PID's executable (one gdb, no attach). */
 export function readInstanceFacts(pid: number, gdbPath?: string): Promise<InstanceFacts> {
-  return withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => {
-    // _pkg_root first: an older Kamailio without the memory API is named as such.
-    const symbols = await symbolAddresses(gdb, pid, ['_pkg_root', '_shm_root', 'core_cfg'], timeoutMs);
-    const knowledge = await readLayoutKnowledge(gdb, timeoutMs);
-    const table = await readTableFacts(gdb, pid, knowledge.release, timeoutMs).catch(tableRefusal);
-    return { symbols, knowledge, table };
-  });
+  return withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, (gdb, timeoutMs) => instanceFactsFrom(gdb, pid, timeoutMs));
+}
+
+/** The facts of PID's executable, from a gdb that holds it and has attached nothing yet (walk --all's own session). */
+export async function instanceFactsFrom(gdb: GdbSession, pid: number, timeoutMs: number): Promise<InstanceFacts> {
+  // _pkg_root first: an older Kamailio without the memory API is named as such.
+  const symbols = await symbolAddresses(gdb, pid, ['_pkg_root', '_shm_root', 'core_cfg'], timeoutMs);
+  const knowledge = await readLayoutKnowledge(gdb, timeoutMs);
+  const table = await readTableFacts(gdb, pid, knowledge.release, timeoutMs).catch(tableRefusal);
+  return { symbols, knowledge, table };
 }
 
 /** The table's facts, or the refusal thrown: for the commands that cannot do without the table. */

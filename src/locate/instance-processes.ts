@@ -1,5 +1,5 @@
 // The processes of a Kamailio instance with their pkg totals, read from memory without stopping
-// anything (used by `kamheap ps` and `kamheap doctor`); and the checked table alone (walk --all).
+// anything (used by `kamheap ps` and `kamheap doctor`).
 import { KamheapError } from '../errors.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { readInstanceFacts, tableOf, type InstanceFacts } from './instance-facts.js';
@@ -37,12 +37,6 @@ export interface ProcessList {
   /** The process table layout the entries were read with: `pt/dwarf` from the binary's debug info, else the release's profile. */
   tableLayout: string;
   processes: ProcessRow[];
-}
-
-/** The instance's processes, checked (see check-process-table.ts); nothing is stopped. */
-export async function readInstanceProcesses(pid: number, gdbPath?: string): Promise<InstanceProcess[]> {
-  inspectProcess(pid);
-  return readInstanceTable(pid, tableOf(await readInstanceFacts(pid, gdbPath)));
 }
 
 /** Reads the process table, checks it, and reads each process's pkg totals. */

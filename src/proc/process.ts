@@ -34,6 +34,15 @@ export function inspectProcess(pid: number): ProcessInfo {
   return { pid, executable, comm: stat.comm, startTime: stat.startTime };
 }
 
+/** The process under `pid`, checked before anything is started: it exists and is the one the caller saw (`startTime`). */
+export function inspectTarget(pid: number, startTime?: number): ProcessInfo {
+  const target = inspectProcess(pid);
+  if (startTime !== undefined && target.startTime !== startTime) {
+    throw new KamheapError('target-exited', `PID ${pid} exited (the PID now belongs to another process)`);
+  }
+  return target;
+}
+
 /** The scheduler state letter of /proc/PID/stat ('S', 'R', 't' tracing stop, 'T' stopped), if the process exists. */
 export function processState(pid: number): string | undefined {
   return readStat(pid)?.state;

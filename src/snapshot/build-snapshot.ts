@@ -38,6 +38,8 @@ export function buildSnapshot(output: WalkOutput, options: BuildOptions = {}): S
       fragmentsWalked: output.fragmentsWalked,
       complete: output.complete,
       pauseMs: roundMs(output.pauseMs),
+      ...(output.attachMs === undefined ? {} : { attachMs: round(output.attachMs, 3) }),
+      ...(output.detachMs === undefined ? {} : { detachMs: round(output.detachMs, 3) }),
       durationMs: roundMs(output.durationMs),
       memoryReads: output.memoryReads,
       bytesRead: output.bytesRead,

@@ -93,6 +93,9 @@ export interface Snapshot<Unknown extends null = never> {
     fragmentsWalked: number;
     complete: boolean;
     pauseMs: number | null;
+    /** Of the pause, gdb's attach (request to target stopped) and detach (request to answer); bulk walker only, absent in older snapshots. */
+    attachMs?: number;
+    detachMs?: number;
     durationMs: number | null;
     memoryReads: number | null;
     bytesRead: number | null;

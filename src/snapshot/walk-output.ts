@@ -43,6 +43,9 @@ export interface WalkOutput {
   complete: boolean;
   consistency: WalkConsistency;
   pauseMs: number | null;
+  /** Of the pause, what gdb's attach and detach took (bulk walker only). */
+  attachMs?: number;
+  detachMs?: number;
   durationMs: number | null;
   memoryReads: number | null;
   bytesRead: number | null;

@@ -7,10 +7,10 @@
 //   captured in a few large reads; after detach the validated walk runs over them.
 // Either way, site strings are read from the target's read-only data once each.
 import { KamheapError } from '../errors.js';
-import { TargetSession } from '../gdb/target-session.js';
+import { TargetSession, type PauseTiming } from '../gdb/target-session.js';
 import type { RawFragment } from '../heap/fragment.js';
 import { liveSettle, walkHeap, type FragmentVisitor } from '../heap/walk-fragments.js';
-import { isSameProcessAlive } from '../proc/process.js';
+import { inspectTarget, isSameProcessAlive, type ProcessInfo } from '../proc/process.js';
 import { captureHeap, defaultChunkSize, liveHeap, warmUpCapture, type HeapChunks } from '../memory/heap-capture.js';
 import { ChunkPool } from '../memory/chunk-pool.js';
 import { estimateCapture } from '../locate/estimate-heap.js';
@@ -19,7 +19,7 @@ import { StringTable } from '../memory/read-strings.js';
 import { FragmentSpool } from '../snapshot/fragment-list.js';
 import { SiteTally } from '../snapshot/site-tally.js';
 import type { WalkConsistency, WalkOutput } from '../snapshot/walk-output.js';
-import { locateHeap, planHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
+import { locateHeap, planHeap, planProcessHeap, type ExecutableHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
 
 /** A caller that looks inside the fragments (`inspect`): sees each one as it is walked, then the bytes read. */
 export interface FragmentLook {
@@ -28,18 +28,29 @@ export interface FragmentLook {
   after(chunks: HeapChunks, memory: RawMemory, output: WalkOutput): Promise<void>;
 }
 
+/**
+ * A gdb session kept across the processes of one executable (walk --all), with what it already
+ * read of the heap's root and layouts: the walk then attaches to this process in that session.
+ */
+export interface SharedSession {
+  session: TargetSession;
+  heap: ExecutableHeap;
+}
+
 export interface BulkOptions {
   /** Keep the walked fragments for the output (`--fragments`), in a spool file. */
   fragments?: boolean;
   look?: FragmentLook;
+  /** Walk in this session (walk --all) instead of one of its own. */
+  shared?: SharedSession;
 }
 
-/** What was read of the heap, and how long the target was stopped for it. */
+/** What was read of the heap, and how long the target was stopped for it (no pause: live). */
 interface HeapRead {
+  target: ProcessInfo;
   heap: LocatedHeap;
   chunks: HeapChunks;
-  pauseMs: number;
-  consistency: WalkConsistency['mode'];
+  pause: PauseTiming | undefined;
 }
 
 /** Walks the requested heap with bulk reads. */
@@ -49,7 +60,7 @@ export async function bulkWalk(request: WalkRequest, options: BulkOptions = {}):
   try {
     const memory = openProcMem(request.pid);
     try {
-      return await walkMemory(memory, request, spool, options.look);
+      return await walkMemory(memory, request, spool, options);
     } finally {
       memory.close();
     }
@@ -60,12 +71,11 @@ export async function bulkWalk(request: WalkRequest, options: BulkOptions = {}):
 }
 
 /** Finds and reads the heap (live or stopped), then walks and sums it. */
-async function walkMemory(memory: RawMemory, request: WalkRequest, spool: FragmentSpool | undefined, look: FragmentLook | undefined): Promise<WalkOutput> {
+async function walkMemory(memory: RawMemory, request: WalkRequest, spool: FragmentSpool | undefined, options: BulkOptions): Promise<WalkOutput> {
   const started = performance.now();
   const { pid, control } = request;
-  const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
-  // gdb is needed only to find the heap (and, stopped, for the pause): it is gone before the walk.
-  const read = await session.closeAfter(() => (readsLive(request) ? readLive(session, memory, request) : captureStopped(session, memory, request, look !== undefined)));
+  const { look, shared } = options;
+  const read = shared ? await readShared(shared, memory, request, look !== undefined) : await readAlone(memory, request, look !== undefined);
   const { heap, chunks } = read;
   const strings = new StringTable(memory);
   const tally = new SiteTally(heap.layout.fragment.debug !== undefined);
@@ -73,16 +83,16 @@ async function walkMemory(memory: RawMemory, request: WalkRequest, spool: Fragme
   const walk = await walkHeap(chunks, heap.layout.fragment, heap.header, request.range, visit, {
     control,
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-    ...(read.consistency === 'live' ? { settle: liveSettle } : {}),
+    ...(read.pause === undefined ? { settle: liveSettle } : {}),
   });
   await strings.load(tally.pointers());
   const summary = tally.summary(strings.text);
   // The site strings were read from the running target: only a target still alive vouches for them.
-  if (!isSameProcessAlive(session.target)) throw new KamheapError('target-exited', `PID ${pid} exited during the walk`);
+  if (!isSameProcessAlive(read.target)) throw new KamheapError('target-exited', `PID ${pid} exited during the walk`);
   const output: WalkOutput = {
     walker: 'bulk',
     pid,
-    executable: session.target.executable,
+    executable: read.target.executable,
     layout: heap.layout,
     rootSymbol: heap.root.symbol,
     header: heap.header,
@@ -93,8 +103,9 @@ async function walkMemory(memory: RawMemory, request: WalkRequest, spool: Fragme
     fragments: spool,
     findings: walk.findings,
     complete: walk.complete,
-    consistency: { mode: read.consistency, rereads: walk.rereads, unsettled: walk.unsettled },
-    pauseMs: read.pauseMs,
+    consistency: { mode: read.pause === undefined ? 'live' : 'stopped', rereads: walk.rereads, unsettled: walk.unsettled },
+    pauseMs: read.pause?.pauseMs ?? 0,
+    ...(read.pause ? { attachMs: read.pause.attachMs, detachMs: read.pause.detachMs } : {}),
     durationMs: performance.now() - started,
     memoryReads: chunks.stats.reads,
     bytesRead: chunks.stats.bytes,
@@ -108,25 +119,49 @@ export function readsLive(request: Pick<WalkRequest, 'kind' | 'stop'>): boolean 
   return request.kind === 'shm' && request.stop !== true;
 }
 
-/** Finds the heap; nothing is stopped, the walk reads the running process as it goes. */
-async function readLive(session: TargetSession, memory: RawMemory, request: WalkRequest): Promise<HeapRead> {
-  const plan = await planHeap(session, memory, request);
-  const heap = await locateHeap(memory, plan);
-  request.onPhase?.('live');
-  return { heap, chunks: liveHeap(memory, heap.layout.fragment, heap.header, { control: request.control }), pauseMs: 0, consistency: 'live' };
+/** In a gdb session of its own, closed before the walk: gdb is needed only to find the heap and, stopped, for the pause. */
+async function readAlone(memory: RawMemory, request: WalkRequest, keep: boolean): Promise<HeapRead> {
+  const { pid, control } = request;
+  const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+  return session.closeAfter(async () => {
+    const plan = await planHeap(session, memory, request);
+    return readsLive(request) ? readLive(session.target, memory, plan, request) : capturePaused(session, session.target, memory, plan, request, keep);
+  });
 }
 
-/** Stops the target for as long as the capture of the chunks the walk needs takes. */
-async function captureStopped(session: TargetSession, memory: RawMemory, request: WalkRequest, keep: boolean): Promise<HeapRead> {
-  const plan = await planHeap(session, memory, request);
+/**
+ * In a session that already holds the executable and its heap's root (walk --all): only this
+ * process's own facts are read (its load bias, its heap's manager and block). A failure lets this
+ * process go; the session stays open for the next one when gdb is sound (TargetSession.releaseAfterFailure).
+ */
+async function readShared({ session, heap }: SharedSession, memory: RawMemory, request: WalkRequest, keep: boolean): Promise<HeapRead> {
+  const target = inspectTarget(request.pid, request.startTime);
+  const plan = await planProcessHeap(memory, request.pid, heap);
+  if (readsLive(request)) return readLive(target, memory, plan, request);
+  try {
+    return await capturePaused(session, target, memory, plan, request, keep);
+  } catch (error) {
+    throw await session.releaseAfterFailure(target, error);
+  }
+}
+
+/** Nothing is stopped: the walk reads the running process as it goes. */
+async function readLive(target: ProcessInfo, memory: RawMemory, plan: HeapPlan, request: WalkRequest): Promise<HeapRead> {
+  const heap = await locateHeap(memory, plan);
+  request.onPhase?.('live');
+  return { target, heap, chunks: liveHeap(memory, heap.layout.fragment, heap.header, { control: request.control }), pause: undefined };
+}
+
+/** Attach, capture the chunks the walk needs, detach: the whole pause. */
+async function capturePaused(session: TargetSession, target: ProcessInfo, memory: RawMemory, plan: HeapPlan, request: WalkRequest, keep: boolean): Promise<HeapRead> {
   const pool = await prepareCapture(memory, plan);
-  await session.attach();
+  await session.attach(target);
   request.onPhase?.('attached');
   const heap = await locateHeap(memory, plan);
   const chunks = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool, control: request.control, keep });
-  const pauseMs = await session.detach();
+  const pause = await session.detach();
   request.onPhase?.('detached');
-  return { heap, chunks, pauseMs, consistency: 'stopped' };
+  return { target, heap, chunks, pause };
 }
 
 /**

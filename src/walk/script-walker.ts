@@ -27,7 +27,8 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
   try {
     // First of all: an unusable TMPDIR is found before gdb starts.
     const file = (scriptFile = openUnlinkedScript());
-    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+    // gdb runs the walk's expressions in the stopped target: it needs the symbols it relocates at the attach.
+    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, gdbReadsTarget: true, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
     const executable = session.target.executable;
     const pauseMs = await session.closeAfter(async () => {
       const plan = await planHeap(session, memory, request);
@@ -36,7 +37,7 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
       await session.attach();
       request.onPhase?.('attached');
       await runBatches(session, parser, request);
-      const pauseMs = await session.detach();
+      const { pauseMs } = await session.detach();
       request.onPhase?.('detached');
       return pauseMs;
     });

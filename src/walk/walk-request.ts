@@ -11,7 +11,7 @@ import { resolveHeapRoot, type HeapRootSymbol, type ResolvedRoot } from '../loca
 import type { KamailioRelease } from '../locate/kamailio-release.js';
 import { loadBias } from '../locate/load-bias.js';
 import { readHeapHeader, type HeapRoot } from '../locate/heap-header.js';
-import { readLayoutKnowledge, resolveHeap } from '../locate/locate-heap.js';
+import { readLayoutKnowledge, resolveHeap, type LayoutKnowledge } from '../locate/locate-heap.js';
 
 export interface WalkRequest {
   pid: number;
@@ -51,15 +51,36 @@ export interface LocatedHeap {
   header: HeapHeader;
 }
 
+/** What the executable tells of a heap kind, the same for every process that runs it: asked of gdb once. */
+export interface ExecutableHeap {
+  root: ResolvedRoot;
+  knowledge: LayoutKnowledge;
+}
+
 /**
  * Finds the heap and its layout while the target still runs, none of it costing pause: the root
  * and the layouts through gdb on the executable, the manager and block from the running process.
  */
 export async function planHeap(session: TargetSession, memory: RawMemory, request: Pick<WalkRequest, 'kind' | 'heapSymbol'>): Promise<HeapPlan> {
-  const { pid } = session;
+  return planProcessHeap(memory, session.pid, await readExecutableHeap(session, request));
+}
+
+/**
+ * The heap's root in the executable gdb holds (first: no root means not Kamailio), and the
+ * layouts, unless already read (walk --all reads them once for both heap kinds).
+ */
+export async function readExecutableHeap(session: TargetSession, request: Pick<WalkRequest, 'kind' | 'heapSymbol'>, known?: LayoutKnowledge): Promise<ExecutableHeap> {
   const { commandMs } = session.limits;
-  const root = await session.command((gdb) => resolveHeapRoot(gdb, pid, request.kind, commandMs, request.heapSymbol));
-  const knowledge = await session.command((gdb) => readLayoutKnowledge(gdb, commandMs));
+  const root = await session.command((gdb) => resolveHeapRoot(gdb, session.pid, request.kind, commandMs, request.heapSymbol));
+  const knowledge = known ?? (await session.command((gdb) => readLayoutKnowledge(gdb, commandMs)));
+  return { root, knowledge };
+}
+
+/**
+ * One process's heap from what its executable tells: where the executable is mapped in this very
+ * process (its own /proc/PID/maps), then its manager and block from its memory, while it runs.
+ */
+export async function planProcessHeap(memory: RawMemory, pid: number, { root, knowledge }: ExecutableHeap): Promise<HeapPlan> {
   const address = loadBias(pid) + root.linkAddress;
   const { heap, layout } = await resolveHeap(memory, pid, root, address, knowledge);
   return { root, address, heap, layout, release: knowledge.release };

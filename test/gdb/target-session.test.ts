@@ -9,21 +9,29 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendInterpreterExecConsole } from '../../src/gdb/commands.js';
 import { TargetSession } from '../../src/gdb/target-session.js';
+import { inspectTarget } from '../../src/proc/process.js';
 import { RunControl } from '../../src/run-control.js';
 
 const fakeGdb = fileURLToPath(new URL('../fixtures/fake-gdb/gdb', import.meta.url));
 let target: ResultPromise;
 let pid: number;
+// Another process of the same executable, and one of another executable (walk --all's targets).
+let sibling: ResultPromise;
+let stranger: ResultPromise;
 
 beforeAll(() => {
-  // A harmless process to "attach" to: the fake gdb never touches it.
+  // Harmless processes to "attach" to: the fake gdb never touches them.
   target = execa('sleep', ['600']);
   pid = target.pid ?? 0;
+  sibling = execa('sleep', ['600']);
+  stranger = execa('tail', ['-f', '/dev/null']);
 });
 
 afterAll(async () => {
-  target.kill('SIGKILL');
-  await target.catch(() => undefined);
+  for (const child of [target, sibling, stranger]) {
+    child.kill('SIGKILL');
+    await child.catch(() => undefined);
+  }
 });
 
 afterEach(() => {
@@ -53,17 +61,81 @@ describe('TargetSession', () => {
   it('opens, attaches, detaches and closes in that order', async () => {
     const log = fake('ok');
     const session = await open(new RunControl());
-    const pauseMs = await session.closeAfter(async () => {
+    const pause = await session.closeAfter(async () => {
       await session.attach();
       return session.detach();
     });
-    expect(pauseMs).toBeGreaterThanOrEqual(0);
+    expect(pause.attachMs).toBeGreaterThanOrEqual(0);
+    expect(pause.detachMs).toBeGreaterThanOrEqual(0);
+    expect(pause.attachMs + pause.detachMs).toBeLessThanOrEqual(pause.pauseMs);
     const sent = commands(log);
     // Separate debug info is looked up on the host and in the target's own root, before the executable is loaded.
     expect(sent.slice(0, 2)).toEqual([`-gdb-set debug-file-directory /usr/lib/debug:/proc/${pid}/root/usr/lib/debug`, `-file-exec-and-symbols "/proc/${pid}/exe"`]);
     expect(sent).toContain('-gdb-set sysroot /proc/kamheap-no-sysroot');
     expect(sent).toContain('-gdb-set libthread-db-search-path /proc/kamheap-no-libthread-db');
     expect(sent.slice(-3)).toEqual([`-target-attach ${pid}`, '-target-detach', '-gdb-exit']);
+  });
+
+  it('runs gdb without an OS ABI unless gdb itself reads the stopped target (script walker)', async () => {
+    const log = fake('ok');
+    await (await open(new RunControl())).close();
+    expect(commands(log)).toContain('-gdb-set osabi none');
+    const reads = fake('ok');
+    await (await TargetSession.open({ pid, control: new RunControl(), gdbPath: fakeGdb, gdbReadsTarget: true })).close();
+    expect(commands(reads)).not.toContain('-gdb-set osabi none');
+  });
+
+  it('attaches the processes of one executable in turn, each after gdb says it holds none', async () => {
+    const log = fake('ok');
+    const session = await open(new RunControl());
+    const other = inspectTarget(sibling.pid ?? 0);
+    const pauses = await session.closeAfter(async () => {
+      await session.attach();
+      const first = await session.detach();
+      await session.attach(other);
+      return [first, await session.detach()];
+    });
+    expect(pauses).toHaveLength(2);
+    const sent = commands(log);
+    expect(sent.filter((c) => /^-(target|list|gdb-exit)/.test(c))).toEqual([`-target-attach ${pid}`, '-target-detach', '-list-thread-groups', `-target-attach ${other.pid}`, '-target-detach', '-gdb-exit']);
+    // Loaded once: one gdb for both.
+    expect(sent.filter((c) => c.startsWith('-file-exec-and-symbols'))).toHaveLength(1);
+  });
+
+  it('never attaches a second process while gdb still holds one (its attach would kill that one)', async () => {
+    const log = fake('holds');
+    const session = await open(new RunControl());
+    await session.attach();
+    await session.detach();
+    const error = await session.attach(inspectTarget(sibling.pid ?? 0)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'gdb-failed', message: 'gdb still holds PID 4242: not attaching another process with it' });
+    await session.close();
+    expect(commands(log).filter((c) => c.startsWith('-target-attach'))).toEqual([`-target-attach ${pid}`]);
+  });
+
+  it('refuses a process of another executable, and a PID reused since the caller saw it, before gdb hears of it', async () => {
+    const log = fake('ok');
+    const session = await open(new RunControl());
+    await expect(session.attach(inspectTarget(stranger.pid ?? 0))).rejects.toMatchObject({ kind: 'target-exited', message: `PID ${stranger.pid} no longer runs the executable of PID ${pid}` });
+    await expect(session.attach({ ...inspectTarget(sibling.pid ?? 0), startTime: 1 })).rejects.toMatchObject({ kind: 'target-exited', message: `PID ${sibling.pid} exited before it was attached` });
+    await session.close();
+    expect(commands(log).filter((c) => c.startsWith('-target-attach'))).toEqual([]);
+  });
+
+  it('stays open after a failure between two targets when gdb let go, and closes after an attach gdb refused', async () => {
+    fake('ok');
+    const session = await open(new RunControl());
+    await session.attach();
+    const failure = await session.releaseAfterFailure(session.target, new Error('a read failed'));
+    expect(failure).toMatchObject({ message: 'a read failed' });
+    expect(session.usable).toBe(true);
+    await session.close();
+    fake('eperm');
+    const refusing = await open(new RunControl());
+    const refused = await refusing.attach().catch((e: unknown) => e);
+    expect(await refusing.releaseAfterFailure(refusing.target, refused)).toMatchObject({ kind: 'permission' });
+    expect(refusing.usable).toBe(false);
+    expect(refusing.gdb.alive).toBe(false);
   });
 
   it('on a stop request in the middle of a stalled step, sends gdb no signal and ends it within a second', async () => {

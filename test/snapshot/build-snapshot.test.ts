@@ -50,6 +50,8 @@ function bulkOutput(): WalkOutput {
     complete: false,
     consistency: { mode: 'stopped', rereads: 0, unsettled: [] },
     pauseMs: 12.345678,
+    attachMs: 1.2344,
+    detachMs: 0.8766,
     durationMs: 40.0004,
     memoryReads: 3,
     bytesRead: 3145728,
@@ -120,7 +122,7 @@ describe('buildSnapshot from a bulk walk with a finding', () => {
   });
 
   it('rounds times, keeps read counts and maps findings to hex', () => {
-    expect(s.walk).toMatchObject({ walker: 'bulk', to: 3, complete: false, pauseMs: 12.346, durationMs: 40, memoryReads: 3, bytesRead: 3145728 });
+    expect(s.walk).toMatchObject({ walker: 'bulk', to: 3, complete: false, pauseMs: 12.346, attachMs: 1.234, detachMs: 0.877, durationMs: 40, memoryReads: 3, bytesRead: 3145728 });
     expect(s.findings).toEqual([{ kind: 'check-pattern', index: 2, address: '0x55d0c0a101f8', message: 'start check check=0x0, expected 0xf0f0f0f0' }]);
     expect(s.heap).toMatchObject({ kind: 'pkg', block: '0x55d0c0a00000', free: 8388608 - 520 });
     expect(s.fragments?.map((f) => [f.address, f.used])).toEqual([['0x55d0c0a10038', true], ['0x55d0c0a10100', false]]);
@@ -167,6 +169,8 @@ describe('the schema', () => {
     ['a negative `to`', 'walk.to', -1],
     ['an unknown walker', 'walk.walker', 'magic'],
     ['a string pauseMs', 'walk.pauseMs', '12'],
+    ['a negative attachMs', 'walk.attachMs', -1],
+    ['a null detachMs', 'walk.detachMs', null],
     ['fragmentation above 1', 'totals.fragmentation', 1.5],
     ['an unknown field in totals.free', 'totals.free.average', 3],
     ['a site without bytes', 'sites.0.bytes', remove],
