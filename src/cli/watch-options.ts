@@ -34,8 +34,9 @@ export interface WatchOptions {
 }
 
 /**
- * Each sample stops the target (milliseconds per heap, every process with --all); a shorter wait
- * would keep a live Kamailio stopped a large share of the time and add nothing to a trend.
+ * A pkg sample stops the target (milliseconds per heap, every process with --all; shm is read live
+ * unless --stop); a shorter wait would keep a live Kamailio stopped a large share of the time, and
+ * every sample reads the whole heap, which adds nothing to a trend.
  */
 export const minIntervalMs = 1000;
 export const maxIntervalMs = maxTimerMs;
