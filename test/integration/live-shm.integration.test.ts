@@ -72,6 +72,22 @@ describe('live shm walk', () => {
     expect(stopped.sites).toEqual(live.sites);
   });
 
+  it('--fragments --format ndjson: the snapshot on line 1, then one fragment per line, the same as the JSON file', async () => {
+    const ndjson = join(work, 'walk.ndjson');
+    const json = join(work, 'walk.json');
+    const before = await walkStable(kamailio.pid, 'shm');
+    const a = await runCli(['walk', String(kamailio.pid), '--heap', 'shm', '--fragments', '--format', 'ndjson', '--json', ndjson]);
+    const b = await runCli(['walk', String(kamailio.pid), '--heap', 'shm', '--fragments', '--json', json]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    const lines = readFileSync(ndjson, 'utf8').trimEnd().split('\n');
+    const head = JSON.parse(lines[0] ?? '') as { walk: { fragmentsWalked: number }; fragments?: unknown };
+    expect(head.fragments).toBeUndefined();
+    expect(lines.length - 1).toBe(head.walk.fragmentsWalked);
+    const whole = JSON.parse(readFileSync(json, 'utf8')) as { fragments: unknown[] };
+    expect(lines.slice(1).map((l) => JSON.parse(l) as unknown)).toEqual(whole.fragments);
+    expect(whole.fragments).toEqual(before.fragments);
+  });
+
   it('gives no corruption finding in 100 walks under 500 requests/s', { timeout: 300_000 }, async () => {
     const busy = await startKamailio({ children: 4 });
     try {
