@@ -11,9 +11,13 @@ import { snapshotProblem } from './validate-snapshot.js';
 /** Largest snapshot file read: what one JavaScript string holds (JSON.stringify cannot write more). */
 export const snapshotMaxBytes = 512 << 20;
 
-/** Reads and validates a snapshot written by `kamheap walk --json`, `parse --json` or `parse-log`. */
+/**
+ * Reads and validates a snapshot written by `kamheap walk --json`, `parse --json` or `parse-log`;
+ * of an NDJSON one (`--format ndjson`), its first line: the snapshot without its fragments.
+ */
 export async function readSnapshot(file: string): Promise<AnySnapshot> {
-  const text = await readBounded(file, Math.min(snapshotMaxBytes, bufferConstants.MAX_STRING_LENGTH));
+  const limit = Math.min(snapshotMaxBytes, bufferConstants.MAX_STRING_LENGTH);
+  const text = (await isNdjson(file)) ? await firstLine(file, limit) : await readBounded(file, limit);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -44,6 +48,43 @@ async function readBounded(file: string, limit: number): Promise<string> {
   } catch (error) {
     if (error instanceof KamheapError) throw error;
     throw new KamheapError('bad-input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+// NDJSON starts with the compact snapshot; kamheap's JSON with "{" and a newline.
+async function isNdjson(file: string): Promise<boolean> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(11), 0, 11, 0);
+      return buffer.subarray(0, bytesRead).toString('latin1') === '{"schema":"';
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // readBounded says what is wrong with the file.
+    return false;
+  }
+}
+
+// The first line of the file, refused when it is longer than `limit` bytes.
+async function firstLine(file: string, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const handle = await open(file, 'r');
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) {
+      const data = chunk as Buffer;
+      const newline = data.indexOf(10);
+      const part = newline < 0 ? data : data.subarray(0, newline);
+      total += part.length;
+      if (total > limit) throw tooLarge(file);
+      chunks.push(part);
+      if (newline >= 0) break;
+    }
+  } finally {
+    await handle.close();
   }
   return Buffer.concat(chunks, total).toString('utf8');
 }

@@ -64,6 +64,15 @@ describe('readSnapshot', () => {
     await expect(readSnapshot(file)).rejects.toMatchObject({ message: `${file} is not a kamheap.snapshot/1 snapshot: ${problem}` });
   });
 
+  it('reads an NDJSON snapshot by its first line, however many fragment lines follow, and validates it', async () => {
+    const snapshot = JSON.parse(readFileSync(before, 'utf8')) as Json;
+    const fragmentLine = `${JSON.stringify({ index: 0, address: '0x10', frag: '0x0', size: 16, used: true, module: '', file: '', function: '', line: 0 })}\n`;
+    const file = tempFile(`${JSON.stringify(snapshot)}\n${fragmentLine.repeat(50_000)}`);
+    expect(await readSnapshot(file)).toEqual(snapshot);
+    const damaged = tempFile(`${JSON.stringify({ ...snapshot, walk: undefined })}\n${fragmentLine}`);
+    await expect(readSnapshot(damaged)).rejects.toMatchObject({ message: `${damaged} is not a kamheap.snapshot/1 snapshot: /walk is missing` });
+  });
+
   it('refuses a file larger than 512 MiB without reading it', async () => {
     const file = tempFile('');
     // Sparse: no disk space taken, and removed again.
