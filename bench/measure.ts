@@ -5,7 +5,7 @@
 // it together with anything it started (kamheap's gdb).
 import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { startStopSampler, type StopObservation } from './target-stop.js';
+import { startStopSampler, type StopObservation, type StopSampler } from './target-stop.js';
 
 export const TIME = process.env.KAMHEAP_BENCH_TIME ?? '/usr/bin/time';
 
@@ -64,7 +64,7 @@ export async function measureRun(spec: RunSpec): Promise<MeasuredRun> {
     : [spec.command, [...spec.args]];
   const out = openSync(spec.stdoutFile, 'w');
   const err = openSync(spec.stderrFile, 'w');
-  let sampler;
+  let sampler: StopSampler;
   try {
     sampler = await startStopSampler(spec.sampler, spec.targetPid);
   } catch (error) {

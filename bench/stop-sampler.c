@@ -13,6 +13,9 @@
  * its last stopped sample (a lower bound); stopped_upper_us extends each span to the samples
  * around it (an upper bound). first_us/last_us: the first and the last stopped sample, from the
  * start of sampling (-1 when never stopped). It dies with its parent (PR_SET_PDEATHSIG).
+ * It asks for nice -10 (granted to root only; ignored otherwise): on a busy 2-core machine a
+ * normal-priority sampler was seen to sleep 50-230 ms between samples, blurring short stops.
+ * It sleeps between samples, so the priority costs the machine little.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +62,7 @@ int main(int argc, char **argv) {
   long interval = argc == 3 ? strtol(argv[2], NULL, 10) : 1000;
   if (interval < 50) interval = 50;
   prctl(PR_SET_PDEATHSIG, SIGTERM);
+  (void)setpriority(PRIO_PROCESS, 0, -10);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
