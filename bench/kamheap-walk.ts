@@ -38,11 +38,16 @@ export interface CliModes {
   stopFlag: boolean;
 }
 
+/** Whether a `walk --help` text lists a `--stop` option (not merely one that starts so, like --stop-after). */
+export function hasStopFlag(help: string): boolean {
+  return /(^|\s)--stop(?![\w-])/m.test(help);
+}
+
 /** Reads `kamheap walk --help` for the options the benchmark's columns depend on. */
 export function detectCliModes(repoRoot: string): CliModes {
   const help = spawnSync(process.execPath, [join(repoRoot, 'bin', 'kamheap.js'), 'walk', '--help'], { encoding: 'utf8', timeout: 60_000 });
   if (help.status !== 0) throw new Error(`kamheap walk --help failed: ${help.stderr || help.error?.message}`);
-  return { stopFlag: /(^|\s)--stop\b/m.test(help.stdout) };
+  return { stopFlag: hasStopFlag(help.stdout) };
 }
 
 /** The fields of `walk` that newer kamheap versions add, read defensively (absent or mistyped: null). */

@@ -1,6 +1,6 @@
 // The snapshot fields newer kamheap versions add to `walk`, read without trusting their presence.
 import { describe, expect, it } from 'vitest';
-import { walkExtras } from '../../bench/kamheap-walk.js';
+import { hasStopFlag, walkExtras } from '../../bench/kamheap-walk.js';
 import { liveNote, stoppedMode } from '../../bench/size-runs.js';
 
 describe('walkExtras', () => {
@@ -31,5 +31,17 @@ describe('the columns by what the CLI offers', () => {
     expect(liveNote({ stopFlag: true }, 'shm')).toBeNull();
     expect(liveNote({ stopFlag: false }, 'shm')).toMatch(/^SKIPPED: `kamheap walk --help` has no --stop/);
     expect(liveNote({ stopFlag: true }, 'pkg')).toMatch(/^n\/a: a pkg heap is walked stopped/);
+  });
+});
+
+describe('hasStopFlag', () => {
+  it.each([
+    ['  --stop                 stop the target for the whole walk (shm; pkg always stops)', true],
+    ['  --walker <name>        bulk or script\n  --stop\n', true],
+    ['  --max-pause <seconds>  stop the walk and detach when the target has been paused this long', false],
+    ['  --stop-after <n>       made up', false],
+    ['', false],
+  ])('%j: %s', (help, has) => {
+    expect(hasStopFlag(help)).toBe(has);
   });
 });
