@@ -13,8 +13,21 @@ export const allocatorNames: Record<Allocator, 'q_malloc' | 'f_malloc' | 'tlsf_m
 };
 
 export interface BenchConfig {
+  /** shm heap of the per-allocator table (and of the smallest size, where the seed loop runs whole). */
   shmMb: number;
-  /** htable cells added with fillShm (one shm fragment each). */
+  /** q_malloc shm heap sizes to measure, MB, ascending (KAMHEAP_BENCH_SIZES). */
+  shmSizes: number[];
+  /** Measure a pkg heap too (KAMHEAP_BENCH_PKG). */
+  pkg: boolean;
+  /** The pkg heap (Kamailio's -M) and the shm of that instance (which holds the db_text table). */
+  pkgMb: number;
+  pkgShmMb: number;
+  /** Rows of the items table; each of the 4 sqlops containers keeps them all (5 pkg fragments per row). */
+  pkgRows: number;
+  pkgContainers: number;
+  /** Fragments the seed loop walks on heaps above shmMb, extrapolated to the rest (KAMHEAP_BENCH_SEED_SAMPLE). */
+  seedSample: number;
+  /** htable cells of the shmMb heap (one shm fragment each); larger heaps get cellsFor(size). */
   cells: number;
   /** REGISTERs (usrloc contacts) and MESSAGEs (tm transactions) so more modules hold shm. */
   registers: number;
@@ -38,12 +51,26 @@ export interface BenchConfig {
 
 /** htable cells by default: with the sipp load, well over 100,000 fragments on every allocator. */
 const DEFAULT_CELLS = 100_000;
+/** The heap sizes of issue 10, and the fragment counts it measured them with. */
+const DEFAULT_SIZES = [64, 512, 2048];
+const FRAGMENT_TARGETS: Readonly<Record<number, number>> = { 512: 1_000_000, 2048: 4_500_000 };
+/** Fragments the sipp load (REGISTERs, MESSAGEs) and Kamailio's own allocations leave besides the cells. */
+const LOAD_FRAGMENTS = 16_000;
+/** Fragments per MB for a size without a target: 4.5M in 2 GB, about half the heap in use. */
+const FRAGMENTS_PER_MB = 2_200;
 
-/** Defaults, with KAMHEAP_BENCH_CELLS / _REPEATS / _ALLOCATORS / _BASELINES / _KEEP applied. */
+/** Defaults, with KAMHEAP_BENCH_CELLS / _SIZES / _PKG / _SEED_SAMPLE / _REPEATS / _ALLOCATORS / _BASELINES / _KEEP applied. */
 export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const cells = positiveInt(env.KAMHEAP_BENCH_CELLS, DEFAULT_CELLS, 'KAMHEAP_BENCH_CELLS');
   return {
     shmMb: 64,
+    shmSizes: sizeList(env.KAMHEAP_BENCH_SIZES),
+    pkg: flag(env.KAMHEAP_BENCH_PKG, true, 'KAMHEAP_BENCH_PKG'),
+    pkgMb: 256,
+    pkgShmMb: 256,
+    pkgRows: 45_000,
+    pkgContainers: 4,
+    seedSample: positiveInt(env.KAMHEAP_BENCH_SEED_SAMPLE, 20_000, 'KAMHEAP_BENCH_SEED_SAMPLE'),
     cells,
     registers: 2_000,
     messages: 50,
@@ -57,6 +84,29 @@ export function benchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     keep: env.KAMHEAP_BENCH_KEEP === '1',
     methodTimeoutMs: 10 * 60_000,
   };
+}
+
+/** htable cells for a shm heap of `sizeMb`: `cells` at 64 MB, issue 10's fragment counts at 512 MB and 2 GB. */
+export function cellsFor(sizeMb: number, cells: number): number {
+  if (sizeMb <= 64) return Math.max(1, Math.round((cells * sizeMb) / 64));
+  const target = FRAGMENT_TARGETS[sizeMb] ?? Math.round(sizeMb * FRAGMENTS_PER_MB);
+  return Math.max(1_000, target - LOAD_FRAGMENTS);
+}
+
+/** htable slots (2^bits) for `cells`: about 16 cells per slot, so an insert's slot walk stays short. */
+export function htableBits(cells: number): number {
+  return Math.min(20, Math.max(14, Math.ceil(Math.log2(Math.max(1, cells) / 16))));
+}
+
+/** "64,512,2048" (commas or spaces) to distinct sizes in MB, ascending. */
+export function sizeList(text: string | undefined): number[] {
+  if (text === undefined || text.trim() === '') return [...DEFAULT_SIZES];
+  const sizes = text.split(/[\s,]+/).filter((word) => word !== '').map((word) => positiveInt(word, 0, 'KAMHEAP_BENCH_SIZES'));
+  if (sizes.length === 0) throw new Error('KAMHEAP_BENCH_SIZES lists no size');
+  for (const size of sizes) {
+    if (size < 16 || size > 65_536) throw new Error(`KAMHEAP_BENCH_SIZES: ${size} MB is outside 16..65536`);
+  }
+  return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
 // An optional positive integer from the environment.

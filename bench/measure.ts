@@ -1,10 +1,11 @@
 // Runs one measured command end to end: wall time from spawn to exit (in this process), the
 // peak RSS of the command's process tree (GNU time's %M, or VmHWM sampling when /usr/bin/time is
-// missing), and the target's observed stop. Each command gets its own process group so an abort
-// (Ctrl-C, timeout) can end it together with anything it started (kamheap's gdb).
+// missing), and the target's observed stop (the external sampler, started before the command and
+// ended after it). Each command gets its own process group so an abort (Ctrl-C, timeout) can end
+// it together with anything it started (kamheap's gdb).
 import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { TargetStopSampler, type StopObservation } from './target-stop.js';
+import { startStopSampler, type StopObservation, type StopSampler } from './target-stop.js';
 
 export const TIME = process.env.KAMHEAP_BENCH_TIME ?? '/usr/bin/time';
 
@@ -19,6 +20,8 @@ export interface RunSpec {
   timeFile: string;
   /** The Kamailio process whose stop is observed. */
   targetPid: number;
+  /** The compiled stop sampler (native.ts). */
+  sampler: string;
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -61,12 +64,18 @@ export async function measureRun(spec: RunSpec): Promise<MeasuredRun> {
     : [spec.command, [...spec.args]];
   const out = openSync(spec.stdoutFile, 'w');
   const err = openSync(spec.stderrFile, 'w');
-  const sampler = new TargetStopSampler(spec.targetPid);
+  let sampler: StopSampler;
+  try {
+    sampler = await startStopSampler(spec.sampler, spec.targetPid);
+  } catch (error) {
+    closeSync(out);
+    closeSync(err);
+    throw error;
+  }
   const started = performance.now();
   const child = spawn(file, argv, { cwd: spec.cwd, env: spec.env ?? process.env, detached: true, stdio: ['ignore', out, err] });
   closeSync(out);
   closeSync(err);
-  sampler.start();
   const pgid = child.pid;
   if (pgid !== undefined) liveGroups.add(pgid);
   const hwm = !gnuTime && pgid !== undefined ? sampleVmHwm(pgid) : undefined;
@@ -85,13 +94,13 @@ export async function measureRun(spec: RunSpec): Promise<MeasuredRun> {
       child.once('exit', (code, signal) => resolve([code, signal]));
     });
     const wallMs = performance.now() - started;
-    const targetStop = sampler.finish();
+    const targetStop = await sampler.finish();
     spec.signal.throwIfAborted();
     if (timedOut) throw new Error(`${spec.command} did not finish within ${spec.timeoutMs / 1000} s (killed)`);
     const treeMaxRssKb = gnuTime ? readGnuTimeRss(spec.timeFile) : (hwm?.stop() ?? null);
     return { exitCode, exitSignal, wallMs, treeMaxRssKb, rssSource: gnuTime ? 'gnu-time' : 'vmhwm-sampling', targetStop };
   } finally {
-    sampler.finish();
+    sampler.kill();
     hwm?.stop();
     clearTimeout(timeout);
     spec.signal.removeEventListener('abort', stopOnAbort);

@@ -1,32 +1,28 @@
-// `npm run bench`: the seed-style GDB loop vs kamheap's script and bulk walkers on the q_malloc shm
-// heap of one testbed Kamailio process, then the bulk walker alone on each shm allocator (q_malloc,
-// f_malloc, TLSF: one Kamailio each, one after the other). The tables go to stdout, progress to
-// stderr. Exit codes: 0 done (targets missed are reported, not failed), 1 error (any allocator),
-// 2 runs disagree on the fragment count, 130 interrupted. Kamailio is stopped and no gdb is left
-// behind on every path.
+// `npm run bench`: kamheap on q_malloc shm heaps of 64 MB, 512 MB and 2 GB and on a 256 MB pkg
+// heap (one Kamailio each, one after the other), every method side by side per heap: the seed GDB
+// loop, the script walker, the bulk walker stopped and live, the raw read floor; then the bulk
+// walker on each shm allocator at 64 MB. The tables go to stdout, progress to stderr. Exit codes:
+// 0 done (targets missed are reported, not failed), 1 error (any heap or allocator), 2 runs
+// disagree (fragment counts, or a walk's stated mode against its column), 130 interrupted.
+// Kamailio is stopped and no gdb, sampler or reader is left behind on every path.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/util/version.js';
 import { KAMAILIO } from '../testbed/kamailio-instance.js';
-import { processState, stopAllKamailio } from '../testbed/index.js';
-import { allocatorNames, benchConfig, type BenchConfig } from './config.js';
-import { runKamheapWalk } from './kamheap-walk.js';
+import { stopAllKamailio } from '../testbed/index.js';
+import { allocatorAgreement, renderAllocatorReport, type AllocatorResult } from './allocator-report.js';
+import { allocatorRowFromSize, measureAllocator } from './allocator-runs.js';
+import { allocatorNames, benchConfig, cellsFor, type BenchConfig } from './config.js';
+import { detectCliModes } from './kamheap-walk.js';
 import { haveGnuTime, killLiveGroupsNow } from './measure.js';
-import type { MethodResult } from './method-result.js';
-import { ensureFragments, prepareTarget, type PreparedTarget } from './prepare-target.js';
-import {
-  allocatorAgreement,
-  fragmentAgreement,
-  renderAllocatorReport,
-  renderReport,
-  type AllocatorResult,
-  type BenchResults,
-} from './report.js';
-import { runSeedLoop } from './seed-loop.js';
+import { nativeHelper } from './native.js';
+import { preparePkgTarget, prepareShmTarget, type PreparedTarget } from './prepare-target.js';
+import { modeMismatches, renderSizeReport, sizeAgreement } from './size-report.js';
+import { emptySizeResult, sizeLabel, type SizeResult } from './size-result.js';
+import { liveNote, measureSize, type RunContext } from './size-runs.js';
 import { describeSourceState } from './source-state.js';
-import { tracerOf } from './target-stop.js';
 
 // Progress on stderr, so stdout holds only the report.
 function log(line: string): void {
@@ -36,130 +32,75 @@ function log(line: string): void {
 /** Sets up, measures, reports; returns the exit code. */
 async function runBench(config: BenchConfig, workDir: string, signal: AbortSignal): Promise<number> {
   const repoRoot = packageRoot();
+  const started = performance.now();
   const rssVia = haveGnuTime() ? 'GNU time' : '/proc VmHWM sampling (no /usr/bin/time)';
-  log(`allocators: ${config.allocators.map((a) => allocatorNames[a]).join(', ')}; peak RSS via ${rssVia} + getrusage inside kamheap`);
+  const cli = detectCliModes(repoRoot);
+  const ctx: RunContext = {
+    config, repoRoot, workDir, signal, cli, log,
+    sampler: nativeHelper('stop-sampler'),
+    rawRead: nativeHelper('raw-read'),
+  };
+  log(`shm sizes: ${config.shmSizes.join(', ')} MB; pkg: ${config.pkg ? `${config.pkgMb} MB` : 'skipped'}; allocators: ${config.allocators.map((a) => allocatorNames[a]).join(', ')}; ` +
+    `${config.bulkRepeats} runs each; peak RSS via getrusage inside kamheap + ${rssVia}`);
+  log(cli.stopFlag ? 'kamheap walk has --stop: bulk stopped = --stop, bulk live = no flag' : liveNote(cli, 'shm') ?? '');
   warmUp(config, repoRoot);
-  let comparison: BenchResults | undefined;
+
+  const sizes: SizeResult[] = [];
+  for (const sizeMb of config.shmSizes) {
+    const result = emptySizeResult('shm', sizeMb);
+    sizes.push(result);
+    await measureHeap(ctx, result, () => prepareShmTarget(config, { allocator: 'qm', shmMb: sizeMb, cells: cellsFor(sizeMb, config.cells) }, signal, log));
+  }
+  if (config.pkg) {
+    const result = emptySizeResult('pkg', config.pkgMb);
+    sizes.push(result);
+    await measureHeap(ctx, result, () => preparePkgTarget(config, workDir, signal, log));
+  }
+
   const perAllocator: AllocatorResult[] = [];
   for (const allocator of config.allocators) {
-    const withBaselines = allocator === 'qm' && config.baselines;
-    const result: AllocatorResult = { allocator, targetPid: null, targetRole: null, cells: 0, topUps: 0, bulk: [], error: null };
-    perAllocator.push(result);
-    let target: PreparedTarget | undefined;
-    try {
-      target = await prepareTarget(config, allocator, log);
-      const { pid } = target;
-      Object.assign(result, { targetPid: pid, targetRole: target.role });
-      log(`target: PID ${pid} (${target.role})`);
-      const common = { pid, workDir, timeoutMs: config.methodTimeoutMs, signal, repoRoot };
-      // Untimed probe walks: the fragment count (topped up if short), the allocator kamheap finds,
-      // and a first run of node and gdb on this heap so no measured run pays for a cold start alone.
-      const check = await ensureFragments(
-        config,
-        target,
-        async (round) => {
-          const probe = await runKamheapWalk({ ...common, walker: 'bulk', run: `${allocator}-probe-${round}` });
-          await assertReleased(pid, 'probe walk');
-          if (probe.allocator !== allocatorNames[allocator]) {
-            throw new Error(`started Kamailio with -x ${allocator}, but kamheap found a ${probe.allocator ?? 'unknown'} shm heap`);
-          }
-          return probe.fragments;
-        },
-        log,
-      );
-      Object.assign(result, { cells: target.cells, topUps: check.topUps });
-
-      let seed: MethodResult | undefined;
-      let script: MethodResult | undefined;
-      if (withBaselines) {
-        log('(a) seed-style GDB loop (the target stays stopped for the whole run)');
-        seed = await runSeedLoop({ ...common, executable: KAMAILIO, gdb: config.gdb });
-        await assertReleased(pid, 'seed loop');
-        log(describe(seed));
-
-        log('(b) kamheap --walker script');
-        script = await runKamheapWalk({ ...common, walker: 'script', run: 1 });
-        await assertReleased(pid, 'script walker');
-        log(describe(script));
-      }
-
-      for (let run = 1; run <= config.bulkRepeats; run++) {
-        log(`${withBaselines ? '(c) ' : ''}kamheap --walker bulk on ${allocatorNames[allocator]}, run ${run}/${config.bulkRepeats}`);
-        const bulk = await runKamheapWalk({ ...common, walker: 'bulk', run: `${allocator}-${run}` });
-        await assertReleased(pid, 'bulk walker');
-        log(describe(bulk));
-        result.bulk.push(bulk);
-      }
-
-      if (seed !== undefined && script !== undefined) {
-        comparison = {
-          seed,
-          script,
-          bulk: result.bulk,
-          heapBytes: result.bulk.at(-1)?.heapBytes ?? 0,
-          targetPid: pid,
-          targetRole: target.role,
-          source: describeSourceState(repoRoot),
-        };
-      }
-    } catch (error) {
-      if (signal.aborted) throw error;
-      // One allocator failing does not throw away the others' minutes: report it and go on.
-      result.error = error instanceof Error ? error.message : String(error);
-      result.bulk = [];
-      log(`error on ${allocatorNames[allocator]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    } finally {
-      // One 64 MB Kamailio at a time; stopAllKamailio in main catches any left over.
-      await target?.instance.stop();
+    const same = sizes.find((r) => r.heap === 'shm' && r.sizeMb === config.shmMb);
+    if (allocator === 'qm' && same !== undefined) {
+      perAllocator.push(allocatorRowFromSize(same, config.cells));
+      continue;
     }
+    perAllocator.push(await measureAllocator(ctx, allocator));
   }
+
+  const source = describeSourceState(repoRoot);
+  if (sizes.length > 0) process.stdout.write(`${renderSizeReport(sizes, { source, stopFlag: cli.stopFlag })}\n`);
+  if (perAllocator.length > 0) process.stdout.write(renderAllocatorReport(perAllocator, config.shmMb));
+  log(`done in ${((performance.now() - started) / 60_000).toFixed(1)} min`);
 
   let code = 0;
-  if (comparison !== undefined) {
-    process.stdout.write(renderReport(comparison));
-    process.stdout.write(`modules holding shm: ${comparison.bulk.at(-1)?.modules.join(', ') ?? 'n/a'}\n\n`);
-    const agreement = fragmentAgreement(comparison);
-    if (!agreement.ok) {
-      log(`!!!!!!!! ${agreement.message} !!!!!!!!`);
-      code = 2;
-    }
-  } else if (!config.baselines || !config.allocators.includes('qm')) {
-    process.stdout.write(`${describeSourceState(repoRoot)}\n(a)/(b) comparison skipped (it runs on q_malloc with KAMHEAP_BENCH_BASELINES=1)\n\n`);
-  } else {
-    process.stdout.write(`${describeSourceState(repoRoot)}\n(a)/(b)/(c) comparison on q_malloc FAILED (see below)\n\n`);
-  }
-  process.stdout.write(renderAllocatorReport(perAllocator, config.shmMb));
-  const allocatorsAgree = allocatorAgreement(perAllocator);
-  for (const message of allocatorsAgree.messages) log(`!!!!!!!! ${message} !!!!!!!!`);
-  if (!allocatorsAgree.ok && code === 0) code = 2;
-  if (perAllocator.some((r) => r.error !== null)) code = 1;
+  const disagreements = [...sizeAgreement(sizes), ...modeMismatches(sizes), ...allocatorAgreement(perAllocator).messages];
+  for (const message of disagreements) log(`!!!!!!!! ${message} !!!!!!!!`);
+  if (disagreements.length > 0) code = 2;
+  if (sizes.some((r) => r.error !== null) || perAllocator.some((r) => r.error !== null)) code = 1;
   return code;
 }
 
-// One progress line per measured run.
-function describe(r: MethodResult): string {
-  const stop = r.observedStop;
-  const seen =
-    stop.stoppedMs === null ? 'never seen stopped' : `stop seen ${stop.stoppedMs.toFixed(1)} ms (sampling gap <= ${stop.maxGapMs.toFixed(1)} ms)`;
-  const pause = r.pauseMs?.toFixed(1) ?? 'n/a';
-  const read = r.bytesRead === null ? '' : `, read ${(r.bytesRead / 2 ** 20).toFixed(1)} MB`;
-  const walk = r.walkMs === null ? '' : `, walk ${(r.walkMs / 1000).toFixed(2)} s`;
-  return `    ${r.fragments} fragments, wall ${(r.wallMs / 1000).toFixed(2)} s${walk}, pause ${pause} ms, ${seen}${read}`;
+// Prepares one heap and measures it; its Kamailio is stopped before the next starts (one big heap
+// at a time). A failure is recorded in `result` and the next heap still runs, unless aborted.
+async function measureHeap(ctx: RunContext, result: SizeResult, prepare: () => Promise<PreparedTarget>): Promise<void> {
+  log(`=== ${sizeLabel(result)}`);
+  let target: PreparedTarget | undefined;
+  try {
+    target = await prepare();
+    await measureSize(ctx, target, result);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    result.error = error instanceof Error ? error.message : String(error);
+    log(`error on ${sizeLabel(result)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    await target?.instance.stop();
+  }
 }
 
 // Untimed first runs of gdb and node, so no method pays for a cold page cache alone.
 function warmUp(config: BenchConfig, repoRoot: string): void {
   spawnSync(config.gdb, ['-nx', '--batch', '-ex', 'quit', KAMAILIO], { stdio: 'ignore', timeout: 60_000 });
   spawnSync(process.execPath, [join(repoRoot, 'bin', 'kamheap.js'), '--version'], { stdio: 'ignore', timeout: 60_000 });
-}
-
-// After each method: the target must be running again and traced by nobody (no gdb left attached).
-async function assertReleased(pid: number, what: string): Promise<void> {
-  const tracer = await tracerOf(pid);
-  const state = processState(pid);
-  if (tracer === undefined || state === undefined) throw new Error(`after the ${what}: target PID ${pid} is gone`);
-  if (tracer !== 0) throw new Error(`after the ${what}: PID ${tracer} is still attached to the target`);
-  if (state === 't' || state === 'T') throw new Error(`after the ${what}: target PID ${pid} was left stopped (state ${state})`);
 }
 
 // Ctrl-C/SIGTERM abort the run (measured commands are terminated, Kamailio stopped in `main`);

@@ -1,17 +1,18 @@
 # Baseline (a) of the benchmark: the seed's "print all used chunks" GDB loop
 # (seed/troubleshooting-memory.txt, "Using GDB"), adapted to the stripped Debian kamailio 5.6.3
-# and to the shm heap. bench/seed-loop.ts fills the {{...}} placeholders with the q_malloc
-# offsets of /work/shared/KAMAILIO-HEAP.md (deliberately not kamheap's own layout profile, so a
-# wrong profile in kamheap shows up as a fragment-count mismatch), then runs
+# and to the shm or pkg heap (ROOT: _shm_root or _pkg_root). bench/seed-loop.ts fills the
+# {{...}} placeholders with the root and the q_malloc offsets of /work/shared/KAMAILIO-HEAP.md
+# (deliberately not kamheap's own layout profile, so a wrong profile in kamheap shows up as a
+# fragment-count mismatch), then runs
 #   gdb -nx --batch -iex 'set auto-load off' -iex 'set debuginfod enabled off' \
 #       --command=THIS_FILE /usr/sbin/kamailio PID > seed-loop.out
 #
 # How it maps to the seed's loop (no DWARF, so every struct access becomes a raw cast):
 #   seed: set $i=0                             ->  set $i = 0
-#   seed: set $a = mem_block->first_frag       ->  $blk = _shm_root.mem_block (API +{{API_MEM_BLOCK}}),
+#   seed: set $a = mem_block->first_frag       ->  $blk = ROOT.mem_block (API +{{API_MEM_BLOCK}}),
 #                                                  $a = *(char **)($blk + {{FIRST_FRAG}})
 #   seed: while($a < mem_block->last_frag_end) ->  $end = *(char **)($blk + {{LAST_FRAG_END}}),
-#                                                  while ($a < $end)
+#                                                  while ($a < $end{{LIMIT}})
 #   seed: printf "=== non-free fragment: %d"; p $a; p (void*)($a+sizeof(struct qm_frag));
 #         printf "--- content"; p *$a          ->  ONE printf per fragment: index, fragment
 #                                                  address, size, file, func, line (the debug
@@ -25,16 +26,17 @@
 # notwithstanding). Two additions: a NULL guard on file/func (printf "%s" of a NULL pointer
 # is a gdb error that would end the batch run; the seed's `p *$a` prints 0x0 instead), and a
 # closing SEED_END line so the benchmark can tell a complete walk from an aborted one. The
-# seed's script also lacks the `end` that closes its while loop.
+# seed's script also lacks the `end` that closes its while loop. On large heaps the benchmark
+# walks only the first fragments and extrapolates: LIMIT is then " && $i < N" (else empty).
 set pagination off
 set confirm off
 set width 0
 set height 0
-set $blk = *(char **) ((char *) &_shm_root + {{API_MEM_BLOCK}})
+set $blk = *(char **) ((char *) &{{ROOT}} + {{API_MEM_BLOCK}})
 set $a = *(char **) ($blk + {{FIRST_FRAG}})
 set $end = *(char **) ($blk + {{LAST_FRAG_END}})
 set $i = 0
-while ($a < $end)
+while ($a < $end{{LIMIT}})
   set $size = *(unsigned long *) ($a + {{SIZE}})
   set $file = *(char **) ($a + {{FILE}})
   set $func = *(char **) ($a + {{FUNC}})

@@ -45,6 +45,12 @@ export interface StartOptions {
   pkgAllocator?: Allocator;
   extraArgs?: string[];
   /**
+   * A config of its own instead of testbed/kamailio.cfg (the benchmark's, bench/kamailio-bench.cfg).
+   * It is copied into the instance's temp dir and gets the same -A defines (KH_PORT, KH_CTL,
+   * KH_CHILDREN, KH_MPATH), so it must use them the way kamailio.cfg does.
+   */
+  cfgFile?: string;
+  /**
    * Run a copy of the build's executable stripped as distributions ship it (`strip
    * --strip-unneeded`: no DWARF, no static symbol table, the exported ones kept), made in the
    * instance's temp dir: kamheap then has only its built-in profiles. The modules stay the build's.
@@ -117,7 +123,7 @@ export async function startKamailio(opts: StartOptions = {}): Promise<KamailioIn
   // Paths as Kamailio sees them: the same on the host, relative to the root when chrooted.
   const seen = (hostPath: string): string => (build.root === undefined ? hostPath : pathInRoot(build.root, hostPath));
   const cfg = join(dir, 'kamailio.cfg');
-  copyFileSync(testbedAsset('kamailio.cfg'), cfg);
+  copyFileSync(opts.cfgFile ?? testbedAsset('kamailio.cfg'), cfg);
   const ctlSocket = join(dir, 'ctl.sock');
   const logFile = join(dir, 'kamailio.log');
   const shmAllocator = opts.shmAllocator ?? 'qm';
