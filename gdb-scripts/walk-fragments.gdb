@@ -32,10 +32,13 @@ define kh_walk_start
   set $kh_done = 0
 end
 
+{{TYPE_LEGEND}}
 # Walks up to $arg0 more fragments; prints KH_END (and sets $kh_done) once the walk is over.
-# Few commands per fragment: each one costs gdb a parse and an evaluation. `||` short-circuits, so
-# the check words are only read once the size has been found inside the heap (the first bound
-# catches sizes so large that the second would wrap around).
+# Few commands per fragment: gdb parses each one again for every fragment and looks up every name
+# in it (a type costs milliseconds on a build with debug info), so the loop names no type or member
+# and reads the fields at their offsets, numbers only. `||` short-circuits, so the check words are
+# only read once the size has been found inside the heap (the first bound catches sizes so large
+# that the second would wrap around).
 define kh_walk_batch
   set $kh_stop = $kh_i + $arg0
   while ($kh_a < $kh_end && $kh_i < {{TO}} && $kh_i < $kh_stop)

@@ -99,9 +99,10 @@ export interface FragmentLayout {
 
 /**
  * How a build with DWARF names what a layout's numbers point at: C types, members (as gdb spells
- * their paths) and gdb expressions over sizeof. Generated scripts for such builds use these, so
- * they read like the wiki's hand-written script (`((struct qm_frag *) $a)->size`); the numbers
- * stay what the bulk walker reads, and both describe the same bytes.
+ * their paths) and gdb expressions over sizeof. Generated scripts for such builds read the block
+ * through these as the wiki's hand-written script does (`((struct qm_block *) $b)->first_frag`),
+ * and name each number their loop reads with them (`((struct qm_frag *) $a)->size`); the numbers
+ * stay what the bulk walker and the loop read, and both describe the same bytes.
  */
 export interface LayoutTypes {
   block: string;

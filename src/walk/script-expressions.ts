@@ -1,9 +1,13 @@
-// The gdb expressions the walk script is filled with, built from a layout. A layout read from DWARF
-// names its types and members, and the script reads `((struct qm_frag *) $kh_a)->size` as the
-// wiki's hand-written script does; a built-in profile gives only numbers, and the script reads
-// `*(unsigned long *) ($kh_a + 0)`. Every number goes through `nat` (a checked non-negative integer)
-// and every name through `gdbText` (identifiers, sizeof arithmetic and member paths only), so a
-// layout can never put anything but arithmetic on target memory into the script.
+// The gdb expressions the walk script is filled with, built from a layout. The loop reads every
+// fragment by its offsets (`*(unsigned long *) ($kh_a + 0)`), on every build: in a loop, gdb parses
+// each line again for every fragment and looks up each name in it, which costs milliseconds for a
+// type and tens of microseconds for a member or a convenience variable on a build with debug info
+// (measured: README, "script and parse"), so the loop holds numbers only. A layout read from DWARF
+// names its types and members, and the header reads the block through them as the wiki's script
+// does (`((struct qm_block *) $kh_block)->first_frag`); `script-type-checks.ts` names each of the
+// loop's numbers. Every number goes through `nat` (a checked non-negative integer) and every name
+// through `gdbText` (identifiers, sizeof arithmetic and member paths only), so a layout can never
+// put anything but arithmetic on target memory into the script.
 import { KamheapError } from '../errors.js';
 import type { AddressRule, CheckPattern, FlagField, HeapLayout, LayoutTypes, WordField } from '../heap/layout.js';
 
@@ -38,30 +42,21 @@ function memberExpr(base: Base, type: string, member: string): string {
   return `((${gdbText(type, 'type')} *) ${base})->${gdbText(member, 'member')}`;
 }
 
-/** A fragment field (of the header at $kh_a): by member on a typed layout, else by offset. */
-function fragmentField(layout: HeapLayout, field: WordField, member: keyof LayoutTypes['fragmentMembers']): string {
-  const t = layout.types;
-  const name = t?.fragmentMembers[member];
-  return t && name ? memberExpr('$kh_a', t.fragment, name) : fieldExpr('$kh_a', field);
-}
-
-/** A pointer field of the fragment (file, func, mname), as a `char *`. */
-function fragmentPointer(layout: HeapLayout, offset: number, member: 'file' | 'func' | 'mname'): string {
-  const t = layout.types;
-  const name = t?.fragmentMembers[member];
-  return t && name ? memberExpr('$kh_a', t.fragment, name) : `*(char **) ($kh_a + ${nat(offset, 'offset')})`;
+/** A pointer field of the fragment at $kh_a (file, func, mname), as a `char *`. */
+function fragmentPointer(offset: number): string {
+  return `*(char **) ($kh_a + ${nat(offset, 'offset')})`;
 }
 
 /** 1 when the flag is set in the fragment at $kh_a, else 0. */
-export function flagExpr(layout: HeapLayout, field: FlagField, member: 'free' | 'prevFree'): string {
-  const word = fragmentField(layout, field, member);
+export function flagExpr(field: FlagField): string {
+  const word = fieldExpr('$kh_a', field);
   return field.mask === undefined ? `${word} != 0` : `(${word} & 0x${maskHex(field.mask)}) != 0`;
 }
 
 /** The fragment's size without its flag bits. */
 export function sizeExpr(layout: HeapLayout): string {
   const { offset, flagBits } = layout.fragment.size;
-  const word = fragmentField(layout, { offset, width: 8 }, 'size');
+  const word = fieldExpr('$kh_a', { offset, width: 8 });
   if (flagBits === 0) return word;
   const keep = ~BigInt(`0x${maskHex(flagBits)}`) & 0xffffffffffffffffn;
   return `${word} & 0x${keep.toString(16)}`;
@@ -94,33 +89,24 @@ export function addressExpr(layout: HeapLayout, which: 'firstFrag' | 'walkEnd'):
   return rule.add === 0 ? expr : `${expr} + ${nat(rule.add, 'offset')}`;
 }
 
-/** Bytes a fragment takes besides its size, and the trailer's size: numbers, or sizeof expressions. */
+/** Bytes a fragment takes besides its size (a number: the loop adds it), and the trailer's size (read once). */
 export function sizeValues(layout: HeapLayout): Record<'OVERHEAD' | 'TRAILER_SIZE', string> {
   const f = layout.fragment;
-  const t = layout.types;
-  if (t) {
-    return {
-      OVERHEAD: `(${gdbText(t.overhead, 'expression')})`,
-      TRAILER_SIZE: f.trailer && t.trailer ? `sizeof(${gdbText(t.trailer, 'type')})` : '0',
-    };
-  }
-  return { OVERHEAD: nat(f.overhead, 'size'), TRAILER_SIZE: nat(f.trailer?.size ?? 0, 'size') };
+  const trailer = layout.types?.trailer;
+  return {
+    OVERHEAD: nat(f.overhead, 'size'),
+    TRAILER_SIZE: f.trailer && trailer ? `sizeof(${gdbText(trailer, 'type')})` : nat(f.trailer?.size ?? 0, 'size'),
+  };
 }
 
 /** The condition, format and arguments that report a broken check word or prev-free flag. */
 export function checkValues(layout: HeapLayout): Record<'CHECKS_BROKEN' | 'CHECKS_FORMAT' | 'CHECKS_ARGS', string> {
   const f = layout.fragment;
-  const t = layout.types;
-  const word = (c: CheckPattern): string => {
-    const member = t?.checkMembers[c.name];
-    const type = c.inTrailer ? t?.trailer : t?.fragment;
-    if (member && type) return memberExpr(c.inTrailer ? '$kh_t' : '$kh_a', type, member);
-    return fieldExpr(c.inTrailer ? '$kh_t' : '$kh_a', c);
-  };
+  const word = (c: CheckPattern): string => fieldExpr(c.inTrailer ? '$kh_t' : '$kh_a', c);
   for (const c of f.checks) if (!/^[a-z0-9_]+$/.test(c.name)) throw new KamheapError('bad-input', `invalid check name ${c.name}`);
   const terms = f.checks.map((c) => ({ broken: `${word(c)} != 0x${c.value.toString(16)}`, format: ` ${c.inTrailer ? 'end' : 'start'}:${c.name}=%lx`, args: `, ${word(c)}` }));
   if (f.prevFree) {
-    const flag = `(${flagExpr(layout, f.prevFree, 'prevFree')})`;
+    const flag = `(${flagExpr(f.prevFree)})`;
     terms.push({ broken: `${flag} != $kh_pf`, format: ' prev-free=%d previous-free=%d', args: `, ${flag}, $kh_pf` });
   }
   if (terms.length === 0) return { CHECKS_BROKEN: '0', CHECKS_FORMAT: '', CHECKS_ARGS: '' };
@@ -134,11 +120,9 @@ export function checkValues(layout: HeapLayout): Record<'CHECKS_BROKEN' | 'CHECK
 /** The whole-line commands that only some layouts need (empty: the line is left out; the template indents them). */
 export function optionalLines(layout: HeapLayout): Record<'SET_TRAILER' | 'TRACK_PREV_FREE', string> {
   const f = layout.fragment;
-  const t = layout.types;
-  const trailerAt = t?.trailerOffset ? `(${gdbText(t.trailerOffset, 'expression')})` : f.trailer ? nat(f.trailer.offset, 'offset') : '';
   return {
-    SET_TRAILER: f.trailer ? `set $kh_t = $kh_a + ${trailerAt} + $kh_size` : '',
-    TRACK_PREV_FREE: f.prevFree ? `set $kh_pf = ${flagExpr(layout, f.free, 'free')}` : '',
+    SET_TRAILER: f.trailer ? `set $kh_t = $kh_a + ${nat(f.trailer.offset, 'offset')} + $kh_size` : '',
+    TRACK_PREV_FREE: f.prevFree ? `set $kh_pf = ${flagExpr(f.free)}` : '',
   };
 }
 
@@ -149,12 +133,12 @@ export function optionalLines(layout: HeapLayout): Record<'SET_TRAILER' | 'TRACK
  */
 export function printFragment(layout: HeapLayout): string {
   const f = layout.fragment;
-  const free = flagExpr(layout, f.free, 'free');
+  const free = flagExpr(f.free);
   const common = `$kh_i, $kh_a, $kh_size, ${free}`;
   if (!f.debug) return `printf "KH_F %d %lx %lu %d 0\\t\\t\\t\\n", ${common}`;
-  const line = fragmentField(layout, f.debug.line, 'line');
-  const file = fragmentPointer(layout, f.debug.file, 'file');
-  const func = fragmentPointer(layout, f.debug.func, 'func');
+  const line = fieldExpr('$kh_a', f.debug.line);
+  const file = fragmentPointer(f.debug.file);
+  const func = fragmentPointer(f.debug.func);
   const withoutModule = [
     `if (${file} != 0 && ${func} != 0)`,
     `  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", ${common}, ${line}, ${file}, ${func}`,
@@ -164,7 +148,7 @@ export function printFragment(layout: HeapLayout): string {
   ];
   // Fragments without an mname (Kamailio 4.x): sites without a module.
   if (f.debug.mname === undefined) return withoutModule.join('\n');
-  const mname = fragmentPointer(layout, f.debug.mname, 'mname');
+  const mname = fragmentPointer(f.debug.mname);
   const used = f.debug.mnameInFree ? '' : `!(${free}) && `;
   return [
     `if (${used}${file} != 0 && ${func} != 0 && ${mname} != 0)`,

@@ -9,6 +9,7 @@ import { heapRootSymbol } from '../locate/heap-roots.js';
 import type { HeapKind } from '../heap/heap-nouns.js';
 import { packageRoot, toolVersion } from '../util/version.js';
 import { addressExpr, checkValues, nat, optionalLines, printFragment, sizeExpr, sizeValues, totalsExpr } from './script-expressions.js';
+import { typeLegend } from './script-type-legend.js';
 
 export interface ScriptParams {
   pid: number;
@@ -56,6 +57,7 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
     ...checkValues(layout),
     ...optionalLines(layout),
     PRINT_FRAGMENT: printFragment(layout),
+    TYPE_LEGEND: typeLegend(layout),
   };
   const value = (name: string): string => {
     const text = values[name];

@@ -2,8 +2,8 @@
 // numbers and fixed names reach gdb, and the fragment printf stays what the parser expects.
 import { describe, expect, it } from 'vitest';
 import { KamheapError } from '../../src/errors.js';
-import type { HeapLayout, LayoutTypes } from '../../src/heap/layout.js';
-import { fixtureLayout } from '../locate/dwarf-fixture.js';
+import type { AllocatorName, HeapLayout, LayoutTypes } from '../../src/heap/layout.js';
+import { fixtureLayout, type DwarfFixture } from '../locate/dwarf-fixture.js';
 import { fmallocDebugX64, qmallocDebugX64, tlsfDebugX64 } from '../../src/heap/layout-profiles.js';
 import { loadTemplate, renderWalkScript, unboundedTo, type ScriptParams } from '../../src/walk/script-template.js';
 
@@ -249,7 +249,17 @@ describe('renderWalkScript', () => {
 });
 
 describe('renderWalkScript on layouts read from DWARF', () => {
-  it('reads q_malloc through its types and members, as the wiki\'s script does', async () => {
+  const fixtures: ReadonlyArray<[DwarfFixture, AllocatorName]> = (
+    ['kamailio-5.6.3-dwarf', 'kamailio-5.6.3-nodebug', 'kamailio-6.0.1-dwarf', 'kamailio-6.0.1-nodebug', 'kamailio-4x-structs'] as const
+  ).flatMap((name) => (['q_malloc', 'f_malloc', 'tlsf_malloc'] as const).map((allocator): [DwarfFixture, AllocatorName] => [name, allocator]));
+
+  /** The definition of kh_walk_batch: the loop, run once per fragment. */
+  function loopOf(script: string): string {
+    const start = script.indexOf('define kh_walk_batch\n');
+    return script.slice(start, script.indexOf('\nend\n', start));
+  }
+
+  it('reads the q_malloc block through its types and members, as the wiki\'s script does', async () => {
     const layout = await fixtureLayout('kamailio-5.6.3-dwarf', 'q_malloc');
     if (!layout) throw new Error('no layout');
     const script = renderWalkScript({ ...params, layout });
@@ -258,28 +268,60 @@ describe('renderWalkScript on layouts read from DWARF', () => {
       '  set $kh_a = (char *) ((struct qm_block *) $kh_block)->first_frag',
       '  set $kh_end = (char *) ((struct qm_block *) $kh_block)->last_frag_end',
       '  set $kh_heap_end = $kh_end + sizeof(struct qm_frag_end)',
-      '    set $kh_size = ((struct qm_frag *) $kh_a)->size',
-      '    set $kh_t = $kh_a + (sizeof(struct qm_frag)) + $kh_size',
-      '    set $kh_a = $kh_a + (sizeof(struct qm_frag) + sizeof(struct qm_frag_end)) + $kh_size',
     ]) {
       expect(script.split('\n')).toContain(line);
     }
     expect(script).toContain(', _shm_root.mname, $kh_block, ((struct qm_block *) $kh_block)->size, ((struct qm_block *) $kh_block)->used, ((struct qm_block *) $kh_block)->real_used, ((struct qm_block *) $kh_block)->max_real_used, $kh_a, $kh_end');
-    expect(script).toContain('((struct qm_frag *) $kh_a)->check != 0xf0f0f0f0 || ((struct qm_frag_end *) $kh_t)->check1 != 0xc0c0c0c0 || ((struct qm_frag_end *) $kh_t)->check2 != 0xabcdefed)');
-    expect(script).toContain('((struct qm_frag *) $kh_a)->u.is_free != 0, ((struct qm_frag *) $kh_a)->line, ((struct qm_frag *) $kh_a)->file, ((struct qm_frag *) $kh_a)->func, ((struct qm_frag *) $kh_a)->mname');
-    // No raw offsets are left: every read names its member.
-    expect(script).not.toMatch(/\*\(unsigned (int|long) \*\)|\*\(char \*\*\)/);
+    // The header names every place it reads: no raw offsets there.
+    const header = script.slice(script.indexOf('define kh_walk_start'), script.indexOf('define kh_walk_batch'));
+    expect(header).not.toMatch(/\*\(unsigned (int|long) \*\)|\*\(char \*\*\)/);
   });
 
-  it('reads TLSF\'s bounds from control_t and masks the flag bits off the size', async () => {
+  // gdb parses the loop's lines again for every fragment and looks up every type and member named in
+  // them: milliseconds per fragment on a build with debug info. The loop holds numbers only.
+  it.each(fixtures)('%s, %s: the loop is the one a profile of the same numbers gets, naming no type or member', async (name, allocator) => {
+    const layout = await fixtureLayout(name, allocator);
+    if (!layout) return; // no TLSF in Kamailio 4.x
+    const script = renderWalkScript({ ...params, layout });
+    expect(script).not.toContain('{{');
+    const loop = loopOf(script);
+    expect(loop).toContain('set $kh_a = $kh_a + ');
+    expect(loop).toBe(loopOf(renderWalkScript({ ...params, layout: { ...layout, types: undefined } })));
+    expect(loop).not.toMatch(/struct |sizeof|->|_t \*|\.\w/);
+  });
+
+  it('names each of the q_malloc loop\'s numbers in a legend above it', async () => {
+    const layout = await fixtureLayout('kamailio-5.6.3-dwarf', 'q_malloc');
+    if (!layout) throw new Error('no layout');
+    expect(renderWalkScript({ ...params, layout }, '{{TYPE_LEGEND}}').split('\n')).toEqual([
+      "# The numbers the loop reads, as this binary's types name them:",
+      '#   $kh_a + 0   ((struct qm_frag *) $kh_a)->size',
+      '#   $kh_a + 8   ((struct qm_frag *) $kh_a)->u.is_free: set when free',
+      '#   $kh_a + 16  ((struct qm_frag *) $kh_a)->file',
+      '#   $kh_a + 24  ((struct qm_frag *) $kh_a)->func',
+      '#   $kh_a + 32  ((struct qm_frag *) $kh_a)->mname',
+      '#   $kh_a + 40  ((struct qm_frag *) $kh_a)->line',
+      '#   $kh_a + 48  ((struct qm_frag *) $kh_a)->check: 0xf0f0f0f0 when sound',
+      '#   $kh_t + 0   ((struct qm_frag_end *) $kh_t)->check1: 0xc0c0c0c0 when sound',
+      '#   $kh_t + 8   ((struct qm_frag_end *) $kh_t)->check2: 0xabcdefed when sound',
+      '#   56          sizeof(struct qm_frag): the trailer, $kh_t, is at $kh_a + this + size',
+      '#   104         sizeof(struct qm_frag) + sizeof(struct qm_frag_end): the next fragment is at $kh_a + this + size',
+      '',
+    ]);
+    // A built-in profile names nothing: no legend, and the line goes with it.
+    expect(renderWalkScript(params, 'a\n{{TYPE_LEGEND}}\nb\n')).toBe('a\nb\n');
+  });
+
+  it('reads TLSF\'s bounds from control_t, and names the flag bits of the size word', async () => {
     const layout = await fixtureLayout('kamailio-5.6.3-dwarf', 'tlsf_malloc');
     if (!layout) throw new Error('no layout');
     const lines = renderWalkScript({ ...params, layout }).split('\n');
     expect(lines).toContain('  set $kh_a = $kh_block + (sizeof(control_t) - sizeof(block_header_t *))');
     expect(lines).toContain('  set $kh_end = $kh_block + ((control_t *) $kh_block)->total_size + ((unsigned long)&((block_header_t *)0)->size + sizeof(size_t) - 2 * sizeof(block_header_t *))');
-    expect(lines).toContain('    set $kh_size = ((block_header_t *) $kh_a)->size & 0xfffffffffffffffc');
-    expect(lines).toContain('    set $kh_pf = (((block_header_t *) $kh_a)->size & 0x1) != 0');
-    expect(lines).toContain('      if (!((((block_header_t *) $kh_a)->size & 0x1) != 0) && ((block_header_t *) $kh_a)->alloc_info.file != 0 && ((block_header_t *) $kh_a)->alloc_info.func != 0 && ((block_header_t *) $kh_a)->alloc_info.mname != 0)');
+    expect(lines).toContain('#   $kh_a + 8   ((block_header_t *) $kh_a)->alloc_info.file');
+    expect(lines).toContain('#   $kh_a + 40  ((block_header_t *) $kh_a)->size: the size with bits 0x3 cleared; bit 0x1 set when free; bit 0x2 when the previous one is');
+    expect(lines).toContain('    set $kh_size = *(unsigned long *) ($kh_a + 40) & 0xfffffffffffffffc');
+    expect(lines).toContain('    set $kh_pf = (*(unsigned long *) ($kh_a + 40) & 0x1) != 0');
   });
 
   it('reads a Kamailio 4.x heap through mem_block, with sites but no module', async () => {
@@ -288,13 +330,14 @@ describe('renderWalkScript on layouts read from DWARF', () => {
     const script = renderWalkScript({ ...params, kind: 'pkg', root: { symbol: 'mem_block' }, layout });
     expect(script.split('\n')).toContain('  set $kh_block = (char *) mem_block');
     expect(script).toContain('printf "KH_HEAP mname=f_malloc block=%lx');
-    expect(script).toContain('((struct fm_frag *) $kh_a)->prv_free != 0');
+    expect(script).toContain('#   $kh_a + 16  ((struct fm_frag *) $kh_a)->prv_free: set when free\n');
     expect(script).not.toContain('mname != 0');
+    expect(script).not.toContain('->mname');
     expect(renderWalkScript({ ...params, layout }, '{{PRINT_FRAGMENT}}').split('\n')).toEqual([
-      'if (((struct fm_frag *) $kh_a)->file != 0 && ((struct fm_frag *) $kh_a)->func != 0)',
-      '  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", $kh_i, $kh_a, $kh_size, ((struct fm_frag *) $kh_a)->prv_free != 0, ((struct fm_frag *) $kh_a)->line, ((struct fm_frag *) $kh_a)->file, ((struct fm_frag *) $kh_a)->func',
+      'if (*(char **) ($kh_a + 24) != 0 && *(char **) ($kh_a + 32) != 0)',
+      '  printf "KH_F %d %lx %lu %d %lu\\t%s\\t%s\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 16) != 0, *(unsigned long *) ($kh_a + 40), *(char **) ($kh_a + 24), *(char **) ($kh_a + 32)',
       'else',
-      '  printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, ((struct fm_frag *) $kh_a)->prv_free != 0, ((struct fm_frag *) $kh_a)->line',
+      '  printf "KH_F %d %lx %lu %d %lu\\t\\t\\t\\n", $kh_i, $kh_a, $kh_size, *(unsigned long *) ($kh_a + 16) != 0, *(unsigned long *) ($kh_a + 40)',
       'end',
     ]);
   });
