@@ -124,7 +124,7 @@ const rows: Row[] = [
     cell: (r) => methodCell(live(r), (m) => mb(m.toolRssKb), (v) => fixed(v, 0), liveMissing(r)),
   },
   {
-    label: 'kamheap peak RSS MB: --fragments',
+    label: 'kamheap peak RSS MB: --fragments (default mode)',
     unit: 'MB',
     value: (r) => (r.withFragments?.ok ? mb(r.withFragments.toolRssKb) : null),
     cell: (r) => fragmentsCell(r),

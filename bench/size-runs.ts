@@ -113,8 +113,10 @@ export async function measureSize(ctx: RunContext, target: PreparedTarget, resul
     }
   }
 
-  log('bulk stopped with --fragments (its failure is recorded, not fatal)');
-  result.withFragments = await runKamheapFragments({ ...common, walker: 'bulk', mode: stopMode, run: 1 });
+  // As an operator runs it: the default mode (shm live when the CLI has it, pkg stopped).
+  const fragmentsMode = result.liveNote === null ? 'live' : stopMode;
+  log(`bulk ${fragmentsMode === 'live' ? 'live' : 'stopped'} with --fragments (its failure is recorded, not fatal)`);
+  result.withFragments = await runKamheapFragments({ ...common, walker: 'bulk', mode: fragmentsMode, run: 1 });
   await assertReleased(pid, 'bulk walker (--fragments)');
   const f = result.withFragments;
   log(`    ${f.ok ? 'ok' : `FAILED: ${f.failure}`}, wall ${(f.wallMs / 1000).toFixed(2)} s, RSS ${kbToMb(f.toolRssKb ?? f.treeRssKb)} MB`);
