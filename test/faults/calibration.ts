@@ -3,7 +3,7 @@
 // --timeout values are drawn as fractions of these, so a seed means the same trials everywhere.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Heap, Walker } from './contract.js';
+import { heapArgs, type Heap, type Walker } from './contract.js';
 import { waitAttachWindow } from './attach-window.js';
 import { startKamheap } from './kamheap-run.js';
 import type { TrialPlan } from './trial-plan.js';
@@ -41,7 +41,7 @@ async function timeOneWalk(targetPid: number, walker: Walker, heap: Heap, workDi
   const dir = mkdtempSync(join(workDir, 'calibrate-'));
   try {
     const run = startKamheap({
-      args: ['walk', String(targetPid), '--heap', heap, '--walker', walker, '--json', '-'],
+      args: ['walk', String(targetPid), ...heapArgs(heap), '--walker', walker, '--json', '-'],
       env: { TMPDIR: dir, [MARKER_VARIABLE]: `calibrate-${process.pid}` },
       cwd: dir,
     });

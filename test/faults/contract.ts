@@ -25,6 +25,14 @@ export type Variant = 'random' | 'attach-window' | 'mid-pause' | 'spread' | 'bef
 export type Walker = 'bulk' | 'script';
 export type Heap = 'pkg' | 'shm';
 
+/**
+ * The walk's heap options. The faults are about the attach, the pause and the detach, so an shm
+ * walk is a stopped one (`--stop`): a live shm walk (the default) attaches nothing to fault.
+ */
+export function heapArgs(heap: Heap): string[] {
+  return heap === 'shm' ? ['--heap', heap, '--stop'] : ['--heap', heap];
+}
+
 /** How kamheap ended: an exit code, or the signal that killed it. */
 export type ExitSeen = number | NodeJS.Signals;
 

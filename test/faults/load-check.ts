@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSippLoad, type SippLoad, type SippStats } from '../../testbed/sipp-load.js';
-import type { Heap, Walker } from './contract.js';
+import { heapArgs, type Heap, type Walker } from './contract.js';
 import { FaultInstance } from './fault-instance.js';
 import { checkInstance, instanceHealthy, type InstanceFindings } from './instance-checks.js';
 import { startKamheap } from './kamheap-run.js';
@@ -79,7 +79,7 @@ async function walkOnce(walker: Walker, heap: Heap, pid: number, opts: LoadCheck
   const processes = new TrialProcesses(`${opts.runId}:load-${i}`);
   try {
     const [name, value] = processes.envEntry;
-    const run = startKamheap({ args: ['walk', String(pid), '--heap', heap, '--walker', walker, '--json', '-'], env: { TMPDIR: dir, [name]: value }, cwd: dir });
+    const run = startKamheap({ args: ['walk', String(pid), ...heapArgs(heap), '--walker', walker, '--json', '-'], env: { TMPDIR: dir, [name]: value }, cwd: dir });
     processes.setRoot(run.pid);
     const scanner = setInterval(() => processes.scan(), 50);
     const { exit, stdout, stderr } = await run.output.finally(() => clearInterval(scanner));

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { timeoutSeconds, timingOf, type Calibration } from './calibration.js';
-import { AFTER_EVERY_TRIAL, CONTRACT, HUNG_AFTER_MS } from './contract.js';
+import { AFTER_EVERY_TRIAL, CONTRACT, HUNG_AFTER_MS, heapArgs } from './contract.js';
 import type { FaultInstance } from './fault-instance.js';
 import { injectFault, type Injection } from './inject.js';
 import { checkInstance, instanceHealthy, quickHealth } from './instance-checks.js';
@@ -128,7 +128,7 @@ interface StartInputs {
 
 // kamheap with the trial's arguments; for pipe-closed, its stdout is a FIFO read by `head -c N`.
 function start(plan: TrialPlan, s: StartInputs): { run: KamheapRun; pipe: PipeReader | undefined } {
-  const args = ['walk', String(s.targetPid), '--heap', plan.heap, '--walker', plan.walker];
+  const args = ['walk', String(s.targetPid), ...heapArgs(plan.heap), '--walker', plan.walker];
   if (s.timeoutSec !== undefined) args.push('--timeout', s.timeoutSec.toFixed(2));
   args.push('--json', plan.output === 'json-stdout' ? '-' : join(s.out, 'snapshot.json'));
   // A snapshot with every fragment is megabytes: far past what the pipe holds, so the reader's exit is met.
