@@ -7,12 +7,35 @@
 // `checkOutputFile` before anything is attached, not after the target was stopped and walked.
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errnoReason, KamheapError } from '../errors.js';
 
 // Creates a file that did not exist, refusing to follow a symlink in its place.
 const createNew = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+// Temp files that exist (or are about to) until renamed or removed. A signal outside a run ends
+// kamheap at once with process.exit (signal-capture.ts), which can fall between their creation
+// and their removal: 'exit' listeners still run then, and remove them.
+const pendingTemps = new Set<string>();
+let exitHookInstalled = false;
+
+function trackTemp(path: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const temp of pendingTemps) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // never created, or already gone
+        }
+      }
+    });
+  }
+  pendingTemps.add(path);
+}
 
 /** Checks, before any work, that `path` can be written; undefined and "-" (stdout) pass. */
 export async function checkOutputFile(path: string | undefined): Promise<void> {
@@ -27,6 +50,7 @@ export async function writeOutputFile(path: string, content: string | Iterable<s
   const temp = join(dirname(path), tempName());
   let handle: FileHandle | undefined;
   let created = false;
+  trackTemp(temp);
   try {
     // 0644 less the umask, like any file the user's shell creates.
     handle = await open(temp, createNew, 0o644);
@@ -37,9 +61,11 @@ export async function writeOutputFile(path: string, content: string | Iterable<s
     await handle.close();
     handle = undefined;
     await rename(temp, path);
+    pendingTemps.delete(temp);
   } catch (error) {
     if (handle !== undefined) await handle.close().catch(() => undefined);
     if (created) await unlink(temp).catch(() => undefined);
+    pendingTemps.delete(temp);
     throw cannotWrite(path, errnoReason(error), error);
   }
 }
@@ -82,13 +108,16 @@ async function checkTarget(path: string): Promise<void> {
 // Proves `dir` takes new files the way writeOutputFile makes them: create a temp file, remove it.
 async function probeDirectory(dir: string, shown: string): Promise<void> {
   const probe = join(dir, tempName());
+  trackTemp(probe);
   try {
     const handle = await open(probe, createNew, 0o600);
     await handle.close();
   } catch (error) {
+    pendingTemps.delete(probe);
     throw cannotWrite(shown, errnoReason(error), error);
   }
   await unlink(probe).catch(() => undefined);
+  pendingTemps.delete(probe);
 }
 
 // lstat, with a missing path as undefined and any other failure as a bad-input line.

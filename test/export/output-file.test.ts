@@ -3,6 +3,8 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KamheapError } from '../../src/errors.js';
 import { checkOutputFile, prepareOutputDir, writeOutputFile } from '../../src/export/output-file.js';
@@ -29,6 +31,23 @@ describe('writeOutputFile', () => {
     const umask = process.umask();
     expect(statSync(join(dir, 'out.json')).mode & 0o777).toBe(0o644 & ~umask);
     expect(readdirSync(dir)).toEqual(['out.json']);
+  });
+
+  it('leaves no temp file when the process exits in the middle of a write (a signal outside a run)', () => {
+    const dir = tempDir();
+    const module = fileURLToPath(new URL('../../dist/src/export/output-file.js', import.meta.url));
+    // The content's second piece ends the process the way signal-capture.ts does: process.exit(9).
+    const script = `import { writeOutputFile } from ${JSON.stringify(module)};
+      async function* pieces() { yield '{"a":'; process.exit(9); }
+      await writeOutputFile(${JSON.stringify(join(dir, 'out.json'))}, pieces());`;
+    let status: number | null = null;
+    try {
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    } catch (error) {
+      status = (error as { status: number | null }).status;
+    }
+    expect(status).toBe(9);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('writes chunks one after the other', async () => {
