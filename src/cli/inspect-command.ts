@@ -90,13 +90,12 @@ export async function collectInspection(pidText: string, raw: RawInspectOptions,
   const look: FragmentLook = {
     visit(f, strings) {
       if (f.free || f.line !== site.line) return undefined;
-      const file = strings.get(f.filePtr);
-      const func = strings.get(f.funcPtr);
-      const match = (fileText: string, funcText: string): void => {
-        if (f.filePtr !== 0 && f.funcPtr !== 0 && fileText === site.file && funcText === site.function) hits.push(f);
+      const match = (): void => {
+        if (f.filePtr !== 0 && f.funcPtr !== 0 && strings.text(f.filePtr) === site.file && strings.text(f.funcPtr) === site.function) hits.push(f);
       };
-      if (file instanceof Promise || func instanceof Promise) return Promise.all([file, func]).then(([a, b]) => match(a, b));
-      match(file, func);
+      const reading = strings.ready(f.filePtr, f.funcPtr);
+      if (reading) return reading.then(match);
+      match();
       return undefined;
     },
     async after(chunks, memory, output) {

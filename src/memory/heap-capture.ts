@@ -122,14 +122,6 @@ export class HeapChunks implements MemoryView {
     return chunk && address + length <= start + chunk.buffer.length ? { view: chunk.view, start, end: start + chunk.buffer.length } : undefined;
   }
 
-  /** The chunk holding all of [address, address+length), with its start address (for inspect). */
-  chunkHolding(address: number, length: number): { buffer: Buffer; start: number } | undefined {
-    const index = this.chunkOf(address);
-    const chunk = this.chunks.get(index);
-    const start = this.start + index * this.chunkSize;
-    return chunk && address + length <= start + chunk.buffer.length ? { buffer: chunk.buffer, start } : undefined;
-  }
-
   release(below: number): void {
     const last = this.chunkOf(below) - 1;
     if (this.options.keep || last <= this.releasedTo) return;

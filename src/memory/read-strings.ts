@@ -42,13 +42,17 @@ export class StringTable {
 
   constructor(private readonly memory: RawMemory) {}
 
-  /** The text at `pointer`, read now if it was not before. */
-  get(pointer: number): string | Promise<string> {
-    return this.known.get(pointer) ?? this.read(pointer);
-  }
-
   /** Text read before ('' for a pointer never read). */
   readonly text = (pointer: number): string => this.known.get(pointer) ?? '';
+
+  /**
+   * Nothing when a fragment's pointers were all read before (their text is then at hand through
+   * `text`), else a promise that reads them. No allocation on the first path: it runs per fragment.
+   */
+  ready(file: number, func: number, mname = file): Promise<void> | undefined {
+    if (this.known.has(file) && this.known.has(func) && this.known.has(mname)) return undefined;
+    return this.load([file, func, mname]);
+  }
 
   /** Reads every pointer not read yet. */
   async load(pointers: Iterable<number>): Promise<void> {

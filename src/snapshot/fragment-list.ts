@@ -74,10 +74,8 @@ export class FragmentSpool implements FragmentList {
     this.strings = strings;
     this.userOffset = userOffset;
     return (f) => {
-      const file = strings.get(f.filePtr);
-      const func = strings.get(f.funcPtr);
-      const mname = strings.get(f.mnamePtr);
-      if (file instanceof Promise || func instanceof Promise || mname instanceof Promise) return Promise.all([file, func, mname]).then(() => this.spool(f));
+      const reading = strings.ready(f.filePtr, f.funcPtr, f.mnamePtr);
+      if (reading) return reading.then(() => this.spool(f));
       this.spool(f);
       return undefined;
     };

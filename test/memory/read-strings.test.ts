@@ -139,18 +139,24 @@ describe('StringTable', () => {
     const memory = new FakePages([text0]).put(file, cstr('htable: ht_api.c')).put(func, cstr('ht_cell_new'));
     const table = new StringTable(memory);
     await table.load([file, func, file, 0n, 0xbadn].map(Number));
-    expect(await table.get(Number(func))).toBe('ht_cell_new');
+    expect(table.ready(Number(func), Number(file))).toBeUndefined();
+    expect(table.text(Number(func))).toBe('ht_cell_new');
     expect([file, func, 0n, 0xbadn].map((p) => table.text(Number(p)))).toEqual(['htable: ht_api.c', 'ht_cell_new', '', '']);
     expect(table.text(Number(text0 + 0x99n))).toBe('');
     expect(memory.log.map(([a]) => a)).toEqual([file, func, 0xbadn]);
   });
 
-  it('answers a pointer read before without a promise, a new one with one', async () => {
+  it('answers pointers read before without a promise, new ones with one', async () => {
     const file = text0 + 0x10n;
-    const table = new StringTable(new FakePages([text0]).put(file, cstr('tm: h_table.c')));
-    const first = table.get(Number(file));
+    const func = text0 + 0x40n;
+    const memory = new FakePages([text0]).put(file, cstr('tm: h_table.c')).put(func, cstr('build_cell'));
+    const table = new StringTable(memory);
+    const first = table.ready(Number(file), Number(func));
     expect(first).toBeInstanceOf(Promise);
-    expect(await first).toBe('tm: h_table.c');
-    expect(table.get(Number(file))).toBe('tm: h_table.c');
+    await first;
+    expect(table.text(Number(file))).toBe('tm: h_table.c');
+    expect(table.ready(Number(file), Number(func))).toBeUndefined();
+    expect(table.text(Number(func))).toBe('build_cell');
+    expect(memory.log.map(([a]) => a)).toEqual([file, func]);
   });
 });
