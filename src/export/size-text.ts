@@ -1,0 +1,29 @@
+// How a number of bytes is printed in text views: human by default (binary units, three significant
+// digits), raw with --bytes. One rule, so every table and total reads the same.
+
+/** Human sizes ("11.2 MiB", "980 B") or raw byte counts ("11744051"). */
+export type SizeStyle = 'human' | 'raw';
+
+const units = ['KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** A byte count as text in the given style; negative counts (diff deltas) keep their sign. */
+export function sizeText(bytes: number, style: SizeStyle = 'human'): string {
+  if (style === 'raw') return String(bytes);
+  const sign = bytes < 0 ? '-' : '';
+  let value = Math.abs(bytes);
+  if (value < 1024) return `${sign}${value} B`;
+  let unit = -1;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  // Three significant digits: 1.23 MiB, 12.3 MiB, 123 MiB (1023.9 would round up to 1024: keep 4 digits then).
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${sign}${value.toFixed(digits)} ${units[unit]}`;
+}
+
+/** A signed size for deltas: "+1.50 MiB", "-980 B", "0 B". */
+export function signedSizeText(bytes: number, style: SizeStyle = 'human'): string {
+  const text = sizeText(bytes, style);
+  return bytes > 0 ? `+${text}` : text;
+}
