@@ -33,6 +33,30 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet kamailio 2>/de
   $SUDO systemctl stop kamailio || true
 fi
 
+# prometheus: a test has a real Prometheus scrape `kamheap serve` on loopback, and Debian's package
+# ships promtool, which checks serve's output. The package's own service (port 9090, a data dir in
+# /var/lib) is not wanted: a policy-rc.d keeps the install from starting it, and it is stopped and
+# disabled if it was started anyway.
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  echo "setup: installing prometheus (promtool, and the server a test starts on loopback)"
+  export DEBIAN_FRONTEND=noninteractive
+  policy_added=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod 755 /usr/sbin/policy-rc.d
+    policy_added=1
+  fi
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if [ -n "$policy_added" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+fi
+if command -v systemctl >/dev/null && systemctl is-enabled --quiet prometheus 2>/dev/null; then
+  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
+if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+  $SUDO systemctl stop prometheus || true
+fi
+
 # Everything below is cached in ${KAMHEAP_BUILD_CACHE:-~/.cache/kamheap} and costs nothing once
 # there; tests make what they need on demand anyway (testbed/README.md, "Builds"), these only do it
 # up front. Times measured on 2 cores, cold (sources fetched) / cached:

@@ -24,6 +24,8 @@ export const ExitCode = {
   pauseLimit: 16,
   /** A live walk met a place that read differently every time (the heap in motion, not corrupt): walk again or use --stop. */
   unsettled: 17,
+  /** `serve`: the --listen address is taken by another socket. */
+  addressInUse: 18,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -42,7 +44,8 @@ export type KamheapErrorKind =
   | 'heap-not-found'
   | 'target-exited'
   | 'pause-limit'
-  | 'unsettled';
+  | 'unsettled'
+  | 'address-in-use';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   usage: ExitCode.usage,
@@ -60,6 +63,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'target-exited': ExitCode.targetExited,
   'pause-limit': ExitCode.pauseLimit,
   unsettled: ExitCode.unsettled,
+  'address-in-use': ExitCode.addressInUse,
 };
 
 /** Base of all expected failures; `message` is the one line shown to the user. */
