@@ -37,9 +37,9 @@ export async function runSampleLoop(state: ServeState, options: LoopOptions): Pr
       }
     } catch (error) {
       if (control.stopped) return;
+      if (!isSameProcessAlive(options.target)) throw new KamheapError('target-exited', `PID ${options.target.pid} exited; serve ends`, { cause: error });
       if (state.sample === undefined) throw error;
       for (const heap of options.heaps) state.walkErrors[heap] += 1;
-      if (!isSameProcessAlive(options.target)) throw new KamheapError('target-exited', `PID ${options.target.pid} exited; serve ends`, { cause: error });
       const message = error instanceof KamheapError ? error.message : String(error);
       log(`walk failed: ${message}; still serving the sample of ${new Date(state.sample.takenAtMs).toISOString()}`);
     }

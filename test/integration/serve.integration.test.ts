@@ -43,8 +43,8 @@ afterAll(async () => {
 });
 
 /** Starts serve on a port the kernel picks and reads that port from its start-up line. */
-async function startServe(args: readonly string[]): Promise<ServeRun> {
-  const child = startCli(['serve', String(kamailio.pid), '--listen', '127.0.0.1:0', '--interval', '1', ...args]);
+async function startServe(args: readonly string[], pid = kamailio.pid): Promise<ServeRun> {
+  const child = startCli(['serve', String(pid), '--listen', '127.0.0.1:0', '--interval', '1', ...args]);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const run = { child, authority: '', stderr: () => stderr };
@@ -152,6 +152,36 @@ describe('kamheap serve scraped by Prometheus', () => {
     const end = await stopServe(serve, 'SIGINT');
     expect([end.exitCode, end.stdout]).toEqual([0, '']);
     expect(end.stderr).not.toMatch(/error|failed/i);
+  });
+
+  it('--heap pkg walks the served process\'s pkg heap (its sites sum to its header\'s used bytes), the others\' totals from their headers', async () => {
+    const serve = await startServe(['--heap', 'pkg', '--top', '4']);
+    await firstSample(serve);
+    const { samples } = await scrape(serve);
+    const pid = String(kamailio.pid);
+    const walked = samples.filter((s) => s.name === 'kamheap_heap_used_fragments');
+    expect(walked.map((s) => [s.labels['heap'], s.labels['pid']])).toEqual([['pkg', pid]]);
+    const used = samples.find((s) => s.name === 'kamheap_heap_used_bytes' && s.labels['pid'] === pid);
+    const sites = samples.filter((s) => s.name === 'kamheap_site_bytes');
+    expect(sites.every((s) => s.labels['heap'] === 'pkg')).toBe(true);
+    expect(sites).toHaveLength(5);
+    expect(sites.reduce((n, s) => n + s.value, 0)).toBe(used?.value);
+    expect(samples.filter((s) => s.name === 'kamheap_heap_free_bytes')).toHaveLength((await kamailio.processes()).length);
+    expect((await stopServe(serve, 'SIGTERM')).exitCode).toBe(0);
+  });
+
+  it('ends with exit 15 and one line when the served Kamailio is gone', async () => {
+    const other = await startKamailio({ children: 1 });
+    try {
+      const serve = await startServe([], other.pid);
+      await firstSample(serve);
+      await other.stop();
+      const r = await serve.child;
+      expect([r.exitCode, String(r.stdout)]).toEqual([15, '']);
+      expect(serve.stderr().trim().split('\n').at(-1)).toBe(`kamheap: PID ${other.pid} exited; serve ends`);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('says a port in use in one line, exit 18, and stops nothing', async () => {

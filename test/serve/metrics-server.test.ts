@@ -1,5 +1,6 @@
 // The HTTP side of `kamheap serve` on real loopback sockets, its --listen parsing, and the CLI's
 // one-line errors for an address that cannot be listened on.
+import { execa } from 'execa';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode, KamheapError } from '../../src/errors.js';
@@ -86,6 +87,20 @@ describe('kamheap serve on an address it cannot have', () => {
     const port = await takenPort();
     const r = await runCli(['serve', String(process.pid), '--listen', `127.0.0.1:${port}`]);
     expect([r.exitCode, r.stdout, r.stderr]).toEqual([ExitCode.addressInUse, '', `kamheap: cannot listen on 127.0.0.1:${port}: the address is in use`]);
+  });
+
+  it('ends with the first round\'s own error (exit 4 for a process that is not Kamailio), the socket closed', async () => {
+    const sleeper = execa('sleep', ['600']);
+    try {
+      const r = await runCli(['serve', String(sleeper.pid), '--listen', '127.0.0.1:0']);
+      const lines = r.stderr.split('\n');
+      expect([r.exitCode, r.stdout, lines.length]).toEqual([ExitCode.notKamailio, '', 2]);
+      expect(lines[0]).toMatch(/^kamheap serve: listening on http:\/\/127\.0\.0\.1:\d+\/metrics; every 30 s: /);
+      expect(lines[1]).toBe(`kamheap: PID ${String(sleeper.pid)} is not a Kamailio process (its executable has no _pkg_root)`);
+    } finally {
+      sleeper.kill();
+      await sleeper.catch(() => undefined);
+    }
   });
 
   it.each([
