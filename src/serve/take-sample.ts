@@ -77,7 +77,7 @@ function headerTotals({ size, used, realUsed, maxRealUsed, free }: PkgTotals): H
   return { size, used, realUsed, maxRealUsed, free };
 }
 
-/** A round that failed as a whole, for the error counter: which heaps it was to read. */
+/** A round that failed as a whole, for the error counter: which heaps it was to read (every round reads pkg, walked or its totals). */
 export function heapsOfRound(request: Pick<SampleRequest, 'kind' | 'all'>): HeapKind[] {
-  return request.all ? ['shm', 'pkg'] : [request.kind];
+  return request.all || request.kind === 'shm' ? ['shm', 'pkg'] : ['pkg'];
 }
