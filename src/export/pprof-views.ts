@@ -23,7 +23,7 @@ export function diffPprof(diff: SnapshotDiff): Uint8Array {
   const samples = samplesOf(diffSiteSets(diff), (s) => [s.countDelta, s.bytesDelta]).filter((s) => s.count !== 0 || s.bytes !== 0);
   return encodePprof(samples, {
     time: diff.after.createdAt,
-    durationMs: diff.elapsedSeconds * 1000,
+    durationMs: diff.elapsedSeconds > 0 ? diff.elapsedSeconds * 1000 : null,
     executable: null,
     comments: [`kamheap diff: ${diff.after.kind} heap, ${diff.before.createdAt} (PID ${diff.before.pid}) -> ${diff.after.createdAt} (PID ${diff.after.pid}), after minus before`],
   });
