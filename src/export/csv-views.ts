@@ -25,12 +25,12 @@ export function diffCsv(diff: SnapshotDiff): string {
   return csvTable(header, rowsOf(diffSiteSets(diff), (s: SiteDiff) => [s.countBefore, s.countAfter, s.countDelta, s.bytesBefore, s.bytesAfter, s.bytesDelta, s.sizeClass], (s) => [s.status]));
 }
 
-/** One row per process, pkg numbers as `kamcmd pkg.stats` reports them (empty when unreadable, with the reason). */
+/** One row per process, columns named and filled as `kamcmd pkg.stats` names them (numbers empty when unreadable, with the reason). */
 export function processListCsv(list: ProcessList): string {
-  const header = ['idx', 'pid', 'ns_pid', 'rank', 'role', 'real_used', 'free', 'size', 'used', 'max_real_used', 'error'];
+  const header = ['entry', 'pid', 'ns_pid', 'rank', 'used', 'free', 'real_used', 'total_size', 'max_real_used', 'desc', 'error'];
   return csvTable(
     header,
-    list.processes.map((p) => [p.index, p.pid, p.nsPid, p.rank, p.role, p.pkg?.realUsed, p.pkg?.free, p.pkg?.size, p.pkg?.used, p.pkg?.maxRealUsed, p.pkg ? undefined : (p.pkgError ?? 'unreadable')]),
+    list.processes.map((p) => [p.index, p.pid, p.nsPid, p.rank, p.pkg?.used, p.pkg?.free, p.pkg?.realUsed, p.pkg?.size, p.pkg?.maxRealUsed, p.role, p.pkg ? undefined : (p.pkgError ?? 'unreadable')]),
   );
 }
 

@@ -143,13 +143,17 @@ describe('walk --all', () => {
 });
 
 describe('ps', () => {
-  it('csv: the processes of ps --format json', async () => {
+  it('csv: the processes of ps --format json, columns named as kamcmd pkg.stats names them, its total_size and desc', async () => {
     const list = JSON.parse((await written(['ps', String(kamailio.pid)], 'json', 'ps.json')).toString()) as ProcessList;
     const rows = (await written(['ps', String(kamailio.pid)], 'csv', 'ps.csv')).toString().trimEnd().split('\r\n');
-    expect(rows[0]).toBe('idx,pid,ns_pid,rank,role,real_used,free,size,used,max_real_used,error');
-    expect(rows.slice(1).map((r) => r.split(',').slice(0, 5).concat(r.split(',')[7] ?? ''))).toEqual(
-      list.processes.map((p) => [String(p.index), String(p.pid), '', String(p.rank), p.role, String(p.pkg?.size)]),
-    );
+    expect(rows[0]).toBe('entry,pid,ns_pid,rank,used,free,real_used,total_size,max_real_used,desc,error');
+    const cells = rows.slice(1).map((r) => r.split(','));
+    expect(cells.map((c) => [c[0], c[1], c[3], c[9]])).toEqual(list.processes.map((p) => [String(p.index), String(p.pid), String(p.rank), p.role]));
+    const stats = (await kamailio.rpc('pkg.stats')).split('}');
+    for (const c of cells) {
+      const block = stats.find((b) => new RegExp(`pid: ${c[1]}\\b`).test(b)) ?? '';
+      expect({ pid: c[1], total_size: c[7], desc: c[9] }).toEqual({ pid: c[1], total_size: /total_size: (\d+)/.exec(block)?.[1], desc: /desc: (.+)/.exec(block)?.[1]?.trim() });
+    }
   });
 });
 
