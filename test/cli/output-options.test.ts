@@ -1,8 +1,9 @@
 // --format / -o parsed into one typed choice per command; the deprecated --json mapped onto it.
 import { describe, expect, it } from 'vitest';
-import { KamheapError } from '../../src/errors.js';
+import { ExitCode, KamheapError } from '../../src/errors.js';
 import { checkFragmentsFormat, parseOutputOptions, textOrJson, type OutputChoice, type RawOutputOptions } from '../../src/cli/output-options.js';
 import { snapshotFormats } from '../../src/export/snapshot-formats.js';
+import { kamheap } from '../helpers/kamheap-cli.js';
 
 const diffFormats = ['text', 'json', 'csv', 'pprof'] as const;
 
@@ -46,5 +47,16 @@ describe('checkFragmentsFormat', () => {
     expect(() => checkFragmentsFormat(true, 'ndjson')).not.toThrow();
     expect(() => checkFragmentsFormat(false, 'csv')).not.toThrow();
     expect(() => checkFragmentsFormat(true, 'pprof')).toThrow('--fragments goes into a json or ndjson snapshot, not into --format pprof');
+  });
+});
+
+describe('the built CLI', () => {
+  it.each<[string[], string]>([
+    [['info', '1', '--format', 'csv'], 'kamheap: --format must be one of text, json for this command, not "csv"'],
+    [['ps', '1', '--json', '--format', 'csv'], 'kamheap: --json is --format json: it cannot go with --format csv'],
+    [['walk', '1', '--json', 'a.json', '-o', 'b.json'], 'kamheap: --json FILE and -o/--output both name the output: give one (--format json -o FILE)'],
+  ])('refuses %j with one line, exit 2, before looking at the PID', async (args, message) => {
+    const r = await kamheap(args);
+    expect({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr.trim() }).toEqual({ exitCode: ExitCode.usage, stdout: '', stderr: message });
   });
 });
