@@ -1,4 +1,5 @@
 // --format / -o parsed into one typed choice per command; the deprecated --json mapped onto it.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, KamheapError } from '../../src/errors.js';
 import { checkFragmentsFormat, parseOutputOptions, textOrJson, type OutputChoice, type RawOutputOptions } from '../../src/cli/output-options.js';
@@ -58,5 +59,13 @@ describe('the built CLI', () => {
   ])('refuses %j with one line, exit 2, before looking at the PID', async (args, message) => {
     const r = await kamheap(args);
     expect({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr.trim() }).toEqual({ exitCode: ExitCode.usage, stdout: '', stderr: message });
+  });
+
+  it('parse-log --format ndjson: the snapshots of --json, one per line', async () => {
+    const log = fileURLToPath(new URL('../fixtures/kamailio-log/rsyslog-iso.txt', import.meta.url));
+    const array = JSON.parse((await kamheap(['parse-log', log, '--json'])).stdout) as unknown[];
+    const lines = (await kamheap(['parse-log', log, '--format', 'ndjson'])).stdout.trimEnd().split('\n');
+    expect(array.length).toBeGreaterThan(1);
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(array);
   });
 });
