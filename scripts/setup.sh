@@ -17,14 +17,15 @@ need=()
 # gcc: a test compiles Kamailio 4.x's memory structs to read their DWARF. strace: a test checks
 # what gdb opens while the target is stopped. mmdebstrap: the Debian 13 root in which the tests run
 # Debian 13's own Kamailio 6.0.1 (scripts/build-debian13-root.sh; that script installs it too).
-for cmd in gdb gcc kamailio kamcmd sipp setpriv strace mmdebstrap; do
+# golang-go: the tests read kamheap's pprof output with the real `go tool pprof`.
+for cmd in gdb gcc kamailio kamcmd sipp setpriv strace mmdebstrap go; do
   command -v "$cmd" >/dev/null || need+=("$cmd")
 done
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing gdb gcc kamailio sip-tester strace mmdebstrap (missing: ${need[*]})"
+  echo "setup: installing gdb gcc kamailio sip-tester strace mmdebstrap golang-go (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace mmdebstrap >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace mmdebstrap golang-go >/dev/null
 fi
 
 # The package starts a system Kamailio on the default ports; kamheap's demo and tests start their
