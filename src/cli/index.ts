@@ -12,6 +12,7 @@ import { inspectCommand } from './inspect-command.js';
 import { parseCommand } from './parse-command.js';
 import { parseLogCommand } from './parse-log-command.js';
 import { psCommand } from './ps-command.js';
+import { reportCommand } from './report-command.js';
 import { scriptCommand } from './script-command.js';
 import { walkCommand } from './walk-command.js';
 import { watchCommand } from './watch-command.js';
@@ -47,6 +48,7 @@ async function run(argv: readonly string[]): Promise<number> {
   for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), parseLogCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand()]) {
     program.addCommand(command.exitOverride());
   }
+  program.addCommand(reportCommand().exitOverride());
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
