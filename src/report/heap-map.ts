@@ -95,8 +95,9 @@ export class HeapMapBinner {
     this.marks.push({ cell, finding });
   }
 
-  /** The finished map. */
-  result(): HeapMap {
+  /** The finished map, with `findings` (their header addresses) marked. */
+  result(findings: ReadonlyArray<{ address: string }> = []): HeapMap {
+    findings.forEach((finding, i) => this.mark(BigInt(finding.address), i));
     const cells = this.bytes.map(summarizeCell);
     return { start: this.start, end: this.end, bytesPerCell: this.bytesPerCell, columns: mapColumns, rows: Math.ceil(this.cellCount / mapColumns), cells, marks: this.marks, fragments: this.fragments };
   }
@@ -122,9 +123,14 @@ function summarizeCell(sums: Map<string, number> | undefined): HeapMapCell {
 export function mapFragments(fragments: readonly MapFragment[], findings: ReadonlyArray<{ address: string }>): HeapMap | undefined {
   const extent = new ExtentTracker();
   for (const f of fragments) extent.add(f);
-  if (extent.start === undefined || extent.end === undefined || extent.end <= extent.start) return undefined;
-  const binner = new HeapMapBinner(extent.start, extent.end);
+  const binner = binnerFor(extent);
+  if (!binner) return undefined;
   for (const f of fragments) binner.add(f);
-  findings.forEach((finding, i) => binner.mark(BigInt(finding.address), i));
-  return binner.result();
+  return binner.result(findings);
+}
+
+/** A binner over the range the extent found; undefined when no fragment had a byte. */
+export function binnerFor(extent: ExtentTracker): HeapMapBinner | undefined {
+  if (extent.start === undefined || extent.end === undefined || extent.end <= extent.start) return undefined;
+  return new HeapMapBinner(extent.start, extent.end);
 }

@@ -1,30 +1,42 @@
-// The heap map of an NDJSON snapshot's fragments (`walk --fragments --format ndjson`: one record per
-// line after the snapshot), read from the file twice, line by line: first the address range, then
-// the cells. Memory stays bounded whatever the fragment count; a line that is not a fragment record
-// is a one-line bad-input error naming it.
+// The heap map of fragment records read as lines, twice: first the address range, then the cells.
+// From an NDJSON snapshot's file (`walk --fragments --format ndjson`: one record per line after the
+// snapshot), or from a walk's own FragmentList (`walk --format html`). Memory stays bounded whatever
+// the fragment count; a line that is not a fragment record is a one-line bad-input error naming it.
 import { createReadStream } from 'node:fs';
 import { KamheapError } from '../errors.js';
 import type { FindingRecord } from '../snapshot/snapshot.js';
 import { readLines } from '../util/read-lines.js';
-import { ExtentTracker, HeapMapBinner, type HeapMap, type MapFragment } from './heap-map.js';
+import { binnerFor, ExtentTracker, type HeapMap, type MapFragment } from './heap-map.js';
 import { mapFragmentOf } from './report-model.js';
 
 /** Longest fragment line read (kamheap writes about 200 bytes; file and function names are short). */
 const maxLineBytes = 64 << 10;
 
 /** The map of the fragments after the first line of `file`; undefined when it has none. */
-export async function readFragmentMap(file: string, findings: readonly FindingRecord[]): Promise<HeapMap | undefined> {
+export function readFragmentMap(file: string, findings: readonly FindingRecord[]): Promise<HeapMap | undefined> {
+  return mapFragmentLines((visit) => eachFileFragment(file, visit), findings);
+}
+
+/** The map of a walk's fragment list (`FragmentList.lines()` can be read more than once). */
+export function fragmentListMap(list: { lines(): AsyncIterable<string> }, findings: readonly FindingRecord[]): Promise<HeapMap | undefined> {
+  return mapFragmentLines(async (visit) => {
+    let number = 0;
+    for await (const piece of list.lines()) for (const line of piece.split('\n')) if (line !== '') visit(fragmentOf('the walk\'s fragments', ++number, line));
+  }, findings);
+}
+
+// The two passes over the fragments that `each` visits.
+async function mapFragmentLines(each: (visit: (f: MapFragment) => void) => Promise<void>, findings: readonly FindingRecord[]): Promise<HeapMap | undefined> {
   const extent = new ExtentTracker();
-  await eachFragment(file, (f) => extent.add(f));
-  if (extent.start === undefined || extent.end === undefined || extent.end <= extent.start) return undefined;
-  const binner = new HeapMapBinner(extent.start, extent.end);
-  await eachFragment(file, (f) => binner.add(f));
-  findings.forEach((finding, i) => binner.mark(BigInt(finding.address), i));
-  return binner.result();
+  await each((f) => extent.add(f));
+  const binner = binnerFor(extent);
+  if (!binner) return undefined;
+  await each((f) => binner.add(f));
+  return binner.result(findings);
 }
 
 // Calls `visit` with each fragment record of the file (every line but the first and empty ones).
-async function eachFragment(file: string, visit: (f: MapFragment) => void): Promise<void> {
+async function eachFileFragment(file: string, visit: (f: MapFragment) => void): Promise<void> {
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   try {
     for await (const line of readLines(stream, { name: file, maxLineBytes })) {

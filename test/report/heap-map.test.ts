@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellSize, freeKey, HeapMapBinner, mapColumns, mapFragments, maxCells, type MapFragment } from '../../src/report/heap-map.js';
-import { readFragmentMap } from '../../src/report/read-fragment-map.js';
+import { fragmentListMap, readFragmentMap } from '../../src/report/read-fragment-map.js';
+import { recordList } from '../../src/snapshot/fragment-list.js';
 import { mapFragmentOf } from '../../src/report/report-model.js';
 import { fixture, ndjsonFragments } from './report-fixtures.js';
 
@@ -61,5 +62,7 @@ describe('heap map binning', () => {
     expect(map.fragments).toBe(fragments.length);
     // The same map when read from the file line by line (kamheap report of an NDJSON snapshot).
     expect(await readFragmentMap(fixture('report/pkg-timer-fragments.ndjson'), [])).toEqual(map);
+    // And from a walk's own fragment list (what walk --format html has).
+    expect(await fragmentListMap(recordList(fragments), [])).toEqual(map);
   });
 });
