@@ -6,7 +6,7 @@ import { renderHtmlReport } from '../../src/report/render-html-report.js';
 import { readSnapshot } from '../../src/snapshot/read-snapshot.js';
 import { siteString } from '../../src/snapshot/site-string.js';
 import type { AnySnapshot } from '../../src/snapshot/snapshot.js';
-import { fixture } from './report-fixtures.js';
+import { fixture, ndjsonFragments } from './report-fixtures.js';
 
 // The sites table rows of one heap section: [site text, count, exact bytes].
 function tableRows(html: string, heap: string): Array<[string, number, number]> {
@@ -58,6 +58,14 @@ describe('renderHtmlReport on real snapshots', () => {
     expect(html).toContain('data-holder="free"');
     // The free tail of the heap (7 MiB of its 7.8) is one band, not 56 grey rows.
     expect(html).toMatch(/>\d+ rows \(\d+(\.\d+)? [KM]iB\) all free</);
+  });
+
+  it('a JSON snapshot with its fragments inline gives the same map as the NDJSON one', async () => {
+    const input = await collectReport(fixture('report/pkg-timer-fragments.ndjson'), undefined);
+    const { heapMap, ...withoutMap } = input;
+    expect(heapMap).toBeDefined();
+    const inline = renderHtmlReport({ ...withoutMap, snapshot: { ...input.snapshot, fragments: ndjsonFragments('report/pkg-timer-fragments.ndjson') }, generatedAt: new Date(0) });
+    expect(inline).toBe(renderHtmlReport({ ...input, generatedAt: new Date(0) }));
   });
 
   it('a watch directory: free, real used and used over the samples, and the site that grew', async () => {
