@@ -28,6 +28,14 @@ if [ "${#need[@]}" -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace mmdebstrap golang-go >/dev/null
 fi
 
+# chromium: the report test loads `kamheap report`'s page in headless Chromium (Debian's own).
+if ! command -v chromium >/dev/null; then
+  echo "setup: installing chromium (the HTML report's browser test)"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 # The package starts a system Kamailio on the default ports; kamheap's demo and tests start their
 # own on loopback and do not need it.
 if command -v systemctl >/dev/null && systemctl is-active --quiet kamailio 2>/dev/null; then

@@ -12,6 +12,7 @@ import { inspectCommand } from './inspect-command.js';
 import { parseCommand } from './parse-command.js';
 import { parseLogCommand } from './parse-log-command.js';
 import { psCommand } from './ps-command.js';
+import { reportCommand } from './report-command.js';
 import { scriptCommand } from './script-command.js';
 import { serveCommand } from './serve-command.js';
 import { walkCommand } from './walk-command.js';
@@ -48,6 +49,7 @@ async function run(argv: readonly string[]): Promise<number> {
   for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), parseLogCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand(), serveCommand()]) {
     program.addCommand(command.exitOverride());
   }
+  program.addCommand(reportCommand().exitOverride());
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
