@@ -11,6 +11,7 @@ export interface RawWatchOptions {
   samples: string;
   out?: string;
   json?: boolean;
+  bytes?: boolean;
   top: string;
   maxPause: string;
   stop?: boolean;
