@@ -65,5 +65,8 @@ describe('the watch --all report', () => {
     expect(text).toContain(`  ${facts.a.psx.length - 1} other processes did not move\n`);
     expect(trend.processes?.[0]?.pid).toBe(receiver.pid);
     expect(trend.samples.map((s) => s.startedAt)).toEqual(all.map((s) => s.createdAt));
+    expect(text).toContain('  schedule: on schedule: every sample started one period (10 s) after the one before\n');
+    const behind = watchTrend(all.map((snapshot) => ({ snapshot, startedAt: snapshot.createdAt, walkMs: 12_500 })), 10_000, 2);
+    expect(behind.schedule).toEqual({ periodMs: 10_000, late: 2, longestWalkMs: 12_500, note: '2 of 3 samples fell behind: a walk took longer than the 10 s period (longest 12.5 s), so the next started at once' });
   });
 });
