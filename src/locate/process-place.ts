@@ -34,8 +34,8 @@ export async function readProcessPlace(session: TargetSession, release: Kamailio
   }
 }
 
-/** A table that is not there, not known or not believed (an older release, another layout); a stopped run or a broken gdb is thrown. */
+/** A table that is not there, not known, not believed (an older release, another layout) or not readable to this user; a stopped run or a broken gdb is thrown. */
 function unknowable(error: unknown): boolean {
   if (error instanceof GdbCommandError) return true;
-  return error instanceof KamheapError && (error.kind === 'heap-not-found' || error.kind === 'not-kamailio' || error.kind === 'memory-read');
+  return error instanceof KamheapError && (['heap-not-found', 'not-kamailio', 'memory-read', 'permission'] as const).some((k) => k === error.kind);
 }
