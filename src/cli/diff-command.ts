@@ -1,5 +1,7 @@
 // `kamheap diff A.json B.json`: what changed between two snapshots of the same heap.
 import { Command } from 'commander';
+import { realpath } from 'node:fs/promises';
+import { printable } from '../export/printable.js';
 import { ExitCode, KamheapError } from '../errors.js';
 import { diffCsv } from '../export/csv-views.js';
 import { renderDiffReport } from '../export/diff-report.js';
@@ -27,13 +29,15 @@ export function diffCommand(setExitCode: (code: number) => void): Command {
     .argument('<after>', 'the later snapshot')
     .option('--top <k>', 'site lines to show', '30')
     .option('--all', 'also list sites that did not change')
-    .option('--fail-on-growth <bytes>', 'exit with code 14 when the used bytes of the walked sites grew by more than BYTES');
+    .option('--fail-on-growth <bytes>', 'exit with code 14 when the used bytes of the walked sites grew by more than BYTES')
+    .addHelpText('after', '\nWarns on stderr (and in JSON as "warnings") when the snapshots differ in host, Kamailio version, process\n(PID or start time: a restart in between), instance or heap, are one file or one time twice, or after is\nolder than before. Warnings do not change the exit code.');
   return addOutputOptions(command, diffFormats, 'flag')
     .action(async (beforeFile: string, afterFile: string, raw: RawDiffOptions) => {
       const top = parseCount(raw.top, '--top');
       const limit = raw.failOnGrowth === undefined ? undefined : parseCount(raw.failOnGrowth, '--fail-on-growth');
       const output = parseOutputOptions(raw, diffFormats, 'flag');
       const diff = await collectDiff(beforeFile, afterFile);
+      for (const warning of diff.warnings) process.stderr.write(`kamheap: warning: ${printable(warning)}\n`);
       await writeChosenOutput(output, {
         text: () => renderDiffReport(diff, top, raw.all === true),
         json: () => jsonDocument(diff),
@@ -54,5 +58,11 @@ export async function collectDiff(beforeFile: string, afterFile: string): Promis
   if (before.heap.kind !== after.heap.kind) {
     throw new KamheapError('bad-input', `cannot compare a ${before.heap.kind} heap with a ${after.heap.kind} heap`);
   }
-  return diffSnapshots(before, after);
+  return diffSnapshots(before, after, { sameFile: await sameFile(beforeFile, afterFile) });
+}
+
+/** True when both paths lead to one file (links resolved); a path that does not resolve is not the other. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([realpath(a).catch(() => a), realpath(b).catch(() => b)]);
+  return x === y;
 }
