@@ -1,19 +1,49 @@
-// `kamheap ps <pid>`: every process of the instance, with its role from Kamailio's own process
-// table and its pkg heap totals. Nothing is stopped: only memory reads of running processes.
+// `kamheap ps [<pid>]`: every process of the instance, with its role from Kamailio's own process
+// table and its pkg heap totals, and the instance's shm totals. Nothing is stopped: only memory
+// reads of running processes. Without a PID, every instance found running is listed.
 import { Command } from 'commander';
+import { KamheapError } from '../errors.js';
+import { printable } from '../export/printable.js';
 import { renderProcessList } from '../export/process-list.js';
-import { collectProcesses } from '../locate/instance-processes.js';
+import { findInstances, noInstanceError } from '../locate/find-instances.js';
+import { collectProcesses, type ProcessList } from '../locate/instance-processes.js';
+import { isSameProcessAlive, readStat } from '../proc/process.js';
 import { parsePid } from './options.js';
 
 /** Builds the command. */
 export function psCommand(): Command {
   return new Command('ps')
-    .description("list the processes of the Kamailio instance PID belongs to, with roles and pkg usage (nothing is stopped)")
-    .argument('<pid>', 'any process of the instance')
-    .option('--json', 'print the list as JSON (schema kamheap.ps/1)')
+    .description("list the processes of a Kamailio instance with their roles and pkg usage, and its shm usage (nothing is stopped)")
+    .argument('[pid]', 'any process of the instance (default: every Kamailio instance running)')
+    .option('--json', 'print the list as JSON (schema kamheap.ps/1); without PID, an array of them, one per instance')
+    .option('--bytes', 'sizes as raw byte counts')
     .option('--gdb <path>', 'gdb executable to use (only to read symbol addresses)', 'gdb')
-    .action(async (pidText: string, raw: { json?: boolean; gdb?: string }) => {
-      const list = await collectProcesses(parsePid(pidText), raw.gdb);
-      process.stdout.write(raw.json ? `${JSON.stringify(list, null, 2)}\n` : renderProcessList(list));
+    .action(async (pidText: string | undefined, raw: { json?: boolean; bytes?: boolean; gdb?: string }) => {
+      const lists = pidText === undefined ? await everyInstance(raw.gdb) : [await collectProcesses(parsePid(pidText), raw.gdb)];
+      const style = raw.bytes ? 'raw' : 'human';
+      if (raw.json) process.stdout.write(`${JSON.stringify(pidText === undefined ? lists : lists[0], null, 2)}\n`);
+      else process.stdout.write(lists.map((list) => renderProcessList(list, style)).join('\n'));
     });
+}
+
+/**
+ * The list of each instance found from /proc. One that ended meanwhile is left out; one that cannot
+ * be read is a line on stderr, unless it is the only one (its error then). None at all: exit 3.
+ */
+async function everyInstance(gdbPath: string | undefined): Promise<ProcessList[]> {
+  const search = findInstances();
+  const lists: ProcessList[] = [];
+  const failures: KamheapError[] = [];
+  for (const { pid } of search.instances) {
+    const startTime = readStat(pid)?.startTime ?? 0;
+    try {
+      lists.push(await collectProcesses(pid, gdbPath));
+    } catch (error) {
+      if (!(error instanceof KamheapError)) throw error;
+      if (isSameProcessAlive({ pid, startTime })) failures.push(error);
+    }
+  }
+  if (lists.length === 0) throw failures[0] ?? noInstanceError(search);
+  for (const failure of failures) process.stderr.write(`kamheap: ${printable(failure.message)} (instance left out)\n`);
+  return lists;
 }
