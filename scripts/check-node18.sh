@@ -7,6 +7,7 @@
 # walk of a real Kamailio started in the root). The working tree (built, with node_modules
 # installed by `npm ci`) is bind-mounted at its own path in a private mount namespace: nothing is
 # mounted on the host, nothing is installed there. Needs root. Usage: npm run check:node18
+# [-- UNIT-TEST-FILE...] (given files, only those unit tests run, then the CLI checks).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +43,7 @@ fi
 if ! chroot "$ROOT" sh -c 'command -v zsh && command -v man' >/dev/null; then
   log "apt-get install zsh man-db in the root"
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  chroot "$ROOT" apt-get update -qq >&2
   chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zsh man-db >&2
 fi
 exec 9>&-
@@ -49,8 +51,10 @@ exec 9>&-
 # In a mount namespace of its own (gone with its last process): the root's /proc, /dev, /tmp and
 # the working tree at its own path; then the checks, chrooted, with the root's /usr/bin/node.
 log "running in the Debian 12 root: $(chroot "$ROOT" dpkg-query -W -f='nodejs ${Version}, kamailio ' nodejs)$(chroot "$ROOT" dpkg-query -W -f='${Version}' kamailio)"
+UNIT_FILES="$*"
+case $UNIT_FILES in *[!A-Za-z0-9_./\ -]*) log "unit test files: letters, digits, _ . / - only"; exit 2 ;; esac
 exec unshare --mount --propagation private -- bash -euo pipefail -c '
-  root=$1 repo=$2
+  root=$1 repo=$2 unit_files=$3
   # The root mmdebstrap makes has no /etc/hosts: vitest and the testbed resolve localhost.
   [ -f "$root/etc/hosts" ] || printf "127.0.0.1 localhost\n::1 localhost ip6-localhost\n" >"$root/etc/hosts"
   mount -t proc proc "$root/proc"
@@ -63,7 +67,7 @@ exec unshare --mount --propagation private -- bash -euo pipefail -c '
     cd $repo
     echo \"node: \$(command -v node) \$(node --version)\" >&2
     case \$(node --version) in v18.*) ;; *) echo \"not Node 18\" >&2; exit 1 ;; esac
-    node node_modules/vitest/vitest.mjs run --project unit
+    node node_modules/vitest/vitest.mjs run --project unit $unit_files
     node node_modules/vitest/vitest.mjs run --project integration test/integration/node-runtime.integration.test.ts
   "
-' check-node18 "$ROOT" "$REPO"
+' check-node18 "$ROOT" "$REPO" "$UNIT_FILES"

@@ -4,7 +4,7 @@
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import { repoRoot } from '../helpers/run-cli.js';
@@ -39,7 +39,8 @@ it('holds the built code, the GDB scripts, the schema and the man page, and no t
 });
 
 it('installs and runs with npx from an empty directory', async () => {
-  const npx = (args: string[]) => execa('npx', ['--yes', tarball, ...args], { cwd: dir, reject: false });
+  // As the README says it: a ./ path (npx would run an absolute path as a command, exit 126).
+  const npx = (args: string[]) => execa('npx', ['--yes', `./${basename(tarball)}`, ...args], { cwd: dir, reject: false });
   const v = await npx(['--version']);
   expect({ exitCode: v.exitCode, stdout: v.stdout }).toEqual({ exitCode: 0, stdout: version });
   const ps = await npx(['ps', String(kamailio.pid), '--json']);
