@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
-# Installs what kamheap and its tests need on Debian 12 (bookworm): gdb, gcc, Kamailio, sipp,
-# mmdebstrap, and the npm packages. Idempotent; runs as root (or through sudo). Needs Node.js >= 20
-# on PATH.
+# Installs what kamheap and its tests need on Debian 12 (bookworm): Node.js and npm (Debian's own,
+# 18, when no node is on PATH), gdb, gcc, Kamailio, sipp, mmdebstrap, zsh and man-db, and the npm
+# packages. Idempotent; runs as root (or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
-  echo "setup: Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none))" >&2
-  exit 1
-fi
-
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# kamheap runs on Node.js 18.19 and later (package.json engines): Debian 12 ships 18.19+. A node
+# already on PATH (a newer one from elsewhere) is used as it is.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "setup: installing Debian's nodejs and npm (no node or npm on PATH)"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 19) ? 0 : 1)'; then
+  echo "setup: Node.js 18.19 or later is required (found: $(node --version))" >&2
+  exit 1
+fi
 
 need=()
 # gcc: a test compiles Kamailio 4.x's memory structs to read their DWARF. strace: a test checks
 # what gdb opens while the target is stopped. mmdebstrap: the Debian 13 root in which the tests run
 # Debian 13's own Kamailio 6.0.1 (scripts/build-debian13-root.sh; that script installs it too).
 # golang-go: the tests read kamheap's pprof output with the real `go tool pprof`.
-for cmd in gdb gcc kamailio kamcmd sipp setpriv strace mmdebstrap go; do
+# zsh, man-db: the tests of the shell completions and of the man page.
+for cmd in gdb gcc kamailio kamcmd sipp setpriv strace mmdebstrap go zsh man; do
   command -v "$cmd" >/dev/null || need+=("$cmd")
 done
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing gdb gcc kamailio sip-tester strace mmdebstrap golang-go (missing: ${need[*]})"
+  echo "setup: installing gdb gcc kamailio sip-tester strace mmdebstrap golang-go zsh man-db (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace mmdebstrap golang-go >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace mmdebstrap golang-go zsh man-db >/dev/null
 fi
 
 # chromium: the report test loads `kamheap report`'s page in headless Chromium (Debian's own).

@@ -70,16 +70,19 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
 export class KamheapError extends Error {
   readonly kind: KamheapErrorKind;
   readonly context: Readonly<Record<string, unknown>>;
+  /** Lines printed under the message (choices the user is asked to pick from); usually none. */
+  readonly detailLines: readonly string[];
 
   constructor(
     kind: KamheapErrorKind,
     message: string,
-    options: { cause?: unknown; context?: Record<string, unknown> } = {},
+    options: { cause?: unknown; context?: Record<string, unknown>; detailLines?: readonly string[] } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KamheapError';
     this.kind = kind;
     this.context = options.context ?? {};
+    this.detailLines = options.detailLines ?? [];
   }
 
   get exitCode(): ExitCodeValue {

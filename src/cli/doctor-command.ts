@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { runCheck, type CheckResult } from '../doctor/check.js';
 import { checkDebugFields, checkHeadroom, checkMemJoin } from '../doctor/kamailio-checks.js';
+import { findInstances, noInstanceError, theOnlyInstance } from '../locate/find-instances.js';
 import { readInstanceFacts } from '../locate/instance-facts.js';
 import { checkGdb, checkOsMemory, checkPtrace } from '../doctor/system-checks.js';
 import { notCheckedForRights, probeTarget, type TargetAccess } from '../doctor/target-access.js';
@@ -16,16 +17,25 @@ const memoryChecks = ['shm headroom', 'pkg headroom', 'mem_join'];
 /** Builds the command. */
 export function doctorCommand(): Command {
   const command = new Command('doctor')
-    .description('check this machine and, with a PID, that Kamailio instance: debug fields, headroom, mem_join, attach rights, OS memory')
-    .argument('[pid]', 'any process of a Kamailio instance')
+    .description('check this machine and a Kamailio instance: debug fields, headroom, mem_join, attach rights, OS memory')
+    .argument('[pid]', 'any process of a Kamailio instance (default: the one running; several: give one)')
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
-    .addHelpText('after', '\nExit code 0 whenever the checklist is printed, FAIL lines included; 3 when the PID does not exist.');
+    .addHelpText('after', '\nExit code 0 whenever the checklist is printed, FAIL lines included (no Kamailio running is one);\n3 when the PID does not exist; 2 when no PID is given and several instances run (they are listed).');
   return addOutputOptions(command, textOrJson, 'flag')
     .action(async (pidText: string | undefined, raw: RawOutputOptions & { gdb: string }) => {
       const output = parseOutputOptions(raw, textOrJson, 'flag');
-      const checks = await collectChecks(pidText === undefined ? undefined : parsePid(pidText), raw.gdb);
+      const checks = pidText === undefined ? await checksOfTheInstance(raw.gdb) : await collectChecks(parsePid(pidText), raw.gdb);
       await writeChosenOutput(output, { text: () => renderDoctorReport(checks), json: () => jsonDocument({ schema: 'kamheap.doctor/1', checks }) });
     });
+}
+
+/** Without a PID: the one instance running; none is a FAIL line among the machine's checks, several a usage error listing them. */
+async function checksOfTheInstance(gdbPath: string): Promise<CheckResult[]> {
+  const search = findInstances();
+  if (search.instances.length > 0) return collectChecks(theOnlyInstance(search, 'doctor'), gdbPath);
+  const checks = await collectChecks(undefined, gdbPath);
+  checks.splice(2, 0, { name: 'kamailio', status: 'fail', verdict: noInstanceError(search).message, advice: 'start Kamailio, or give the PID of one: kamheap doctor PID' });
+  return checks;
 }
 
 /**

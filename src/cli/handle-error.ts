@@ -7,6 +7,8 @@ export function handleError(error: unknown, stderr: NodeJS.WritableStream = proc
   if (error instanceof KamheapError) {
     // Messages quote file names, the user's arguments and what the target holds: printable only.
     stderr.write(`kamheap: ${printable(error.message)}\n`);
+    // A choice to offer (the instances to pick a PID from): one indented line each.
+    for (const line of error.detailLines) stderr.write(`  ${printable(line)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

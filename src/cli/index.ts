@@ -5,6 +5,7 @@ import { toolVersion } from '../util/version.js';
 import { printableLines } from '../export/printable.js';
 import { guardStdio, isClosedPipeError, settleStdout, stdoutWriteFailure } from '../export/closed-output.js';
 import { handleError, writeFailureReport } from './handle-error.js';
+import { completionCommand, manCommand } from './completion-command.js';
 import { diffCommand } from './diff-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { infoCommand } from './info-command.js';
@@ -46,10 +47,12 @@ async function run(argv: readonly string[]): Promise<number> {
     })
     .showHelpAfterError('(run kamheap --help for usage)')
     .addHelpText('after', '\nExit codes: see the README ("Exit codes"). Snapshot schema: schema/snapshot.schema.json.');
-  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), parseLogCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand(), serveCommand()]) {
+  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), parseLogCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand(), serveCommand(), reportCommand()]) {
     program.addCommand(command.exitOverride());
   }
-  program.addCommand(reportCommand().exitOverride());
+  // Generated from the commands above: keep them last.
+  program.addCommand(completionCommand().exitOverride());
+  program.addCommand(manCommand().exitOverride(), { hidden: true });
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -25,12 +25,12 @@ export function diffCsv(diff: SnapshotDiff): string {
   return csvTable(header, rowsOf(diffSiteSets(diff), (s: SiteDiff) => [s.countBefore, s.countAfter, s.countDelta, s.bytesBefore, s.bytesAfter, s.bytesDelta, s.sizeClass], (s) => [s.status]));
 }
 
-/** One row per process, columns named and filled as `kamcmd pkg.stats` names them (numbers empty when unreadable, with the reason). */
-export function processListCsv(list: ProcessList): string {
+/** One row per process of every instance listed, columns named and filled as `kamcmd pkg.stats` names them (numbers empty when unreadable, with the reason). */
+export function processListCsv(lists: readonly ProcessList[]): string {
   const header = ['entry', 'pid', 'ns_pid', 'rank', 'used', 'free', 'real_used', 'total_size', 'max_real_used', 'desc', 'error'];
   return csvTable(
     header,
-    list.processes.map((p) => [p.index, p.pid, p.nsPid, p.rank, p.pkg?.used, p.pkg?.free, p.pkg?.realUsed, p.pkg?.size, p.pkg?.maxRealUsed, p.role, p.pkg ? undefined : (p.pkgError ?? 'unreadable')]),
+    lists.flatMap((list) => list.processes).map((p) => [p.index, p.pid, p.nsPid, p.rank, p.pkg?.used, p.pkg?.free, p.pkg?.realUsed, p.pkg?.size, p.pkg?.maxRealUsed, p.role, p.pkg ? undefined : (p.pkgError ?? 'unreadable')]),
   );
 }
 

@@ -1,9 +1,10 @@
-// The processes of a Kamailio instance with their pkg totals, read from memory without stopping
-// anything (used by `kamheap ps` and `kamheap doctor`).
+// The processes of a Kamailio instance with their pkg totals, and the instance's shm totals, read
+// from memory without stopping anything (used by `kamheap ps` and `kamheap doctor`).
 import { KamheapError } from '../errors.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { readInstanceFacts, tableOf, type InstanceFacts } from './instance-facts.js';
 import { apiRoot, readHeapTotals, type LayoutKnowledge } from './locate-heap.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
 import { inspectProcess } from '../proc/process.js';
 import type { InstanceProcess } from './check-process-table.js';
 import { readInstanceTable } from './instance-table.js';
@@ -37,6 +38,9 @@ export interface ProcessList {
   /** The process table layout the entries were read with: `pt/dwarf` from the binary's debug info, else the release's profile. */
   tableLayout: string;
   processes: ProcessRow[];
+  /** The shared heap's totals (`kamcmd core.shmmem`), read through PID; null when unreadable. Absent in lists of older kamheap versions. */
+  shm?: PkgTotals | null;
+  shmError?: string;
 }
 
 /** Reads the process table, checks it, and reads each process's pkg totals. */
@@ -46,19 +50,25 @@ export async function collectProcesses(pid: number, gdbPath?: string, known?: In
   const tableFacts = tableOf(facts);
   const table = await readInstanceTable(pid, tableFacts);
   const processes: ProcessRow[] = [];
-  for (const entry of table) processes.push(await withPkgTotals(entry, facts.symbols._pkg_root, facts.knowledge));
-  return { schema: 'kamheap.ps/1', pid, tableLayout: tableFacts.layout.id, processes };
+  for (const { startTime: _startTime, ...entry } of table) {
+    // Children share the parent's executable and layouts: each reads its own pkg heap the same way.
+    const pkg = await heapTotals(entry.pid, 'pkg', facts.symbols._pkg_root, facts.knowledge);
+    processes.push({ ...entry, pkg: pkg.totals, ...(pkg.error === undefined ? {} : { pkgError: pkg.error }) });
+  }
+  // The header the live shm walk reads too: nothing is stopped, the numbers are core.shmmem's.
+  const shm = await heapTotals(pid, 'shm', facts.symbols._shm_root, facts.knowledge);
+  return { schema: 'kamheap.ps/1', pid, tableLayout: tableFacts.layout.id, processes, shm: shm.totals, ...(shm.error === undefined ? {} : { shmError: shm.error }) };
 }
 
-/** Adds one process's pkg totals, read from its own memory (children share the parent's executable and layouts). */
-async function withPkgTotals({ startTime: _startTime, ...entry }: InstanceProcess, pkgRoot: bigint, knowledge: LayoutKnowledge): Promise<ProcessRow> {
+/** One heap's totals from its header, read from the process's memory; why not, when it cannot be read. */
+async function heapTotals(pid: number, kind: HeapKind, root: bigint, knowledge: LayoutKnowledge): Promise<{ totals: PkgTotals | null; error?: string }> {
   let memory;
   try {
-    memory = openProcMem(entry.pid);
-    const { layout: _layout, ...pkg } = await readHeapTotals(memory, entry.pid, apiRoot('pkg'), pkgRoot, knowledge);
-    return { ...entry, pkg };
+    memory = openProcMem(pid);
+    const { layout: _layout, ...totals } = await readHeapTotals(memory, pid, apiRoot(kind), root, knowledge);
+    return { totals };
   } catch (error) {
-    return { ...entry, pkg: null, pkgError: error instanceof KamheapError ? error.message : String(error) };
+    return { totals: null, error: error instanceof KamheapError ? error.message : String(error) };
   } finally {
     memory?.close();
   }

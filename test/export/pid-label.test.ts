@@ -27,9 +27,9 @@ describe('ps', () => {
     expect(renderProcessList({ schema: 'kamheap.ps/1', pid: 24564, tableLayout: 'pt/5.3-6.0/tcp', processes: rows(true) })).toBe(
       [
         'Kamailio instance of PID 24564: 2 processes, in a PID namespace of its own (its PIDs there in parentheses)',
-        ' idx              pid   pkg used   pkg free       size  role',
-        '   0     24564 (ns 1)     832232    7556376    8388608  main process - attendant',
-        '   1 24577 (ns 30001)     832232    7556376    8388608  udp receiver child=0 sock=127.0.0.1:5977',
+        'entry              pid rank       used       free  real_used total_size  desc',
+        '    0     24564 (ns 1)    0    684 KiB   7.21 MiB    813 KiB   8.00 MiB  main process - attendant',
+        '    1 24577 (ns 30001)    1    684 KiB   7.21 MiB    813 KiB   8.00 MiB  udp receiver child=0 sock=127.0.0.1:5977',
         '',
       ].join('\n'),
     );
@@ -38,8 +38,8 @@ describe('ps', () => {
   it('is unchanged for an instance of kamheap\'s own namespace', () => {
     expect(renderProcessList({ schema: 'kamheap.ps/1', pid: 24564, tableLayout: 'pt/5.3-6.0/tcp', processes: rows(false) }).split('\n').slice(0, 3)).toEqual([
       'Kamailio instance of PID 24564: 2 processes',
-      ' idx      pid   pkg used   pkg free       size  role',
-      '   0    24564     832232    7556376    8388608  main process - attendant',
+      'entry     pid rank       used       free  real_used total_size  desc',
+      '    0   24564    0    684 KiB   7.21 MiB    813 KiB   8.00 MiB  main process - attendant',
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { GdbPipeError, GdbTimeoutError } from '../../src/gdb/gdb-errors.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
 import { resolveHeapRoot } from '../../src/locate/heap-roots.js';
 import { groupPids } from '../../testbed/index.js';
+import { activeTimers } from '../helpers/active-timers.js';
 
 const fakeGdb = fileURLToPath(new URL('../fixtures/fake-gdb/gdb', import.meta.url));
 const sessions: GdbSession[] = [];
@@ -91,10 +92,10 @@ describe('GdbSession', () => {
 
   it('withdraws a wait for an async record when asked, leaving no timer behind', async () => {
     const gdb = await start('ok');
-    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = activeTimers();
     const wait = gdb.waitForAsync(() => false, 60_000);
     wait.cancel();
-    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
+    expect(activeTimers()).toBe(before);
   });
 });
 

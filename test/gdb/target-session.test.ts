@@ -11,6 +11,7 @@ import { sendInterpreterExecConsole } from '../../src/gdb/commands.js';
 import { TargetSession } from '../../src/gdb/target-session.js';
 import { inspectTarget } from '../../src/proc/process.js';
 import { RunControl } from '../../src/run-control.js';
+import { activeTimers } from '../helpers/active-timers.js';
 
 const fakeGdb = fileURLToPath(new URL('../fixtures/fake-gdb/gdb', import.meta.url));
 let target: ResultPromise;
@@ -205,7 +206,7 @@ describe('TargetSession', () => {
 
   it('ends at once after a refused attach, leaving no timer behind', async () => {
     fake('eperm');
-    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const timers = activeTimers;
     const before = timers();
     const session = await open(new RunControl());
     const started = performance.now();

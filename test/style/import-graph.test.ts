@@ -3,9 +3,11 @@
 // is a sign that a noun has no home.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const srcRoot = resolve(import.meta.dirname, '../../src');
+// Not import.meta.dirname: Node 18 has none.
+const srcRoot = fileURLToPath(new URL('../../src', import.meta.url));
 
 /** Every .ts file under `dir`. */
 function sourceFiles(dir: string): string[] {
