@@ -24,6 +24,8 @@ export const ExitCode = {
   pauseLimit: 16,
   /** A live walk met a place that read differently every time (the heap in motion, not corrupt): walk again or use --stop. */
   unsettled: 17,
+  /** The chosen debugger cannot do what the command needs (lldb-dap; the script walker over DAP). */
+  debuggerUnsupported: 18,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -42,7 +44,8 @@ export type KamheapErrorKind =
   | 'heap-not-found'
   | 'target-exited'
   | 'pause-limit'
-  | 'unsettled';
+  | 'unsettled'
+  | 'debugger-unsupported';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   usage: ExitCode.usage,
@@ -60,6 +63,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'target-exited': ExitCode.targetExited,
   'pause-limit': ExitCode.pauseLimit,
   unsettled: ExitCode.unsettled,
+  'debugger-unsupported': ExitCode.debuggerUnsupported,
 };
 
 /** Base of all expected failures; `message` is the one line shown to the user. */

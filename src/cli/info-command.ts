@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { pidLabel } from '../export/pid-label.js';
 import { printable } from '../export/printable.js';
 import { collectInstanceInfo, type InstanceInfo } from '../locate/instance-info.js';
-import { parsePid } from './options.js';
+import { debuggerHelp, defaultDebugger, parseDebuggerOption, parsePid } from './options.js';
 
 /** Builds the command. */
 export function infoCommand(): Command {
@@ -12,8 +12,10 @@ export function infoCommand(): Command {
     .argument('<pid>', 'Kamailio process ID')
     .option('--json', 'print the same as JSON (schema kamheap.info/1)')
     .option('--gdb <path>', 'gdb executable to use (only to read symbols and DWARF)', 'gdb')
-    .action(async (pidText: string, raw: { json?: boolean; gdb: string }) => {
-      const info = await collectInstanceInfo(parsePid(pidText), raw.gdb);
+    .option('--debugger <name>', debuggerHelp, defaultDebugger)
+    .action(async (pidText: string, raw: { json?: boolean; gdb: string; debugger: string }) => {
+      const pid = parsePid(pidText);
+      const info = await collectInstanceInfo(pid, { gdbPath: raw.gdb, debugger: parseDebuggerOption(raw.debugger, raw.gdb) });
       process.stdout.write(raw.json ? `${JSON.stringify(info, null, 2)}\n` : renderInfo(info));
     });
 }

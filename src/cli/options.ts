@@ -4,6 +4,8 @@ import type { WalkRange } from '../heap/fragment.js';
 import { heapRootSymbol, type HeapRootSymbol } from '../locate/heap-roots.js';
 import type { HeapKind, WalkerName } from '../heap/heap-nouns.js';
 import type { SnapshotFormat } from '../export/write-json.js';
+import type { DebuggerName } from '../debugger/debugger.js';
+import { checkDebuggerFits, parseDebugger, resolveDebugger } from '../debugger/start-debugger.js';
 
 /** A PID: a positive decimal integer, nothing else. */
 export function parsePid(text: string): number {
@@ -82,4 +84,17 @@ export const heapSymbolHelp =
 export function parseSnapshotFormat(text: string): SnapshotFormat {
   if (text === 'json' || text === 'ndjson') return text;
   throw new KamheapError('usage', `--format must be json or ndjson, not "${text}"`);
+}
+
+/** Help text and default of --debugger (walk, info, ps). */
+export const debuggerHelp =
+  'gdb-mi (gdb over GDB/MI), gdb-dap (gdb 14 or later over the Debug Adapter Protocol: --gdb scripts/gdb16.sh), ' +
+  'lldb-dap (refused: see README), or auto (gdb-mi wherever gdb is installed)';
+export const defaultDebugger = 'gdb-mi';
+
+/** --debugger resolved (auto) and checked against what the command needs, before anything starts. */
+export function parseDebuggerOption(text: string, gdbPath: string | undefined, needs: { scriptWalker?: boolean } = {}): DebuggerName {
+  const name = resolveDebugger(parseDebugger(text), gdbPath);
+  checkDebuggerFits(name, needs);
+  return name;
 }

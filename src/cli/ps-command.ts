@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { renderProcessList } from '../export/process-list.js';
 import { collectProcesses } from '../locate/instance-processes.js';
-import { parsePid } from './options.js';
+import { debuggerHelp, defaultDebugger, parseDebuggerOption, parsePid } from './options.js';
 
 /** Builds the command. */
 export function psCommand(): Command {
@@ -12,8 +12,10 @@ export function psCommand(): Command {
     .argument('<pid>', 'any process of the instance')
     .option('--json', 'print the list as JSON (schema kamheap.ps/1)')
     .option('--gdb <path>', 'gdb executable to use (only to read symbol addresses)', 'gdb')
-    .action(async (pidText: string, raw: { json?: boolean; gdb?: string }) => {
-      const list = await collectProcesses(parsePid(pidText), raw.gdb);
+    .option('--debugger <name>', debuggerHelp, defaultDebugger)
+    .action(async (pidText: string, raw: { json?: boolean; gdb?: string; debugger: string }) => {
+      const pid = parsePid(pidText);
+      const list = await collectProcesses(pid, { ...(raw.gdb === undefined ? {} : { gdbPath: raw.gdb }), debugger: parseDebuggerOption(raw.debugger, raw.gdb) });
       process.stdout.write(raw.json ? `${JSON.stringify(list, null, 2)}\n` : renderProcessList(list));
     });
 }

@@ -19,7 +19,7 @@ import { StringTable } from '../memory/read-strings.js';
 import { FragmentSpool } from '../snapshot/fragment-list.js';
 import { SiteTally } from '../snapshot/site-tally.js';
 import type { WalkConsistency, WalkOutput } from '../snapshot/walk-output.js';
-import { locateHeap, planHeap, planProcessHeap, type ExecutableHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
+import { debuggerOptions, locateHeap, planHeap, planProcessHeap, type ExecutableHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
 
 /** A caller that looks inside the fragments (`inspect`): sees each one as it is walked, then the bytes read. */
 export interface FragmentLook {
@@ -122,7 +122,7 @@ export function readsLive(request: Pick<WalkRequest, 'kind' | 'stop'>): boolean 
 /** In a gdb session of its own, closed before the walk: gdb is needed only to find the heap and, stopped, for the pause. */
 async function readAlone(memory: RawMemory, request: WalkRequest, keep: boolean): Promise<HeapRead> {
   const { pid, control } = request;
-  const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+  const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...debuggerOptions(request) });
   return session.closeAfter(async () => {
     const plan = await planHeap(session, memory, request);
     return readsLive(request) ? readLive(session.target, memory, plan, request) : capturePaused(session, session.target, memory, plan, request, keep);
