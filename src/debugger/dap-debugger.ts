@@ -5,7 +5,7 @@
 // session attaches once: after its disconnect the adapter is spent (TargetSession opens another).
 import { GdbCommandError, KamheapError, MemoryReadError } from '../errors.js';
 import { attachError, checkedSymbol } from '../gdb/commands.js';
-import { GdbPipeError } from '../gdb/gdb-errors.js';
+import { DapProtocolError, GdbPipeError } from '../gdb/gdb-errors.js';
 import { afterLoadSettings, gdbLaunch, stopOnlySettings } from '../gdb/gdb-launch.js';
 import { DapSession } from '../dap/dap-session.js';
 import { sendAttach, sendDisconnect, sendEvaluate, sendInitialize, sendReadMemory, sendReplCommand } from '../dap/dap-requests.js';
@@ -30,7 +30,8 @@ export class DapDebugger implements Debugger {
       if (capabilities.supportsReadMemoryRequest !== true) throw new KamheapError('debugger-unsupported', `${path} speaks DAP but cannot read memory (no readMemory)`);
     } catch (error) {
       await dap.close(0);
-      if (error instanceof GdbPipeError) {
+      // Died before its first answer: a gdb without the DAP interpreter (gdb < 14 exits at once).
+      if (error instanceof GdbPipeError && !(error instanceof DapProtocolError)) {
         throw new KamheapError('gdb-missing', `${path} has no DAP interpreter (gdb -i dap needs gdb 14 or later; see scripts/gdb16.sh): ${error.message}`, { cause: error });
       }
       throw error;
