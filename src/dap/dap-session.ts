@@ -4,10 +4,11 @@
 // only signal kamheap sends it is SIGKILL, to its whole process group. It knows nothing about
 // Kamailio; dap-requests.ts has the typed requests.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { GdbCommandError } from '../errors.js';
 import { DapProtocolError, GdbPipeError, GdbTimeoutError } from '../gdb/gdb-errors.js';
 import type { GdbLaunch } from '../gdb/gdb-launch.js';
+import { exitedWithin, killGroup, settled, spawnDebugger, spawned } from '../gdb/debugger-process.js';
 import { DapFrameReader, encodeMessage } from './dap-framing.js';
 
 interface Pending {
@@ -44,17 +45,7 @@ export class DapSession {
 
   /** Spawns the adapter as the leader of a new session and process group (a Ctrl-C reaches kamheap only). */
   static async start(launch: GdbLaunch): Promise<DapSession> {
-    const child = execa(launch.file, launch.args, {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      detached: true,
-      env: launch.env,
-      extendEnv: true,
-      encoding: 'buffer',
-    });
+    const child = spawnDebugger(launch, 'buffer');
     const pid = await spawned(child, launch.file);
     const session = new DapSession(child, pid);
     session.listen();
@@ -110,10 +101,8 @@ export class DapSession {
   }
 
   /** Resolves when no request is pending any more, or after `timeoutMs`; true when idle. */
-  async settle(timeoutMs: number): Promise<boolean> {
-    const deadline = performance.now() + timeoutMs;
-    while (this.busy && this.alive && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    return !this.busy || !this.alive;
+  settle(timeoutMs: number): Promise<boolean> {
+    return settled(() => this.busy, () => this.alive, timeoutMs);
   }
 
   /**
@@ -131,19 +120,11 @@ export class DapSession {
 
   /** Kills the adapter and everything in its process group at once; the kernel then detaches it from the target. */
   kill(): void {
-    try {
-      process.kill(-this.pid, 'SIGKILL');
-    } catch {
-      // the group is gone
-    }
+    killGroup(this.pid);
   }
 
-  private async waitExit(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const result = await Promise.race([this.exited.then(() => true), timedOut]);
-    clearTimeout(timer);
-    return result;
+  private waitExit(timeoutMs: number): Promise<boolean> {
+    return exitedWithin(this.exited, timeoutMs);
   }
 
   private listen(): void {
@@ -222,12 +203,4 @@ export class DapSession {
     }
     this.waiters.clear();
   }
-}
-
-/** Waits for the spawn; a failure to start is a one-line error. */
-function spawned(child: ResultPromise, file: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => (child.pid && child.pid > 0 ? resolve(child.pid) : reject(new GdbPipeError(`cannot start ${file}: no pid`))));
-    child.once('error', (error: NodeJS.ErrnoException) => reject(new GdbPipeError(`cannot start ${file}: ${error.message}`, error)));
-  });
 }

@@ -10,7 +10,7 @@ import { fillShm, startKamailio, stopAllKamailio, type KamailioInstance } from '
 import { ExitCode } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { isRunning, repoRoot, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
-import { expectInstanceHealthy } from '../helpers/target-health.js';
+import { exists, expectInstanceHealthy, tracerPid } from '../helpers/target-health.js';
 
 const gdb16 = `${repoRoot}scripts/gdb16.sh`;
 const dap = ['--debugger', 'gdb-dap', '--gdb', gdb16];
@@ -142,21 +142,3 @@ describe('what DAP cannot serve, in one line', () => {
     expect(result.stdout).toBe('');
   });
 });
-
-/** The PID tracing `pid` (0: none, or gone). */
-function tracerPid(pid: number): number {
-  try {
-    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** True while a process (not a zombie) has that PID. */
-function exists(pid: number): boolean {
-  try {
-    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
