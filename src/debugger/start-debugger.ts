@@ -29,15 +29,16 @@ export function resolveDebugger(choice: DebuggerChoice, gdbPath = 'gdb'): Debugg
 }
 
 /**
- * Refuses, before anything starts, what a debugger cannot do. lldb's adapters in Debian (lldb-vscode
- * 14-16, lldb-dap 19) attach, but abort on `readMemory` and do not evaluate gdb's C expressions
- * (casts, `&symbol`) the locator relies on; the script walker is a gdb script run over MI.
+ * Refuses, before anything starts, what a debugger cannot do. lldb's adapters in Debian attach
+ * and detach, but do not serve kamheap: lldb-vscode-15 (Debian 12) answers `evaluate` of
+ * `(unsigned long)&_pkg_root` and `(char *) &ver_version` with "error: No value", and never answers
+ * `readMemory` (later ones abort on it); the script walker is a gdb script run over MI.
  */
 export function checkDebuggerFits(name: DebuggerName, needs: { scriptWalker?: boolean } = {}): void {
   if (name === 'lldb-dap') {
     throw new KamheapError(
       'debugger-unsupported',
-      "lldb-dap cannot serve kamheap: its readMemory aborts the adapter and its evaluate does not answer kamheap's symbol and layout questions; use --debugger gdb-mi or gdb-dap",
+      "lldb-dap cannot serve kamheap: its evaluate answers kamheap's symbol questions with \"No value\" and its readMemory hangs or aborts the adapter; use --debugger gdb-mi or gdb-dap",
     );
   }
   if (needs.scriptWalker && name !== 'gdb-mi') {
