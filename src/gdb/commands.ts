@@ -132,7 +132,7 @@ export function attachError(pid: number, error: unknown): unknown {
 
 /**
  * `length` bytes of the stopped target at `address`, as one block. gdb answers
- * `^done,memory=[{begin="0x...",offset="0x0",end="0x...",contents="0a1b..."}]`, with only the
+ * `^done,memory=[{begin="0x5631fc999fa0",offset="0x0000000000000000",end="0x5631fc999fb8",contents="0a1b..."}]`, with only the
  * readable part of the range: anything shorter than asked for is an error.
  */
 export async function sendDataReadMemoryBytes(gdb: GdbSession, address: bigint, length: number, timeoutMs: number): Promise<Buffer> {
@@ -141,7 +141,8 @@ export async function sendDataReadMemoryBytes(gdb: GdbSession, address: bigint, 
   const blocks = results['memory'];
   const first = Array.isArray(blocks) && blocks.length === 1 && isMiTuple(blocks[0]) ? blocks[0] : undefined;
   const contents = first ? first['contents'] : undefined;
-  if (!first || first['offset'] !== '0x0' || typeof contents !== 'string' || contents.length !== length * 2 || !/^[0-9a-f]*$/i.test(contents)) {
+  const offset = first ? first['offset'] : undefined;
+  if (!first || typeof offset !== 'string' || !/^0x0+$/.test(offset) || typeof contents !== 'string' || contents.length !== length * 2 || !/^[0-9a-f]*$/i.test(contents)) {
     throw new KamheapError('memory-read', `gdb read less than ${length} bytes at 0x${address.toString(16)}`);
   }
   return Buffer.from(contents, 'hex');

@@ -49,4 +49,6 @@ export interface WalkOutput {
   durationMs: number | null;
   memoryReads: number | null;
   bytesRead: number | null;
+  /** Where the bulk walker read: /proc/PID/mem, or (when that cannot be opened) the debugger, the target stopped throughout. */
+  memorySource?: 'proc' | 'debugger';
 }
