@@ -4,12 +4,15 @@
 // signal reaching it. kamheap killed (SIGKILL) while DAP holds the target leaves it running and
 // untraced. What DAP cannot serve (lldb-dap, the script walker, a gdb without DAP) is one line.
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fillShm, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import { ExitCode } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
-import { isRunning, repoRoot, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
+import { isRunning, kamheapBin, repoRoot, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
 import { exists, expectInstanceHealthy, tracerPid } from '../helpers/target-health.js';
 
 const gdb16 = `${repoRoot}scripts/gdb16.sh`;
@@ -100,6 +103,44 @@ describe('over gdb 16 DAP as over GDB/MI', () => {
     expect(info.dap).toEqual(info.mi);
     const ps = await sameOverBoth(['ps', String(timerPid), '--json'], (v) => v);
     expect(ps.dap).toEqual(ps.mi);
+  });
+});
+
+describe('/proc/PID/mem that cannot be opened: reads through the debugger', () => {
+  it.each([['gdb-mi', 'gdb'], ['gdb-dap', gdb16]])('over %s: the same pkg snapshot, fragment for fragment, memorySource debugger', async (name, gdbPath) => {
+    // A mount namespace of the walk's own where /proc/PID/mem is a socket (open fails: ENXIO), as a
+    // container runtime masks /proc paths; ptrace is still allowed, and gdb reads through its own
+    // per-thread file or ptrace.
+    const dir = mkdtempSync(join(tmpdir(), 'kamheap-dap-'));
+    const socket = join(dir, 'mask.sock');
+    const server = createServer().listen(socket);
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const walk = ['walk', String(receiverPid), '--fragments', '--json', '-'];
+      const masked = async (): Promise<unknown> => {
+        const result = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "/proc/$2/mem" && shift 2 && exec "$@"', 'sh', socket, String(receiverPid), process.execPath, kamheapBin, ...walk, '--debugger', name, '--gdb', gdbPath], { reject: false });
+        expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
+        return JSON.parse(result.stdout) as unknown;
+      };
+      const view = (v: unknown): unknown => {
+        const { memorySource: _m, ...walkRest } = (stable(v as Snapshot) as Snapshot).walk;
+        return { ...(stable(v as Snapshot) as Snapshot), walk: walkRest };
+      };
+      for (let attempt = 0; ; attempt++) {
+        const before = await json(walk);
+        const through = await masked();
+        const after = await json(walk);
+        expect((before as Snapshot).walk.memorySource).toBe('proc');
+        expect((through as Snapshot).walk.memorySource).toBe('debugger');
+        if (JSON.stringify(view(before)) !== JSON.stringify(view(after)) && attempt < 3) continue;
+        expect(view(before)).toEqual(view(after));
+        expect(view(through)).toEqual(view(before));
+        break;
+      }
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
