@@ -24,8 +24,10 @@ export const ExitCode = {
   pauseLimit: 16,
   /** A live walk met a place that read differently every time (the heap in motion, not corrupt): walk again or use --stop. */
   unsettled: 17,
+  /** `serve`: the --listen address is taken by another socket. */
+  addressInUse: 18,
   /** The chosen debugger cannot do what the command needs (lldb-dap; the script walker over DAP). */
-  debuggerUnsupported: 18,
+  debuggerUnsupported: 19,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -45,6 +47,7 @@ export type KamheapErrorKind =
   | 'target-exited'
   | 'pause-limit'
   | 'unsettled'
+  | 'address-in-use'
   | 'debugger-unsupported';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
@@ -63,6 +66,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'target-exited': ExitCode.targetExited,
   'pause-limit': ExitCode.pauseLimit,
   unsettled: ExitCode.unsettled,
+  'address-in-use': ExitCode.addressInUse,
   'debugger-unsupported': ExitCode.debuggerUnsupported,
 };
 

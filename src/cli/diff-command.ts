@@ -1,13 +1,19 @@
 // `kamheap diff A.json B.json`: what changed between two snapshots of the same heap.
 import { Command } from 'commander';
 import { ExitCode, KamheapError } from '../errors.js';
+import { diffCsv } from '../export/csv-views.js';
 import { renderDiffReport } from '../export/diff-report.js';
+import { diffPprof } from '../export/pprof-views.js';
+import { jsonDocument } from '../export/write-data.js';
 import { diffSnapshots, type SnapshotDiff } from '../snapshot/diff.js';
 import { readSnapshot } from '../snapshot/read-snapshot.js';
 import { parseCount } from './options.js';
+import { addOutputOptions, parseOutputOptions, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 
-interface RawDiffOptions {
-  json?: boolean;
+/** text, json (schema kamheap.diff/1), csv (one row per site), pprof (after - before per site). */
+const diffFormats = ['text', 'json', 'csv', 'pprof'] as const;
+
+interface RawDiffOptions extends RawOutputOptions {
   top: string;
   all?: boolean;
   failOnGrowth?: string;
@@ -15,19 +21,25 @@ interface RawDiffOptions {
 
 /** Builds the command. */
 export function diffCommand(setExitCode: (code: number) => void): Command {
-  return new Command('diff')
+  const command = new Command('diff')
     .description('compare two snapshots of the same heap: per-site change in count and bytes, largest growth first')
     .argument('<before>', 'the earlier snapshot (kamheap walk --json)')
     .argument('<after>', 'the later snapshot')
-    .option('--json', 'print the diff as JSON (schema kamheap.diff/1)')
     .option('--top <k>', 'site lines to show', '30')
     .option('--all', 'also list sites that did not change')
-    .option('--fail-on-growth <bytes>', 'exit with code 14 when the used bytes of the walked sites grew by more than BYTES')
+    .option('--fail-on-growth <bytes>', 'exit with code 14 when the used bytes of the walked sites grew by more than BYTES');
+  return addOutputOptions(command, diffFormats, 'flag')
     .action(async (beforeFile: string, afterFile: string, raw: RawDiffOptions) => {
       const top = parseCount(raw.top, '--top');
       const limit = raw.failOnGrowth === undefined ? undefined : parseCount(raw.failOnGrowth, '--fail-on-growth');
+      const output = parseOutputOptions(raw, diffFormats, 'flag');
       const diff = await collectDiff(beforeFile, afterFile);
-      process.stdout.write(raw.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffReport(diff, top, raw.all === true));
+      await writeChosenOutput(output, {
+        text: () => renderDiffReport(diff, top, raw.all === true),
+        json: () => jsonDocument(diff),
+        csv: () => diffCsv(diff),
+        pprof: () => diffPprof(diff),
+      });
       if (limit !== undefined && diff.used.bytesDelta > limit) {
         process.stderr.write(`kamheap: used bytes grew by ${diff.used.bytesDelta} B, more than ${limit} B\n`);
         setExitCode(ExitCode.growth);

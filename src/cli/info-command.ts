@@ -2,21 +2,25 @@
 import { Command } from 'commander';
 import { pidLabel } from '../export/pid-label.js';
 import { printable } from '../export/printable.js';
+import { jsonDocument } from '../export/write-data.js';
 import { collectInstanceInfo, type InstanceInfo } from '../locate/instance-info.js';
 import { debuggerHelp, defaultDebugger, parseDebuggerOption, parsePid } from './options.js';
+import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 
 /** Builds the command. */
 export function infoCommand(): Command {
-  return new Command('info')
+  const command = new Command('info')
     .description('show the Kamailio version, allocator, layout source, sizes and debug fields of each heap, and the process role')
     .argument('<pid>', 'Kamailio process ID')
-    .option('--json', 'print the same as JSON (schema kamheap.info/1)')
     .option('--gdb <path>', 'gdb executable to use (only to read symbols and DWARF)', 'gdb')
-    .option('--debugger <name>', debuggerHelp, defaultDebugger)
-    .action(async (pidText: string, raw: { json?: boolean; gdb: string; debugger: string }) => {
+    .option('--debugger <name>', debuggerHelp, defaultDebugger);
+  // json: schema kamheap.info/1
+  return addOutputOptions(command, textOrJson, 'flag')
+    .action(async (pidText: string, raw: RawOutputOptions & { gdb: string; debugger: string }) => {
+      const output = parseOutputOptions(raw, textOrJson, 'flag');
       const pid = parsePid(pidText);
       const info = await collectInstanceInfo(pid, { gdbPath: raw.gdb, debugger: parseDebuggerOption(raw.debugger, raw.gdb) });
-      process.stdout.write(raw.json ? `${JSON.stringify(info, null, 2)}\n` : renderInfo(info));
+      await writeChosenOutput(output, { text: () => renderInfo(info), json: () => jsonDocument(info) });
     });
 }
 

@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { KamheapError } from '../errors.js';
 import { hexDump, printableStrings } from '../export/hex-dump.js';
 import { printable } from '../export/printable.js';
+import { checkOutputFile } from '../export/output-file.js';
+import { jsonDocument } from '../export/write-data.js';
 import type { MemorySlice } from '../heap/walk-fragments.js';
 import { userAddress } from '../heap/layout.js';
 import type { RawFragment } from '../heap/fragment.js';
@@ -13,6 +15,7 @@ import type { RunControl } from '../run-control.js';
 import { hex } from '../util/hex.js';
 import type { WalkOutput } from '../snapshot/walk-output.js';
 import { bulkWalk, type FragmentLook } from '../walk/bulk-walker.js';
+import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 import { runControlled } from './run-controlled.js';
 import { defaultMaxPause, maxPauseHelp, parseCount, parseHeapKind, parseMaxPause, parsePid, parseTimeout, stopHelp } from './options.js';
 
@@ -34,12 +37,11 @@ export interface Inspection {
   fragments: InspectedFragment[];
 }
 
-interface RawInspectOptions {
+interface RawInspectOptions extends RawOutputOptions {
   heap: string;
   site: string;
   sample: string;
   bytes: string;
-  json?: boolean;
   stop?: boolean;
   timeout?: string;
   maxPause: string;
@@ -48,23 +50,26 @@ interface RawInspectOptions {
 
 /** Builds the command. */
 export function inspectCommand(): Command {
-  return new Command('inspect')
+  const command = new Command('inspect')
     .description('hex dump of the fragments of one allocation site, sampled across the heap')
     .argument('<pid>', 'Kamailio process ID')
     .requiredOption('--site <site>', 'the site as the summary prints it: "FILE: FUNCTION(LINE)", e.g. "htable: ht_api.c: ht_cell_new(186)"')
     .option('--heap <kind>', 'pkg or shm', 'pkg')
     .option('--sample <n>', 'fragments to show, spread evenly over the matching ones', '5')
     .option('--bytes <b>', 'bytes to show per fragment (at most its size)', '256')
-    .option('--json', 'print the same as JSON (schema kamheap.inspect/1)')
     .option('--stop', stopHelp)
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
-    .option('--gdb <path>', 'gdb executable to use', 'gdb')
+    .option('--gdb <path>', 'gdb executable to use', 'gdb');
+  // json: schema kamheap.inspect/1, with the printable strings of each fragment
+  return addOutputOptions(command, textOrJson, 'flag')
     .action(async (pidText: string, raw: RawInspectOptions) => {
+      const output = parseOutputOptions(raw, textOrJson, 'flag');
+      await checkOutputFile(output.target);
       await runControlled(parseTimeout(raw.timeout), async (control) => {
         const inspection = await collectInspection(pidText, raw, control);
         control.throwIfStopped();
-        process.stdout.write(raw.json ? `${JSON.stringify(inspection, null, 2)}\n` : renderInspection(inspection));
+        await writeChosenOutput(output, { text: () => renderInspection(inspection), json: () => jsonDocument(inspection) });
       });
     });
 }

@@ -5,35 +5,38 @@ import type { Readable } from 'node:stream';
 import { KamheapError } from '../errors.js';
 import { renderTextReport } from '../export/text-report.js';
 import { checkOutputFile } from '../export/output-file.js';
-import { writeSnapshotJson } from '../export/write-json.js';
+import { snapshotFormats, snapshotRenderers } from '../export/snapshot-formats.js';
 import type { FragmentList } from '../snapshot/fragment-list.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { sizeText, readLines } from '../util/read-lines.js';
 import { ScriptOutputParser } from '../walk/parse-script-output.js';
 import { parseCount } from './options.js';
+import { addOutputOptions, checkFragmentsFormat, parseOutputOptions, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 import { walkExitCode } from './walk-command.js';
 
-interface RawParseOptions {
-  json?: string;
+interface RawParseOptions extends RawOutputOptions {
   fragments?: boolean;
   top: string;
 }
 
 /** Builds the command. */
 export function parseCommand(setExitCode: (code: number) => void): Command {
-  return new Command('parse')
+  const command = new Command('parse')
     .description('parse the output of a walk script run by hand (gdb --batch --command=walk.gdb ... > walk.out)')
     .argument('<file>', 'the saved output, or - for stdin')
-    .option('--json <file>', 'write a JSON snapshot to FILE, or to stdout with "-"')
-    .option('--fragments', 'include every fragment in the JSON snapshot')
-    .option('--top <k>', 'allocation sites to show in the summary', '20')
+    .option('--fragments', 'include every fragment in the json or ndjson snapshot')
+    .option('--top <k>', 'allocation sites to show in the summary', '20');
+  return addOutputOptions(command, snapshotFormats, 'file')
     .action(async (file: string, raw: RawParseOptions) => {
       const top = parseCount(raw.top, '--top');
-      await checkOutputFile(raw.json);
+      const output = parseOutputOptions(raw, snapshotFormats, 'file');
+      checkFragmentsFormat(raw.fragments === true, output.format);
+      await checkOutputFile(output.target);
       const { snapshot, fragments } = await collectParse(file, raw.fragments === true);
-      if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json, { fragments });
-      if (raw.json !== '-') process.stdout.write(renderTextReport(snapshot, top));
+      const text = (): string => renderTextReport(snapshot, top);
+      await writeChosenOutput(output, { text, ...snapshotRenderers(snapshot, fragments) });
+      if (output.textToStdout) process.stdout.write(text());
       setExitCode(walkExitCode(snapshot));
     });
 }

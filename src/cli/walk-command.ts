@@ -6,7 +6,7 @@ import type { HeapRootSymbol } from '../locate/heap-roots.js';
 import { renderTextReport } from '../export/text-report.js';
 import { checkOutputFile } from '../export/output-file.js';
 import { printable } from '../export/printable.js';
-import { writeSnapshotJson, type SnapshotFormat } from '../export/write-json.js';
+import { snapshotFormats, snapshotRenderers } from '../export/snapshot-formats.js';
 import type { FragmentList } from '../snapshot/fragment-list.js';
 import type { RunControl } from '../run-control.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
@@ -27,7 +27,6 @@ import {
   parseMaxPause,
   parsePid,
   parseRange,
-  parseSnapshotFormat,
   parseTimeout,
   parseWalker,
   stopHelp,
@@ -36,15 +35,14 @@ import {
   parseDebuggerOption,
 } from './options.js';
 import type { DebuggerName } from '../debugger/debugger.js';
+import { addOutputOptions, checkFragmentsFormat, dataOnStdout, parseOutputOptions, writeChosenOutput, type OutputChoice, type RawOutputOptions } from './output-options.js';
 import { startProgress } from './progress.js';
 
-interface RawWalkOptions {
+interface RawWalkOptions extends RawOutputOptions {
   heap: string;
   from?: string;
   to?: string;
   walker: string;
-  json?: string;
-  format: string;
   fragments?: boolean;
   stop?: boolean;
   top: string;
@@ -68,8 +66,7 @@ interface WalkOptions {
   maxPauseMs: number;
   gdbPath: string | undefined;
   debugger: DebuggerName;
-  json: string | undefined;
-  format: SnapshotFormat;
+  output: OutputChoice<(typeof snapshotFormats)[number]>;
   fragments: boolean;
   stop: boolean;
   all: boolean;
@@ -83,16 +80,14 @@ interface WalkResultData {
 
 /** Builds the command; `setExitCode` receives the outcome (commands never exit the process). */
 export function walkCommand(setExitCode: (code: number) => void): Command {
-  return new Command('walk')
+  const command = new Command('walk')
     .description('attach to a Kamailio process, walk its pkg or shm heap, detach, and summarize it')
     .argument('<pid>', 'Kamailio process ID (pkg: that process; shm: any process of the instance)')
     .option('--heap <kind>', 'pkg (the process private heap) or shm (shared)', 'pkg')
     .option('--from <n>', 'first fragment index to include (index 0 is first_frag, free ones count too)')
     .option('--to <m>', 'stop before this fragment index')
     .option('--walker <name>', 'bulk (few large reads, shortest pause) or script (generated GDB script)', 'bulk')
-    .option('--json <file>', 'write a JSON snapshot to FILE, or to stdout with "-" (then nothing else goes to stdout)')
-    .option('--format <format>', 'of the --json output: json (one document) or ndjson (the snapshot on the first line, then one fragment per line)', 'json')
-    .option('--fragments', 'include every walked fragment in the JSON snapshot (streamed: memory does not grow with them)')
+    .option('--fragments', 'include every walked fragment in the json or ndjson snapshot (streamed: memory does not grow with them)')
     .option('--stop', stopHelp)
     .option('--top <k>', 'allocation sites to show in the summary', '20')
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
@@ -100,10 +95,11 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--debugger <name>', debuggerHelp, defaultDebugger)
-    .option('--all', 'the shm heap once (live unless --stop), then the pkg heap of every process of the instance (each stopped only for its own heap)')
+    .option('--all', 'the shm heap once (live unless --stop), then the pkg heap of every process of the instance (each stopped only for its own heap)');
+  return addOutputOptions(command, snapshotFormats, 'file')
     .action(async (pidText: string, raw: RawWalkOptions) => {
       const options = parseWalkOptions(pidText, raw);
-      await checkOutputFile(options.json);
+      await checkOutputFile(options.output.target);
       await runControlled(options.timeoutMs, async (control) => {
         const result = options.all ? { snapshot: await collectInstanceWalk(options, control), fragments: undefined } : await collectWalk(options, control);
         try {
@@ -132,8 +128,7 @@ function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
     maxPauseMs: parseMaxPause(raw.maxPause),
     gdbPath: raw.gdb,
     debugger: parseDebuggerOption(raw.debugger, raw.gdb, { scriptWalker: walker === 'script' }),
-    json: raw.json,
-    format: parseSnapshotFormat(raw.format),
+    output: parseOutputOptions(raw, snapshotFormats, 'file'),
     fragments: raw.fragments === true,
     stop: raw.stop === true,
     all: raw.all === true,
@@ -143,13 +138,14 @@ function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
   if (options.all && (raw.from !== undefined || raw.to !== undefined || options.fragments || options.heapSymbol || options.walker !== 'bulk')) {
     throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments, --heap-symbol or --walker script');
   }
+  checkFragmentsFormat(options.fragments, options.output.format);
   return options;
 }
 
 /** Runs the walk and returns the snapshot (the data; printing is separate). */
 async function collectWalk(options: WalkOptions, control: RunControl): Promise<WalkResultData> {
   const { pid, kind } = options;
-  const progress = startProgress(options.json !== '-', `attaching to PID ${pid}`);
+  const progress = startProgress(!dataOnStdout(options.output), `attaching to PID ${pid}`);
   try {
     const request = {
       pid,
@@ -176,7 +172,7 @@ async function collectWalk(options: WalkOptions, control: RunControl): Promise<W
 /** `--all`: the shm snapshot with a section per process and the pkg aggregate. */
 async function collectInstanceWalk(options: WalkOptions, control: RunControl): Promise<Snapshot> {
   const { pid } = options;
-  const progress = startProgress(options.json !== '-', `reading the process table of PID ${pid}`);
+  const progress = startProgress(!dataOnStdout(options.output), `reading the process table of PID ${pid}`);
   try {
     const walk = await walkInstance(pid, {
       control,
@@ -198,14 +194,12 @@ function phaseText(phase: 'attached' | 'detached' | 'live', pid: number, kind: H
   return phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`;
 }
 
-/** Prints the text summary and/or writes the JSON snapshot. */
-async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'json' | 'top' | 'format'>): Promise<void> {
-  if (options.json !== undefined) await writeSnapshotJson(snapshot, options.json, { fragments, format: options.format });
-  if (options.json !== '-') {
-    const { top } = options;
-    process.stdout.write(renderTextReport(snapshot, top));
-    if (snapshot.processes && snapshot.pkgAggregate) process.stdout.write(renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, top));
-  }
+/** Writes the summary or the snapshot in the chosen format (with the deprecated --json FILE, both). */
+async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'output' | 'top'>): Promise<void> {
+  const { output, top } = options;
+  const text = (): string => renderTextReport(snapshot, top) + (snapshot.processes && snapshot.pkgAggregate ? renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, top) : '');
+  await writeChosenOutput(output, { text, ...snapshotRenderers(snapshot, fragments) });
+  if (output.textToStdout) process.stdout.write(text());
   const broken = snapshot.findings[0];
   const unsettled = snapshot.walk.consistency?.unsettled[0];
   if (broken && !snapshot.walk.complete) {

@@ -5,9 +5,10 @@ import { constants } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoReason, KamheapError } from '../errors.js';
-import { prepareOutputDir } from '../export/output-file.js';
+import { checkOutputFile, prepareOutputDir } from '../export/output-file.js';
 import { renderTrendReport } from '../export/trend-report.js';
 import { writeSnapshotJson } from '../export/write-json.js';
+import { jsonDocument } from '../export/write-data.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { forecastRule } from '../snapshot/free-forecast.js';
@@ -18,35 +19,37 @@ import type { HeapKind } from '../heap/heap-nouns.js';
 import type { RunControl } from '../run-control.js';
 import { controlFromSignals } from './run-controlled.js';
 import { defaultMaxPause, maxPauseHelp, stopHelp } from './options.js';
+import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 import { maxIntervalMs, maxSamples, minIntervalMs, minSamples, parseWatchOptions, type RawWatchOptions, type WatchOptions } from './watch-options.js';
 
 /** Builds the command. */
 export function watchCommand(): Command {
-  return new Command('watch')
+  const command = new Command('watch')
     .description('walk a heap repeatedly and report the free-memory trend and leak suspects')
     .argument('<pid>', 'Kamailio process ID')
     .option('--heap <kind>', 'pkg or shm', 'pkg')
     .option('--interval <seconds>', `time between samples, ${minIntervalMs / 1000} to ${maxIntervalMs / 1000}`, '60')
     .option('--samples <n>', `number of walks, ${minSamples} to ${maxSamples}`, '10')
     .option('--out <dir>', 'keep every snapshot (snapshot-NNN.json) and one summary line per sample (samples.ndjson) here')
-    .option('--json', 'print the trend as JSON (schema kamheap.watch/1)')
     .option('--top <k>', 'sites to show per list', '15')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--stop', stopHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--all', 'each sample walks the shm heap and the pkg heap of every process (walk --all); the pkg trend is over their sum')
-    .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.\nForecast: ${forecastRule}; otherwise the report says why there is none.`)
-    .action(async (pidText: string, raw: RawWatchOptions) => {
+    .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.\nForecast: ${forecastRule}; otherwise the report says why there is none.`);
+  // json: schema kamheap.watch/1
+  return addOutputOptions(command, textOrJson, 'flag')
+    .action(async (pidText: string, raw: RawWatchOptions & RawOutputOptions) => {
       const options = parseWatchOptions(pidText, raw);
+      const output = parseOutputOptions(raw, textOrJson, 'flag');
+      await checkOutputFile(output.target);
       const snapshots = await collectWatch(options);
       const trend = analyzeTrend(snapshots);
       const pkgTrend = options.all ? analyzeTrend(snapshots.map(pkgSumAsSnapshot)) : undefined;
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(pkgTrend ? { ...trend, pkg: pkgTrend } : trend, null, 2)}\n`);
-      } else {
-        process.stdout.write(renderTrendReport(trend, options.top));
-        if (pkgTrend) process.stdout.write(`\nall pkg heaps together:\n${renderTrendReport(pkgTrend, options.top)}`);
-      }
+      await writeChosenOutput(output, {
+        json: () => jsonDocument(pkgTrend ? { ...trend, pkg: pkgTrend } : trend),
+        text: () => renderTrendReport(trend, options.top) + (pkgTrend ? `\nall pkg heaps together:\n${renderTrendReport(pkgTrend, options.top)}` : ''),
+      });
     });
 }
 

@@ -80,28 +80,28 @@ async function sameOverBoth(args: string[], view: (value: unknown) => unknown): 
 
 describe('over gdb 16 DAP as over GDB/MI', () => {
   it('walk --heap shm --stop --fragments: the same snapshot, fragment for fragment', async () => {
-    const { mi, dap: overDap } = await sameOverBoth(['walk', String(timerPid), '--heap', 'shm', '--stop', '--fragments', '--json', '-'], (v) => stable(v as Snapshot));
+    const { mi, dap: overDap } = await sameOverBoth(['walk', String(timerPid), '--heap', 'shm', '--stop', '--fragments', '--format', 'json'], (v) => stable(v as Snapshot));
     expect((mi as Snapshot).fragments?.length).toBeGreaterThan(5000);
     expect(overDap).toEqual(mi);
   });
 
   it("walk of one process's pkg --fragments: the same snapshot, fragment for fragment", async () => {
-    const { mi, dap: overDap } = await sameOverBoth(['walk', String(receiverPid), '--fragments', '--json', '-'], (v) => stable(v as Snapshot));
+    const { mi, dap: overDap } = await sameOverBoth(['walk', String(receiverPid), '--fragments', '--format', 'json'], (v) => stable(v as Snapshot));
     expect((mi as Snapshot).fragments?.length).toBeGreaterThan(100);
     expect(overDap).toEqual(mi);
   });
 
   it('walk --all: the same shm snapshot and the same section for every process', async () => {
-    const { mi, dap: overDap } = await sameOverBoth(['walk', String(timerPid), '--all', '--json', '-'], (v) => stable(v as Snapshot));
+    const { mi, dap: overDap } = await sameOverBoth(['walk', String(timerPid), '--all', '--format', 'json'], (v) => stable(v as Snapshot));
     expect((mi as Snapshot).processes?.length).toBe((await kamailio.processes()).length);
     expect((mi as Snapshot).processes?.every((p) => !('error' in p) || p.error === undefined)).toBe(true);
     expect(overDap).toEqual(mi);
   });
 
   it('info and ps: the same JSON', async () => {
-    const info = await sameOverBoth(['info', String(receiverPid), '--json'], (v) => v);
+    const info = await sameOverBoth(['info', String(receiverPid), '--format', 'json'], (v) => v);
     expect(info.dap).toEqual(info.mi);
-    const ps = await sameOverBoth(['ps', String(timerPid), '--json'], (v) => v);
+    const ps = await sameOverBoth(['ps', String(timerPid), '--format', 'json'], (v) => v);
     expect(ps.dap).toEqual(ps.mi);
   });
 });
@@ -116,7 +116,7 @@ describe('/proc/PID/mem that cannot be opened: reads through the debugger', () =
     const server = createServer().listen(socket);
     await new Promise((resolve) => server.once('listening', resolve));
     try {
-      const walk = ['walk', String(receiverPid), '--fragments', '--json', '-'];
+      const walk = ['walk', String(receiverPid), '--fragments', '--format', 'json'];
       const masked = async (): Promise<unknown> => {
         const result = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "/proc/$2/mem" && shift 2 && exec "$@"', 'sh', socket, String(receiverPid), process.execPath, kamheapBin, ...walk, '--debugger', name, '--gdb', gdbPath], { reject: false });
         expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
