@@ -16,8 +16,9 @@ SUITE=trixie
 MIRROR=http://deb.debian.org/debian
 VARIANT=apt
 # kamailio carries all 14 modules of the testbed cfg (kamailio-*-modules hold the ones with
-# external libraries).
-PACKAGES="kamailio"
+# external libraries); gdb is 16.x, whose DAP interpreter (gdb -i dap, gdb >= 14) kamheap's
+# --debugger gdb-dap drives through scripts/gdb16.sh.
+PACKAGES="kamailio gdb"
 MODULE_DIR=/usr/lib/x86_64-linux-gnu/kamailio/modules
 # Bump when the recipe below changes in a way that changes the result.
 RECIPE=1
@@ -36,7 +37,7 @@ log() { echo "build-debian13-root +${SECONDS}s: $*" >&2; }
 
 # True when DEST is a complete root made with the current key.
 complete() {
-  [ -x "$DEST/usr/sbin/kamailio" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$KEY" ]
+  [ -x "$DEST/usr/sbin/kamailio" ] && [ -x "$DEST/usr/bin/gdb" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$KEY" ]
 }
 
 # The modules testbed/kamailio.cfg loads that ROOT lacks, one per line (none: empty).
@@ -82,6 +83,7 @@ make_root() {
   log "mmdebstrap --variant=$VARIANT --include=${PACKAGES// /,} $SUITE (about a minute)"
   timeout 1800 mmdebstrap --variant="$VARIANT" --include="${PACKAGES// /,}" "$SUITE" "$NEW" "$MIRROR" >>"$LOG" 2>&1
   [ -x "$NEW/usr/sbin/kamailio" ] || { log "no /usr/sbin/kamailio in the new root"; exit 1; }
+  [ -x "$NEW/usr/bin/gdb" ] || { log "no /usr/bin/gdb in the new root"; exit 1; }
   check_modules "$NEW"
   log "kamailio $(chroot "$NEW" dpkg-query -W -f='${Version}' kamailio) in the root"
   echo "$KEY" >"$NEW/.kamheap-build-stamp"

@@ -26,6 +26,8 @@ export const ExitCode = {
   unsettled: 17,
   /** `serve`: the --listen address is taken by another socket. */
   addressInUse: 18,
+  /** The chosen debugger cannot do what the command needs (lldb-dap; the script walker over DAP). */
+  debuggerUnsupported: 19,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -45,7 +47,8 @@ export type KamheapErrorKind =
   | 'target-exited'
   | 'pause-limit'
   | 'unsettled'
-  | 'address-in-use';
+  | 'address-in-use'
+  | 'debugger-unsupported';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   usage: ExitCode.usage,
@@ -64,6 +67,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'pause-limit': ExitCode.pauseLimit,
   unsettled: ExitCode.unsettled,
   'address-in-use': ExitCode.addressInUse,
+  'debugger-unsupported': ExitCode.debuggerUnsupported,
 };
 
 /** Base of all expected failures; `message` is the one line shown to the user. */

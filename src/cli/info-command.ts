@@ -4,7 +4,7 @@ import { pidLabel } from '../export/pid-label.js';
 import { printable } from '../export/printable.js';
 import { jsonDocument } from '../export/write-data.js';
 import { collectInstanceInfo, type InstanceInfo } from '../locate/instance-info.js';
-import { parsePid } from './options.js';
+import { debuggerHelp, defaultDebugger, parseDebuggerOption, parsePid } from './options.js';
 import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 
 /** Builds the command. */
@@ -12,12 +12,14 @@ export function infoCommand(): Command {
   const command = new Command('info')
     .description('show the Kamailio version, allocator, layout source, sizes and debug fields of each heap, and the process role')
     .argument('<pid>', 'Kamailio process ID')
-    .option('--gdb <path>', 'gdb executable to use (only to read symbols and DWARF)', 'gdb');
+    .option('--gdb <path>', 'gdb executable to use (only to read symbols and DWARF)', 'gdb')
+    .option('--debugger <name>', debuggerHelp, defaultDebugger);
   // json: schema kamheap.info/1
   return addOutputOptions(command, textOrJson, 'flag')
-    .action(async (pidText: string, raw: RawOutputOptions & { gdb: string }) => {
+    .action(async (pidText: string, raw: RawOutputOptions & { gdb: string; debugger: string }) => {
       const output = parseOutputOptions(raw, textOrJson, 'flag');
-      const info = await collectInstanceInfo(parsePid(pidText), raw.gdb);
+      const pid = parsePid(pidText);
+      const info = await collectInstanceInfo(pid, { gdbPath: raw.gdb, debugger: parseDebuggerOption(raw.debugger, raw.gdb) });
       await writeChosenOutput(output, { text: () => renderInfo(info), json: () => jsonDocument(info) });
     });
 }

@@ -3,6 +3,8 @@ import { KamheapError } from '../errors.js';
 import type { WalkRange } from '../heap/fragment.js';
 import { heapRootSymbol, type HeapRootSymbol } from '../locate/heap-roots.js';
 import type { HeapKind, WalkerName } from '../heap/heap-nouns.js';
+import type { DebuggerName } from '../debugger/debugger.js';
+import { checkDebuggerFits, parseDebugger, resolveDebugger } from '../debugger/start-debugger.js';
 
 /** A PID: a positive decimal integer, nothing else. */
 export function parsePid(text: string): number {
@@ -76,3 +78,16 @@ export const heapSymbolHelp =
   'reach the heap through this variable instead of the memory API (_pkg_root/_shm_root): mem_block or shm_block ' +
   '(Kamailio 4.x and older, found automatically too), or an allocator\'s own pointer on builds with debug info ' +
   '(_qm_pkg_block, _fm_shm_block, _tlsf_shm_block, ...)';
+
+/** Help text and default of --debugger (walk, info, ps). */
+export const debuggerHelp =
+  'gdb-mi (gdb over GDB/MI), gdb-dap (gdb 14 or later over the Debug Adapter Protocol: --gdb scripts/gdb16.sh), ' +
+  'lldb-dap (refused: see README), or auto (gdb-mi wherever gdb is installed)';
+export const defaultDebugger = 'gdb-mi';
+
+/** --debugger resolved (auto) and checked against what the command needs, before anything starts. */
+export function parseDebuggerOption(text: string, gdbPath: string | undefined, needs: { scriptWalker?: boolean } = {}): DebuggerName {
+  const name = resolveDebugger(parseDebugger(text), gdbPath);
+  checkDebuggerFits(name, needs);
+  return name;
+}

@@ -30,7 +30,11 @@ import {
   parseTimeout,
   parseWalker,
   stopHelp,
+  debuggerHelp,
+  defaultDebugger,
+  parseDebuggerOption,
 } from './options.js';
+import type { DebuggerName } from '../debugger/debugger.js';
 import { addOutputOptions, checkFragmentsFormat, dataOnStdout, parseOutputOptions, writeChosenOutput, type OutputChoice, type RawOutputOptions } from './output-options.js';
 import { startProgress } from './progress.js';
 
@@ -46,6 +50,7 @@ interface RawWalkOptions extends RawOutputOptions {
   maxPause: string;
   heapSymbol?: string;
   gdb?: string;
+  debugger: string;
   all?: boolean;
 }
 
@@ -60,6 +65,7 @@ interface WalkOptions {
   timeoutMs: number | undefined;
   maxPauseMs: number;
   gdbPath: string | undefined;
+  debugger: DebuggerName;
   output: OutputChoice<(typeof snapshotFormats)[number]>;
   fragments: boolean;
   stop: boolean;
@@ -88,6 +94,7 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
+    .option('--debugger <name>', debuggerHelp, defaultDebugger)
     .option('--all', 'the shm heap once (live unless --stop), then the pkg heap of every process of the instance (each stopped only for its own heap)');
   return addOutputOptions(command, snapshotFormats, 'file')
     .action(async (pidText: string, raw: RawWalkOptions) => {
@@ -109,16 +116,18 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
 /** Checks every option at the boundary. */
 function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
   const kind = parseHeapKind(raw.heap);
+  const walker = parseWalker(raw.walker);
   const options: WalkOptions = {
     pid: parsePid(pidText),
     kind,
-    walker: parseWalker(raw.walker),
+    walker,
     range: parseRange(raw.from, raw.to),
     heapSymbol: parseHeapSymbol(kind, raw.heapSymbol),
     top: parseCount(raw.top, '--top'),
     timeoutMs: parseTimeout(raw.timeout),
     maxPauseMs: parseMaxPause(raw.maxPause),
     gdbPath: raw.gdb,
+    debugger: parseDebuggerOption(raw.debugger, raw.gdb, { scriptWalker: walker === 'script' }),
     output: parseOutputOptions(raw, snapshotFormats, 'file'),
     fragments: raw.fragments === true,
     stop: raw.stop === true,
@@ -147,6 +156,7 @@ async function collectWalk(options: WalkOptions, control: RunControl): Promise<W
       stop: options.stop,
       ...(options.heapSymbol ? { heapSymbol: options.heapSymbol } : {}),
       ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}),
+      debugger: options.debugger,
       onProgress: (n: number) => progress.update(`walking the ${kind} heap of PID ${pid}: ${n} fragments`),
       onPhase: (phase: 'attached' | 'detached' | 'live') => progress.update(phaseText(phase, pid, kind)),
     };
@@ -169,6 +179,7 @@ async function collectInstanceWalk(options: WalkOptions, control: RunControl): P
       maxPauseMs: options.maxPauseMs,
       stop: options.stop,
       ...(options.gdbPath ? { gdbPath: options.gdbPath } : {}),
+      debugger: options.debugger,
       onHeap: (what) => progress.update(what === 'shm' ? 'walking the shm heap' : `walking the pkg heap of PID ${what}`),
     });
     return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };

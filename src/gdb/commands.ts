@@ -112,8 +112,8 @@ function checkedPid(pid: number): number {
   return pid;
 }
 
-/** Translates gdb's attach errors (ptrace's words) into the user-facing kinds. */
-function attachError(pid: number, error: unknown): unknown {
+/** Translates gdb's attach errors (ptrace's words, over MI or DAP) into the user-facing kinds. */
+export function attachError(pid: number, error: unknown): unknown {
   if (!(error instanceof GdbCommandError)) return error;
   const message = error.message;
   if (/No such process/i.test(message)) return new KamheapError('no-such-process', `no process with PID ${pid}`, { cause: error });
@@ -128,4 +128,22 @@ function attachError(pid: number, error: unknown): unknown {
     );
   }
   return new KamheapError('gdb-failed', `cannot attach to PID ${pid}: ${message.replace(/^gdb: /, '')}`, { cause: error });
+}
+
+/**
+ * `length` bytes of the stopped target at `address`, as one block. gdb answers
+ * `^done,memory=[{begin="0x5631fc999fa0",offset="0x0000000000000000",end="0x5631fc999fb8",contents="0a1b..."}]`, with only the
+ * readable part of the range: anything shorter than asked for is an error.
+ */
+export async function sendDataReadMemoryBytes(gdb: GdbSession, address: bigint, length: number, timeoutMs: number): Promise<Buffer> {
+  if (!Number.isSafeInteger(length) || length <= 0 || address < 0n) throw new Error(`read of ${length} bytes at ${address}`);
+  const results = await gdb.send(`-data-read-memory-bytes 0x${address.toString(16)} ${length}`, { timeoutMs });
+  const blocks = results['memory'];
+  const first = Array.isArray(blocks) && blocks.length === 1 && isMiTuple(blocks[0]) ? blocks[0] : undefined;
+  const contents = first ? first['contents'] : undefined;
+  const offset = first ? first['offset'] : undefined;
+  if (!first || typeof offset !== 'string' || !/^0x0+$/.test(offset) || typeof contents !== 'string' || contents.length !== length * 2 || !/^[0-9a-f]*$/i.test(contents)) {
+    throw new KamheapError('memory-read', `gdb read less than ${length} bytes at 0x${address.toString(16)}`);
+  }
+  return Buffer.from(contents, 'hex');
 }

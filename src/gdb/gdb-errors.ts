@@ -18,3 +18,15 @@ export class GdbTimeoutError extends KamheapError {
     this.name = 'GdbTimeoutError';
   }
 }
+
+/**
+ * A debug adapter (gdb -i dap, lldb-dap) wrote something that is not the Debug Adapter Protocol,
+ * or more than kamheap accepts: the adapter is ended, as a gdb whose pipe broke would be.
+ */
+export class DapProtocolError extends GdbPipeError {
+  constructor(message: string) {
+    super(`the debug adapter broke the protocol: ${message}`);
+    this.name = 'DapProtocolError';
+  }
+}
+

@@ -50,13 +50,13 @@ export interface GdbLaunch {
 }
 
 /**
- * The command line for gdb. Under `setpriv --pdeathsig KILL` when util-linux's setpriv is there:
+ * The command line for gdb, speaking GDB/MI or (gdb >= 14) the Debug Adapter Protocol. Under `setpriv --pdeathsig KILL` when util-linux's setpriv is there:
  * if kamheap dies (SIGKILL, OOM), the kernel kills gdb at once and detaches it from the target.
  */
-export function gdbLaunch(gdbPath: string): GdbLaunch {
+export function gdbLaunch(gdbPath: string, interpreter: 'mi3' | 'dap' = 'mi3'): GdbLaunch {
   const gdb = resolveExecutable(gdbPath);
   if (!gdb) throw new KamheapError('gdb-missing', `gdb not found (${gdbPath}): install it, e.g. apt-get install gdb`);
-  const gdbArgs = ['-nx', '-q', '--interpreter=mi3', ...startupSettings.flatMap((s) => ['-iex', s])];
+  const gdbArgs = ['-nx', '-q', `--interpreter=${interpreter}`, ...startupSettings.flatMap((s) => ['-iex', s])];
   // GDBHISTFILE empty: gdb reads no .gdb_history from the working directory. LC_ALL=C: messages
   // kamheap matches (ptrace errors) stay in English.
   const env = { LC_ALL: 'C', GDBHISTFILE: '' };

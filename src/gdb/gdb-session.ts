@@ -2,13 +2,14 @@
 // and ends it. It knows nothing about Kamailio (commands.ts has the typed wrappers) and never
 // interrupts gdb: a SIGINT that reaches gdb during an attach is passed on to the target (issue 8),
 // so the only signal kamheap ever sends gdb is SIGKILL, to gdb's whole process group.
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
 import { GdbCommandError } from '../errors.js';
 import { parseMiLine } from '../mi/parse-mi-line.js';
 import type { MiRecord, MiTuple } from '../mi/mi-record.js';
 import { GdbPipeError, GdbTimeoutError } from './gdb-errors.js';
 import { gdbLaunch } from './gdb-launch.js';
+import { exitedWithin, killGroup, settled, spawnDebugger, spawned } from './debugger-process.js';
 
 export interface GdbStartOptions {
   gdbPath?: string;
@@ -56,17 +57,7 @@ export class GdbSession {
   /** Spawns gdb (`-nx`, see gdb-launch.ts) as the leader of a new session and process group. */
   static async start(options: GdbStartOptions = {}): Promise<GdbSession> {
     const launch = gdbLaunch(options.gdbPath ?? 'gdb');
-    const child = execa(launch.file, launch.args, {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      // Own session: a Ctrl-C in the terminal reaches kamheap only, which then ends gdb in order.
-      detached: true,
-      env: launch.env,
-      extendEnv: true,
-    });
+    const child = spawnDebugger(launch, 'utf8');
     const pid = await spawned(child, launch.file);
     const session = new GdbSession(child, pid);
     session.listen();
@@ -118,10 +109,8 @@ export class GdbSession {
   }
 
   /** Resolves when no command is pending any more, or after `timeoutMs`; true when idle. */
-  async settle(timeoutMs: number): Promise<boolean> {
-    const deadline = performance.now() + timeoutMs;
-    while (this.busy && this.alive && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    return !this.busy || !this.alive;
+  settle(timeoutMs: number): Promise<boolean> {
+    return settled(() => this.busy, () => this.alive, timeoutMs);
   }
 
   /** Asks gdb to exit, kills its process group if it has not within the grace period, and waits until it is gone. */
@@ -141,19 +130,11 @@ export class GdbSession {
   }
 
   private killGroup(): void {
-    try {
-      process.kill(-this.pid, 'SIGKILL');
-    } catch {
-      // the group is gone
-    }
+    killGroup(this.pid);
   }
 
-  private async waitExit(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const result = await Promise.race([this.exited.then(() => true), timedOut]);
-    clearTimeout(timer);
-    return result;
+  private waitExit(timeoutMs: number): Promise<boolean> {
+    return exitedWithin(this.exited, timeoutMs);
   }
 
   private listen(): void {
@@ -239,13 +220,4 @@ export class GdbSession {
       entry.resolve(record.results);
     }
   }
-}
-
-/** Waits for the spawn; a failure to start is a one-line error. */
-function spawned(child: ResultPromise, file: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    // A pid is what every later kill aims at (as -pid, the group): never let it be 0.
-    child.once('spawn', () => (child.pid && child.pid > 0 ? resolve(child.pid) : reject(new GdbPipeError(`cannot start ${file}: no pid`))));
-    child.once('error', (error: NodeJS.ErrnoException) => reject(new GdbPipeError(`cannot start ${file}: ${error.message}`, error)));
-  });
 }

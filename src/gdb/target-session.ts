@@ -14,11 +14,10 @@ import { KamheapError } from '../errors.js';
 import { assertNotTraced, inspectTarget, isSameProcessAlive, processState, type ProcessInfo } from '../proc/process.js';
 import { hostProcView } from '../proc/proc-view.js';
 import type { RunControl } from '../run-control.js';
-import { sendDebugFileDirectory, sendFileExecAndSymbols, sendGdbSet, sendHeldPids, sendTargetAttach, sendTargetDetach } from './commands.js';
+import type { Debugger, DebuggerName } from '../debugger/debugger.js';
+import { startDebugger } from '../debugger/start-debugger.js';
 import { GdbPipeError, GdbTimeoutError } from './gdb-errors.js';
 import { GdbGuard } from './gdb-guard.js';
-import { afterLoadSettings, stopOnlySettings } from './gdb-launch.js';
-import { GdbSession } from './gdb-session.js';
 import { defaultLimits, type SessionLimits } from './session-limits.js';
 
 /** How long one attach kept the target stopped, and what the attach and the detach took of it (ms). */
@@ -36,6 +35,8 @@ export interface TargetSessionOptions {
   pid: number;
   control: RunControl;
   gdbPath?: string;
+  /** Which debugger, over which protocol (default gdb-mi): every one keeps the same lifecycle. */
+  debugger?: DebuggerName;
   /** Longest a target may stay stopped, in ms, each attach on its own; undefined or 0: no limit. */
   maxPauseMs?: number;
   /** The start time the caller saw for this PID (walk --all: from the checked process table): another process under the same PID is refused. */
@@ -73,7 +74,7 @@ export class TargetSession {
   private constructor(
     /** The process the session was opened for, whose executable gdb holds. */
     readonly target: ProcessInfo,
-    readonly gdb: GdbSession,
+    readonly gdb: Debugger,
     private readonly guard: GdbGuard,
     private readonly control: RunControl,
     private readonly maxPauseMs: number,
@@ -91,15 +92,12 @@ export class TargetSession {
     control.throwIfStopped();
     const target = inspectTarget(options.pid, options.startTime);
     assertNotTraced(options.pid);
-    const gdb = await GdbSession.start(options.gdbPath === undefined ? {} : { gdbPath: options.gdbPath });
+    const gdb = await startDebugger(options.debugger ?? 'gdb-mi', options.gdbPath);
     const guard = GdbGuard.start(gdb.pid);
     const session = new TargetSession(target, gdb, guard, control, options.maxPauseMs ?? 0, options.limits ?? {});
     try {
       const { commandMs } = session.limits;
-      await session.command((g) => sendDebugFileDirectory(g, target.pid, commandMs));
-      await session.command((g) => sendFileExecAndSymbols(g, target.pid, commandMs));
-      const settings = options.gdbReadsTarget ? afterLoadSettings : [...afterLoadSettings, ...stopOnlySettings];
-      for (const setting of settings) await session.command((g) => sendGdbSet(g, setting, commandMs));
+      await session.command((g) => g.loadExecutable(target.pid, options.gdbReadsTarget ? 'evaluate-in-target' : 'stop', commandMs));
     } catch (error) {
       throw await session.closeAfterFailure(error);
     }
@@ -110,13 +108,16 @@ export class TargetSession {
     return this.target.pid;
   }
 
-  /** False once the session is closed (by close(), or by a failure gdb could not be trusted after). */
+  /**
+   * False once the session is closed (by close(), or by a failure gdb could not be trusted after),
+   * and once its debugger has let go of a target and cannot attach again (a DAP adapter).
+   */
   get usable(): boolean {
-    return !this.closed;
+    return !this.closed && (this.stops.length === 0 || this.gdb.reattachable);
   }
 
   /** Runs one step on gdb under its own deadline; a stop request abandons it (gdb is never interrupted). */
-  command<T>(step: (gdb: GdbSession) => Promise<T>): Promise<T> {
+  command<T>(step: (gdb: Debugger) => Promise<T>): Promise<T> {
     this.control.throwIfStopped();
     const work = step(this.gdb).catch((error: unknown) => {
       if (error instanceof GdbTimeoutError) this.gdbHung = true;
@@ -150,7 +151,7 @@ export class TargetSession {
     }
     // Marked stopped by the work itself: a stop request abandons the wait, not the attach, which may still complete.
     await this.command(async (gdb) => {
-      await sendTargetAttach(gdb, target.pid, this.limits.attachMs);
+      await gdb.attach(target.pid, this.limits.attachMs);
       stop.stopped = performance.now();
     });
   }
@@ -160,7 +161,7 @@ export class TargetSession {
     const stop = this.current;
     if (!stop || !this.attached) throw new Error('detach: nothing is attached');
     stop.detachRequested = performance.now();
-    await this.command((gdb) => sendTargetDetach(gdb, this.limits.detachMs));
+    await this.command((gdb) => gdb.detach(this.limits.detachMs));
     released(stop);
     await this.guard.announceDetached();
     const end = stop.released ?? stop.detachRequested;
@@ -235,7 +236,7 @@ export class TargetSession {
 
   // Before a second attach: gdb must hold no process, or its attach would kill that one first.
   private async assertHoldsNothing(): Promise<void> {
-    const held = await this.command((gdb) => sendHeldPids(gdb, this.limits.commandMs));
+    const held = await this.command((gdb) => gdb.heldPids(this.limits.commandMs));
     if (held.length > 0) throw new KamheapError('gdb-failed', `gdb still holds PID ${held.join(', ')}: not attaching another process with it`);
   }
 
@@ -250,7 +251,7 @@ export class TargetSession {
     if (stop.stopped === undefined) return;
     const graceMs = stopped ? this.limits.stopGraceMs : this.limits.detachMs;
     try {
-      await sendTargetDetach(this.gdb, graceMs);
+      await this.gdb.detach(graceMs);
       released(stop);
       await this.guard.announceDetached();
     } catch {

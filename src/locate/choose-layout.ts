@@ -1,6 +1,6 @@
 // Picks the layout for an allocator: DWARF when the binary carries the types, else a built-in profile.
 import { KamheapError } from '../errors.js';
-import type { GdbSession } from '../gdb/gdb-session.js';
+import type { SymbolSource } from '../debugger/debugger.js';
 import type { AllocatorName, HeapLayout } from '../heap/layout.js';
 import { eraOf, profileFor, profileTable } from '../heap/layout-profiles.js';
 import { releaseName, type KamailioRelease } from './kamailio-release.js';
@@ -11,7 +11,7 @@ export type DwarfLayouts = Partial<Record<AllocatorName, HeapLayout>>;
 const allocators: readonly AllocatorName[] = ['q_malloc', 'f_malloc', 'tlsf_malloc'];
 
 /** Every allocator's layout the executable's DWARF describes; needs no process, so it runs before the attach. */
-export async function readDwarfLayouts(gdb: GdbSession, release: KamailioRelease, timeoutMs: number): Promise<DwarfLayouts> {
+export async function readDwarfLayouts(gdb: SymbolSource, release: KamailioRelease, timeoutMs: number): Promise<DwarfLayouts> {
   const layouts: DwarfLayouts = {};
   const era = eraOf(release.numbers);
   for (const allocator of allocators) {

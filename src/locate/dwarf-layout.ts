@@ -1,8 +1,7 @@
 // Derives a heap layout from the binary's DWARF through gdb (sizeof and member offsets), when the
 // binary has debug info. Works on the executable alone, before attaching: it costs no pause.
 import { GdbCommandError } from '../errors.js';
-import { sendDataEvaluateExpression } from '../gdb/commands.js';
-import type { GdbSession } from '../gdb/gdb-session.js';
+import type { SymbolSource } from '../debugger/debugger.js';
 import type { AddressRule, AllocatorName, CheckPattern, FlagField, FragmentLayout, HeapLayout, WordField } from '../heap/layout.js';
 import { memApiLayout, profileFor, type LayoutEra } from '../heap/layout-profiles.js';
 import { dwarfRecipes, memberSizeExpr, offsetOfExpr, type DwarfRecipe, type RuleRecipe } from './dwarf-recipes.js';
@@ -11,10 +10,10 @@ import { dwarfRecipes, memberSizeExpr, offsetOfExpr, type DwarfRecipe, type Rule
 export type Evaluate = (expression: string) => Promise<number | undefined>;
 
 /** The DWARF layout for an allocator, or undefined when the binary has no such types. */
-export async function dwarfLayout(gdb: GdbSession, allocator: AllocatorName, era: LayoutEra | undefined, timeoutMs: number): Promise<HeapLayout | undefined> {
+export async function dwarfLayout(gdb: SymbolSource, allocator: AllocatorName, era: LayoutEra | undefined, timeoutMs: number): Promise<HeapLayout | undefined> {
   return layoutFromDwarf(allocator, era, async (expression) => {
     try {
-      const value = Number(await sendDataEvaluateExpression(gdb, expression, timeoutMs));
+      const value = Number(await gdb.evaluate(expression, timeoutMs));
       return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
     } catch (error) {
       if (error instanceof GdbCommandError) return undefined;

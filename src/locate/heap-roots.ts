@@ -3,8 +3,7 @@
 // Kamailio 4.x and older exported a pointer to the block itself (`mem_block`, `shm_block`); debug
 // builds of 5.x also show each allocator's own static pointer (`_qm_pkg_block`, `_fm_shm_block`, ...).
 import { KamheapError } from '../errors.js';
-import { sendSymbolInfoVariableType } from '../gdb/commands.js';
-import type { GdbSession } from '../gdb/gdb-session.js';
+import type { SymbolSource } from '../debugger/debugger.js';
 import type { AllocatorName } from '../heap/layout.js';
 import type { HeapKind } from '../heap/heap-nouns.js';
 import { findSymbolAddress } from './static-symbols.js';
@@ -74,12 +73,12 @@ export interface ResolvedRoot {
  * Finds the heap's root in the executable gdb holds (no process needed): the requested symbol, or
  * the first automatic one present. None at all means the process is not Kamailio.
  */
-export async function resolveHeapRoot(gdb: GdbSession, pid: number, kind: HeapKind, timeoutMs: number, requested?: HeapRootSymbol): Promise<ResolvedRoot> {
+export async function resolveHeapRoot(gdb: SymbolSource, pid: number, kind: HeapKind, timeoutMs: number, requested?: HeapRootSymbol): Promise<ResolvedRoot> {
   const candidates = requested ? [requested] : heapRootSymbols.filter((e) => e.kind === kind && e.automatic);
   for (const entry of candidates) {
     const linkAddress = await findSymbolAddress(gdb, entry.symbol, timeoutMs);
     if (linkAddress === undefined) continue;
-    const allocator = entry.shape === 'pointer' ? (allocatorOfType(await sendSymbolInfoVariableType(gdb, entry.symbol, timeoutMs)) ?? entry.allocator) : undefined;
+    const allocator = entry.shape === 'pointer' ? (allocatorOfType(await gdb.variableType(entry.symbol, timeoutMs)) ?? entry.allocator) : undefined;
     return { entry, linkAddress, allocator };
   }
   if (requested) {

@@ -3,10 +3,10 @@
 // process table's layout. `ps`, `doctor`, `info` and `walk --all` read the instance's memory with
 // these, as `walk` does.
 import { KamheapError } from '../errors.js';
-import type { GdbSession } from '../gdb/gdb-session.js';
+import type { SymbolSource } from '../debugger/debugger.js';
 import { readTableFacts, type TableFacts } from './instance-table.js';
 import { readLayoutKnowledge, type LayoutKnowledge } from './locate-heap.js';
-import { symbolAddresses, withExecutable } from './static-symbols.js';
+import { executableOptions, symbolAddresses, withExecutable, type ExecutableOptions } from './static-symbols.js';
 
 /** Runtime addresses of the variables the instance-wide commands read. */
 export type InstanceSymbols = Record<'_shm_root' | '_pkg_root' | 'core_cfg', bigint>;
@@ -19,12 +19,12 @@ export interface InstanceFacts {
 }
 
 /** The facts of PID's executable (one gdb, no attach). */
-export function readInstanceFacts(pid: number, gdbPath?: string): Promise<InstanceFacts> {
-  return withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, (gdb, timeoutMs) => instanceFactsFrom(gdb, pid, timeoutMs));
+export function readInstanceFacts(pid: number, gdbPath?: string | ExecutableOptions): Promise<InstanceFacts> {
+  return withExecutable(pid, executableOptions(gdbPath), (gdb, timeoutMs) => instanceFactsFrom(gdb, pid, timeoutMs));
 }
 
 /** The facts of PID's executable, from a gdb that holds it and has attached nothing yet (walk --all's own session). */
-export async function instanceFactsFrom(gdb: GdbSession, pid: number, timeoutMs: number): Promise<InstanceFacts> {
+export async function instanceFactsFrom(gdb: SymbolSource, pid: number, timeoutMs: number): Promise<InstanceFacts> {
   // _pkg_root first: an older Kamailio without the memory API is named as such.
   const symbols = await symbolAddresses(gdb, pid, ['_pkg_root', '_shm_root', 'core_cfg'], timeoutMs);
   const knowledge = await readLayoutKnowledge(gdb, timeoutMs);

@@ -11,7 +11,7 @@ import { readHeapTotals, readLayoutKnowledge, type LayoutKnowledge } from './loc
 import { inspectProcess } from '../proc/process.js';
 import type { InstanceProcess } from './check-process-table.js';
 import { readInstanceTable, readTableFacts, type TableFacts } from './instance-table.js';
-import { withExecutable } from './static-symbols.js';
+import { executableOptions, withExecutable, type ExecutableOptions } from './static-symbols.js';
 
 export interface HeapInfo {
   kind: HeapKind;
@@ -46,9 +46,9 @@ export interface InstanceInfo {
 }
 
 /** Collects the info; gdb only reads the executable, the process keeps running. */
-export async function collectInstanceInfo(pid: number, gdbPath?: string): Promise<InstanceInfo> {
+export async function collectInstanceInfo(pid: number, gdbPath?: string | ExecutableOptions): Promise<InstanceInfo> {
   const { executable } = inspectProcess(pid);
-  const { roots, knowledge, table: tableFacts } = await withExecutable(pid, gdbPath === undefined ? {} : { gdbPath }, async (gdb, timeoutMs) => {
+  const { roots, knowledge, table: tableFacts } = await withExecutable(pid, executableOptions(gdbPath), async (gdb, timeoutMs) => {
     const knowledge = await readLayoutKnowledge(gdb, timeoutMs);
     return {
       roots: [await resolveHeapRoot(gdb, pid, 'pkg', timeoutMs), await resolveHeapRoot(gdb, pid, 'shm', timeoutMs)] as const,

@@ -3,6 +3,7 @@
 import { KamheapError } from '../errors.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { readInstanceFacts, tableOf, type InstanceFacts } from './instance-facts.js';
+import type { ExecutableOptions } from './static-symbols.js';
 import { apiRoot, readHeapTotals, type LayoutKnowledge } from './locate-heap.js';
 import type { HeapKind } from '../heap/heap-nouns.js';
 import { inspectProcess } from '../proc/process.js';
@@ -44,7 +45,7 @@ export interface ProcessList {
 }
 
 /** Reads the process table, checks it, and reads each process's pkg totals. */
-export async function collectProcesses(pid: number, gdbPath?: string, known?: InstanceFacts): Promise<ProcessList> {
+export async function collectProcesses(pid: number, gdbPath?: string | ExecutableOptions, known?: InstanceFacts): Promise<ProcessList> {
   inspectProcess(pid);
   const facts = known ?? (await readInstanceFacts(pid, gdbPath));
   const tableFacts = tableOf(facts);

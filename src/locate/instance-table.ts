@@ -1,7 +1,7 @@
 // The instance's process table, read and checked: its addresses and layout from the executable
 // (gdb, no attach), its bytes from shm through the process kamheap was pointed at, every entry
 // checked against /proc. The one way ps, doctor, info and walk --all learn the instance's PIDs.
-import type { GdbSession } from '../gdb/gdb-session.js';
+import type { SymbolSource } from '../debugger/debugger.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import { hostProcView, type ProcView } from '../proc/proc-view.js';
 import { checkProcessTable, type InstanceProcess } from './check-process-table.js';
@@ -19,7 +19,7 @@ export interface TableFacts {
 }
 
 /** The table's addresses and layout, with gdb holding the executable (nothing is stopped). */
-export async function readTableFacts(gdb: GdbSession, pid: number, release: KamailioRelease, timeoutMs: number): Promise<TableFacts> {
+export async function readTableFacts(gdb: SymbolSource, pid: number, release: KamailioRelease, timeoutMs: number): Promise<TableFacts> {
   const symbols = await symbolAddresses(gdb, pid, ['pt', 'process_count'], timeoutMs);
   return { pt: symbols.pt, processCount: symbols.process_count, layout: await chooseProcessTableLayout(gdb, release, timeoutMs) };
 }

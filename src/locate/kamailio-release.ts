@@ -3,8 +3,7 @@
 // executable alone. Nothing is run: not the target, not its binary (a container's binary may not
 // even run on the host).
 import { GdbCommandError } from '../errors.js';
-import { sendDataEvaluateExpression } from '../gdb/commands.js';
-import type { GdbSession } from '../gdb/gdb-session.js';
+import type { SymbolSource } from '../debugger/debugger.js';
 import { readCString } from '../mi/c-string.js';
 
 export interface KamailioRelease {
@@ -19,7 +18,7 @@ export interface KamailioRelease {
 }
 
 /** The release strings of the executable gdb holds; missing strings are left undefined, never guessed. */
-export async function readRelease(gdb: GdbSession, timeoutMs: number): Promise<KamailioRelease> {
+export async function readRelease(gdb: SymbolSource, timeoutMs: number): Promise<KamailioRelease> {
   const version = await stringSymbol(gdb, 'ver_version', timeoutMs);
   const full = (await stringSymbol(gdb, 'full_version', timeoutMs))?.trim();
   const flags = ((await stringSymbol(gdb, 'ver_flags', timeoutMs)) ?? '').split(',').map((f) => f.trim()).filter(Boolean);
@@ -45,10 +44,10 @@ export function releaseName(release: Pick<KamailioRelease, 'version'>): string {
 
 // The text of a `const char name[]` in the executable: gdb prints `0x3a73b6 <ver_version> "5.6.3"`
 // for `(char *) &ver_version` (print elements 0: never cut). Undefined when there is no such symbol.
-async function stringSymbol(gdb: GdbSession, symbol: 'ver_version' | 'full_version' | 'ver_flags', timeoutMs: number): Promise<string | undefined> {
+async function stringSymbol(gdb: SymbolSource, symbol: 'ver_version' | 'full_version' | 'ver_flags', timeoutMs: number): Promise<string | undefined> {
   let value: string;
   try {
-    value = await sendDataEvaluateExpression(gdb, `(char *) &${symbol}`, timeoutMs);
+    value = await gdb.evaluate(`(char *) &${symbol}`, timeoutMs);
   } catch (error) {
     if (error instanceof GdbCommandError) return undefined;
     throw error;

@@ -6,7 +6,7 @@ import { allocatorFromName, memApiLayout } from '../heap/layout-profiles.js';
 import { readCString } from '../memory/read-strings.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import type { HeapKind } from '../heap/heap-nouns.js';
-import type { GdbSession } from '../gdb/gdb-session.js';
+import type { SymbolSource } from '../debugger/debugger.js';
 import { chooseLayout, readDwarfLayouts, type DwarfLayouts } from './choose-layout.js';
 import { readRelease, type KamailioRelease } from './kamailio-release.js';
 import { checkLayoutFits } from './layout-fit.js';
@@ -60,7 +60,7 @@ export interface LayoutKnowledge {
 }
 
 /** Reads the release and the DWARF layouts from the executable gdb holds (no process: before any attach). */
-export async function readLayoutKnowledge(gdb: GdbSession, timeoutMs: number): Promise<LayoutKnowledge> {
+export async function readLayoutKnowledge(gdb: SymbolSource, timeoutMs: number): Promise<LayoutKnowledge> {
   const release = await readRelease(gdb, timeoutMs);
   return { release, dwarf: await readDwarfLayouts(gdb, release, timeoutMs) };
 }

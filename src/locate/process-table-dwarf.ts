@@ -2,8 +2,7 @@
 // executable, as dwarf-layout.ts does for the heaps), else the release's profile: exact for this
 // very build when it carries the types, never a guess when it does not.
 import { GdbCommandError, KamheapError } from '../errors.js';
-import { sendDataEvaluateExpression } from '../gdb/commands.js';
-import type { GdbSession } from '../gdb/gdb-session.js';
+import type { SymbolSource } from '../debugger/debugger.js';
 import type { Evaluate } from './dwarf-layout.js';
 import { memberSizeExpr, offsetOfExpr } from './dwarf-recipes.js';
 import type { KamailioRelease } from './kamailio-release.js';
@@ -32,15 +31,15 @@ export async function processTableFromDwarf(evaluate: Evaluate): Promise<Process
 }
 
 /** DWARF first, then the release's profile; a one-line refusal (exit 13) when kamheap knows neither. */
-export async function chooseProcessTableLayout(gdb: GdbSession, release: KamailioRelease, timeoutMs: number): Promise<ProcessTableLayout> {
+export async function chooseProcessTableLayout(gdb: SymbolSource, release: KamailioRelease, timeoutMs: number): Promise<ProcessTableLayout> {
   return (await processTableFromDwarf(gdbEvaluate(gdb, timeoutMs))) ?? profileForRelease(release);
 }
 
 /** gdb's answer as a number; undefined where the binary does not know the type or member. */
-function gdbEvaluate(gdb: GdbSession, timeoutMs: number): Evaluate {
+function gdbEvaluate(gdb: SymbolSource, timeoutMs: number): Evaluate {
   return async (expression) => {
     try {
-      const value = Number(await sendDataEvaluateExpression(gdb, expression, timeoutMs));
+      const value = Number(await gdb.evaluate(expression, timeoutMs));
       return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
     } catch (error) {
       if (error instanceof GdbCommandError) return undefined;

@@ -1,8 +1,9 @@
 // Addresses of Kamailio's exported variables in a running process, found without attaching: gdb reads
 // the executable's symbols (link-time addresses) and the load bias comes from /proc/PID/maps.
 import { GdbCommandError, KamheapError } from '../errors.js';
-import { checkedSymbol, sendDataEvaluateExpression, sendDebugFileDirectory, sendFileExecAndSymbols } from '../gdb/commands.js';
-import { GdbSession } from '../gdb/gdb-session.js';
+import { checkedSymbol } from '../gdb/commands.js';
+import type { DebuggerName, SymbolSource } from '../debugger/debugger.js';
+import { startDebugger } from '../debugger/start-debugger.js';
 import { loadBias } from './load-bias.js';
 
 /** The variables kamheap reads without stopping the process (fixed names, never user text). */
@@ -10,16 +11,21 @@ export type KamailioSymbol = '_pkg_root' | '_shm_root' | 'pt' | 'process_count' 
 
 export interface ExecutableOptions {
   gdbPath?: string;
+  debugger?: DebuggerName;
   timeoutMs?: number;
 }
 
+/** A caller's gdb path (the MI commands' old argument) or full options, as options. */
+export function executableOptions(given: string | ExecutableOptions | undefined): ExecutableOptions {
+  return typeof given === 'string' ? { gdbPath: given } : (given ?? {});
+}
+
 /** Runs `fn` with gdb holding the process's executable and symbols, never attached to the process. */
-export async function withExecutable<T>(pid: number, options: ExecutableOptions, fn: (gdb: GdbSession, timeoutMs: number) => Promise<T>): Promise<T> {
+export async function withExecutable<T>(pid: number, options: ExecutableOptions, fn: (gdb: SymbolSource, timeoutMs: number) => Promise<T>): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const gdb = await GdbSession.start(options.gdbPath === undefined ? {} : { gdbPath: options.gdbPath });
+  const gdb = await startDebugger(options.debugger ?? 'gdb-mi', options.gdbPath);
   try {
-    await sendDebugFileDirectory(gdb, pid, timeoutMs);
-    await sendFileExecAndSymbols(gdb, pid, timeoutMs);
+    await gdb.loadExecutable(pid, 'symbols', timeoutMs);
     return await fn(gdb, timeoutMs);
   } finally {
     await gdb.close();
@@ -30,7 +36,7 @@ export async function withExecutable<T>(pid: number, options: ExecutableOptions,
  * The symbol's address as gdb knows it: link-time before an attach, relocated once attached. A
  * missing memory API means an older Kamailio; any other missing symbol, not Kamailio at all.
  */
-export async function symbolAddress(gdb: GdbSession, pid: number, symbol: KamailioSymbol, timeoutMs: number): Promise<bigint> {
+export async function symbolAddress(gdb: SymbolSource, pid: number, symbol: KamailioSymbol, timeoutMs: number): Promise<bigint> {
   const address = await findSymbolAddress(gdb, symbol, timeoutMs);
   if (address !== undefined) return address;
   if ((symbol === '_pkg_root' || symbol === '_shm_root') && (await findSymbolAddress(gdb, 'mem_block', timeoutMs)) !== undefined) {
@@ -46,9 +52,9 @@ export async function symbolAddress(gdb: GdbSession, pid: number, symbol: Kamail
  * The address of a symbol from kamheap's fixed tables, or undefined when the executable has none.
  * Never called with user text: the name becomes part of a gdb expression.
  */
-export async function findSymbolAddress(gdb: GdbSession, symbol: string, timeoutMs: number): Promise<bigint | undefined> {
+export async function findSymbolAddress(gdb: SymbolSource, symbol: string, timeoutMs: number): Promise<bigint | undefined> {
   try {
-    return BigInt(await sendDataEvaluateExpression(gdb, `(unsigned long)&${checkedSymbol(symbol)}`, timeoutMs));
+    return BigInt(await gdb.evaluate(`(unsigned long)&${checkedSymbol(symbol)}`, timeoutMs));
   } catch (error) {
     if (error instanceof GdbCommandError) return undefined;
     throw error;
@@ -56,7 +62,7 @@ export async function findSymbolAddress(gdb: GdbSession, symbol: string, timeout
 }
 
 /** Runtime addresses of the symbols in `pid`, with gdb already holding its executable. */
-export async function symbolAddresses<S extends KamailioSymbol>(gdb: GdbSession, pid: number, symbols: readonly S[], timeoutMs: number): Promise<Record<S, bigint>> {
+export async function symbolAddresses<S extends KamailioSymbol>(gdb: SymbolSource, pid: number, symbols: readonly S[], timeoutMs: number): Promise<Record<S, bigint>> {
   const bias = loadBias(pid);
   const out = {} as Record<S, bigint>;
   for (const symbol of symbols) out[symbol] = bias + (await symbolAddress(gdb, pid, symbol, timeoutMs));

@@ -44,6 +44,7 @@ export function buildSnapshot(output: WalkOutput, options: BuildOptions = {}): S
       durationMs: roundMs(output.durationMs),
       memoryReads: output.memoryReads,
       bytesRead: output.bytesRead,
+      ...(output.memorySource === undefined ? {} : { memorySource: output.memorySource }),
       consistency: {
         mode: consistency.mode,
         rereads: consistency.rereads,

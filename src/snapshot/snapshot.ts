@@ -102,6 +102,8 @@ export interface Snapshot<Unknown extends null = never> {
     durationMs: number | null;
     memoryReads: number | null;
     bytesRead: number | null;
+    /** Bulk walker: `proc` (/proc/PID/mem) or `debugger` (its memory reads, the target stopped for the whole walk); absent in older snapshots. */
+    memorySource?: 'proc' | 'debugger';
     /** How the memory was read (absent in snapshots from before kamheap 0.2 and from logs). */
     consistency?: ConsistencyRecord;
   };

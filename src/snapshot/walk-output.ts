@@ -63,4 +63,6 @@ export interface WalkOutput {
   memoryReads: number | null;
   bytesRead: number | null;
   process?: WalkedProcess;
+  /** Where the bulk walker read: /proc/PID/mem, or (when that cannot be opened) the debugger, the target stopped throughout. */
+  memorySource?: 'proc' | 'debugger';
 }

@@ -22,7 +22,7 @@ import { SiteTally } from '../snapshot/site-tally.js';
 import type { WalkConsistency, WalkOutput } from '../snapshot/walk-output.js';
 import { readProcessPlace, type ProcessPlace } from '../locate/process-place.js';
 import type { KamailioRelease } from '../locate/kamailio-release.js';
-import { locateHeap, planHeap, planProcessHeap, type ExecutableHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
+import { debuggerOptions, locateHeap, planHeap, planProcessHeap, readExecutableHeap, type ExecutableHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
 
 /** A caller that looks inside the fragments (`inspect`): sees each one as it is walked, then the bytes read. */
 export interface FragmentLook {
@@ -53,6 +53,8 @@ interface HeapRead {
   target: ProcessInfo;
   heap: LocatedHeap;
   chunks: HeapChunks;
+  /** Read with the target stopped (by this read, or held by the caller for the whole walk). */
+  stopped: boolean;
   pause: PauseTiming | undefined;
   release: KamailioRelease;
   /** The process's role and instance, when this walk read the process table (a walk of its own). */
@@ -64,7 +66,8 @@ export async function bulkWalk(request: WalkRequest, options: BulkOptions = {}):
   // First: an unusable TMPDIR is one line before anything is started.
   const spool = options.fragments ? FragmentSpool.open() : undefined;
   try {
-    const memory = openProcMem(request.pid);
+    const memory = openProcMemOrNot(request.pid, options.shared === undefined);
+    if (!memory) return await walkThroughDebugger(request, spool, options);
     try {
       return await walkMemory(memory, request, spool, options);
     } finally {
@@ -76,12 +79,60 @@ export async function bulkWalk(request: WalkRequest, options: BulkOptions = {}):
   }
 }
 
+/**
+ * /proc/PID/mem, or undefined when it cannot be opened for want of permission and the caller can
+ * read through a debugger instead (ptrace may still be allowed: an LSM or a mount that denies the
+ * file alone). A session shared with other processes (walk --all) cannot: its error stands.
+ */
+function openProcMemOrNot(pid: number, debuggerMayRead: boolean): RawMemory | undefined {
+  try {
+    return openProcMem(pid);
+  } catch (error) {
+    if (debuggerMayRead && error instanceof KamheapError && error.kind === 'permission') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The whole walk inside one attach, every read through the debugger (MI -data-read-memory-bytes,
+ * DAP readMemory), which reads only a stopped target: the heap, its header and the site strings.
+ * Slower and a longer pause than reading /proc/PID/mem, but the same snapshot.
+ */
+async function walkThroughDebugger(request: WalkRequest, spool: FragmentSpool | undefined, options: BulkOptions): Promise<WalkOutput> {
+  const { pid, control } = request;
+  const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...debuggerOptions(request) });
+  return session.closeAfter(async () => {
+    // The symbol and layout questions first, while the target runs: the debugger answers them from the executable.
+    const executable = await readExecutableHeap(session, request);
+    await session.attach();
+    request.onPhase?.('attached');
+    const output = await walkMemory(debuggerMemory(session), request, spool, { ...options, held: { session, executable } });
+    const pause = await session.detach();
+    request.onPhase?.('detached');
+    return { ...output, pauseMs: pause.pauseMs, attachMs: pause.attachMs, detachMs: pause.detachMs };
+  });
+}
+
+/** The stopped target's memory as the session's debugger reads it, each read under the session's deadline. */
+function debuggerMemory(session: TargetSession): RawMemory {
+  return {
+    async read(address, length, into) {
+      const bytes = await session.command((gdb) => gdb.readMemory(address, length, session.limits.commandMs));
+      if (!into) return bytes;
+      bytes.copy(into, 0, 0, length);
+      return into.subarray(0, length);
+    },
+    close() {},
+  };
+}
+
 /** Finds and reads the heap (live or stopped), then walks and sums it. */
-async function walkMemory(memory: RawMemory, request: WalkRequest, spool: FragmentSpool | undefined, options: BulkOptions): Promise<WalkOutput> {
+async function walkMemory(memory: RawMemory, request: WalkRequest, spool: FragmentSpool | undefined, options: BulkOptions & { held?: HeldTarget }): Promise<WalkOutput> {
   const started = performance.now();
   const { pid, control } = request;
-  const { look, shared } = options;
-  const read = shared ? await readShared(shared, memory, request, look !== undefined) : await readAlone(memory, request, look !== undefined);
+  const { look, shared, held } = options;
+  const keep = look !== undefined;
+  const read = held ? await readHeld(held, memory, request, keep) : shared ? await readShared(shared, memory, request, keep) : await readAlone(memory, request, keep);
   const { heap, chunks } = read;
   const strings = new StringTable(memory);
   const tally = new SiteTally(heap.layout.fragment.debug !== undefined);
@@ -89,7 +140,7 @@ async function walkMemory(memory: RawMemory, request: WalkRequest, spool: Fragme
   const walk = await walkHeap(chunks, heap.layout.fragment, heap.header, request.range, visit, {
     control,
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-    ...(read.pause === undefined ? { settle: liveSettle } : {}),
+    ...(read.stopped ? {} : { settle: liveSettle }),
   });
   await strings.load(tally.pointers());
   const summary = tally.summary(strings.text);
@@ -109,13 +160,14 @@ async function walkMemory(memory: RawMemory, request: WalkRequest, spool: Fragme
     fragments: spool,
     findings: walk.findings,
     complete: walk.complete,
-    consistency: { mode: read.pause === undefined ? 'live' : 'stopped', rereads: walk.rereads, unsettled: walk.unsettled },
+    consistency: { mode: read.stopped ? 'stopped' : 'live', rereads: walk.rereads, unsettled: walk.unsettled },
     pauseMs: read.pause?.pauseMs ?? 0,
     ...(read.pause ? { attachMs: read.pause.attachMs, detachMs: read.pause.detachMs } : {}),
     durationMs: performance.now() - started,
     memoryReads: chunks.stats.reads,
     bytesRead: chunks.stats.bytes,
     process: { host: hostname(), startTime: read.target.startTime, kamailioVersion: read.release.version, place: read.place },
+    memorySource: held ? 'debugger' : 'proc',
   };
   await look?.after(chunks, memory, output);
   return output;
@@ -129,7 +181,7 @@ export function readsLive(request: Pick<WalkRequest, 'kind' | 'stop'>): boolean 
 /** In a gdb session of its own, closed before the walk: gdb is needed only to find the heap and, stopped, for the pause. */
 async function readAlone(memory: RawMemory, request: WalkRequest, keep: boolean): Promise<HeapRead> {
   const { pid, control } = request;
-  const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+  const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...debuggerOptions(request) });
   return session.closeAfter(async () => {
     const plan = await planHeap(session, memory, request);
     // Before any stop: the table costs no pause.
@@ -159,7 +211,21 @@ async function readShared({ session, heap }: SharedSession, memory: RawMemory, r
 async function readLive(target: ProcessInfo, memory: RawMemory, plan: HeapPlan, request: WalkRequest): Promise<HeapRead> {
   const heap = await locateHeap(memory, plan);
   request.onPhase?.('live');
-  return { target, heap, chunks: liveHeap(memory, heap.layout.fragment, heap.header, { control: request.control }), pause: undefined, release: plan.release };
+  return { target, heap, chunks: liveHeap(memory, heap.layout.fragment, heap.header, { control: request.control }), stopped: false, pause: undefined, release: plan.release };
+}
+
+/** A target the caller stopped for the whole walk, and what its executable told before. */
+interface HeldTarget {
+  session: TargetSession;
+  executable: ExecutableHeap;
+}
+
+/** The target already stopped by the caller for the whole walk: plan and capture from memory only, no attach of its own. */
+async function readHeld({ session, executable }: HeldTarget, memory: RawMemory, request: WalkRequest, keep: boolean): Promise<HeapRead> {
+  const plan = await planProcessHeap(memory, request.pid, executable);
+  const heap = await locateHeap(memory, plan);
+  const chunks = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool: new ChunkPool(defaultChunkSize), control: request.control, keep });
+  return { target: session.target, heap, chunks, stopped: true, pause: undefined, release: plan.release };
 }
 
 /** Attach, capture the chunks the walk needs, detach: the whole pause. */
@@ -171,7 +237,7 @@ async function capturePaused(session: TargetSession, target: ProcessInfo, memory
   const chunks = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool, control: request.control, keep });
   const pause = await session.detach();
   request.onPhase?.('detached');
-  return { target, heap, chunks, pause, release: plan.release };
+  return { target, heap, chunks, stopped: true, pause, release: plan.release };
 }
 
 /**

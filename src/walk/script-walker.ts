@@ -2,7 +2,6 @@
 // target still runs, attach, and drive the walk batch by batch over MI, parsing the lines it prints
 // as they stream in. Between two batches the walk can stop and detach: gdb is never interrupted.
 import { GdbCommandError, KamheapError } from '../errors.js';
-import { sendInterpreterExecConsole } from '../gdb/commands.js';
 import { TargetSession } from '../gdb/target-session.js';
 import { openProcMem } from '../memory/proc-mem.js';
 import type { WalkOutput } from '../snapshot/walk-output.js';
@@ -10,7 +9,7 @@ import { ScriptOutputParser } from './parse-script-output.js';
 import { openUnlinkedScript, type ScriptFile } from './script-file.js';
 import { nat } from './script-expressions.js';
 import { renderWalkScript } from './script-template.js';
-import { planHeap, type WalkRequest } from './walk-request.js';
+import { debuggerOptions, planHeap, type WalkRequest } from './walk-request.js';
 
 /** A batch should take about this long: short enough to stop within it, long enough that MI round trips do not count. */
 const batchTargetMs = 100;
@@ -28,7 +27,7 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
     // First of all: an unusable TMPDIR is found before gdb starts.
     const file = (scriptFile = openUnlinkedScript());
     // gdb runs the walk's expressions in the stopped target: it needs the symbols it relocates at the attach.
-    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, gdbReadsTarget: true, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
+    const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, gdbReadsTarget: true, ...debuggerOptions(request) });
     const executable = session.target.executable;
     const pauseMs = await session.closeAfter(async () => {
       const plan = await planHeap(session, memory, request);
@@ -54,8 +53,8 @@ export async function scriptWalk(request: WalkRequest): Promise<WalkOutput> {
 async function loadScript(session: TargetSession, file: ScriptFile): Promise<void> {
   const { commandMs } = session.limits;
   const ignore = (): void => undefined;
-  await session.command((gdb) => sendInterpreterExecConsole(gdb, 'set $kh_driven = 1', ignore, commandMs));
-  await session.command((gdb) => sendInterpreterExecConsole(gdb, `source ${file.path}`, ignore, commandMs));
+  await session.command((gdb) => gdb.console('set $kh_driven = 1', ignore, commandMs));
+  await session.command((gdb) => gdb.console(`source ${file.path}`, ignore, commandMs));
 }
 
 /** kh_walk_start, then kh_walk_batch until the script prints its end line; sized so each batch takes ~100 ms. */
@@ -75,13 +74,13 @@ async function runBatches(session: TargetSession, parser: ScriptOutputParser, re
       request.onProgress(lastReport);
     }
   };
-  await session.command((gdb) => sendInterpreterExecConsole(gdb, 'kh_walk_start', feed, batchTimeoutMs));
+  await session.command((gdb) => gdb.console('kh_walk_start', feed, batchTimeoutMs));
   let batch = 64;
   while (!parser.ended) {
     await request.control.checkpoint();
     const began = performance.now();
     try {
-      await session.command((gdb) => sendInterpreterExecConsole(gdb, `kh_walk_batch ${nat(batch, 'batch')}`, feed, batchTimeoutMs));
+      await session.command((gdb) => gdb.console(`kh_walk_batch ${nat(batch, 'batch')}`, feed, batchTimeoutMs));
     } catch (error) {
       // gdb stopped the script (e.g. a pointer it could not read): keep what was walked.
       if (!(error instanceof GdbCommandError)) throw error;

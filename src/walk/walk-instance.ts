@@ -15,7 +15,8 @@ import { TargetSession } from '../gdb/target-session.js';
 import { isSameProcessAlive } from '../proc/process.js';
 import type { RunControl } from '../run-control.js';
 import { bulkWalk } from './bulk-walker.js';
-import { readExecutableHeap } from './walk-request.js';
+import type { DebuggerName } from '../debugger/debugger.js';
+import { debuggerOptions, readExecutableHeap } from './walk-request.js';
 
 export interface InstanceWalkOptions {
   control: RunControl;
@@ -23,6 +24,7 @@ export interface InstanceWalkOptions {
   /** Stop the target for the shm walk too (default: read it live). */
   stop?: boolean;
   gdbPath?: string;
+  debugger?: DebuggerName;
   /** Called before each heap: "shm", then each process's pid. */
   onHeap?: (what: string) => void;
 }
@@ -39,7 +41,7 @@ export interface InstanceWalk {
  */
 export async function walkInstance(pid: number, options: InstanceWalkOptions): Promise<InstanceWalk> {
   const { control } = options;
-  const gdb = options.gdbPath ? { gdbPath: options.gdbPath } : {};
+  const gdb = debuggerOptions(options);
   const common = { range: { from: 0, to: undefined }, control, maxPauseMs: options.maxPauseMs, ...gdb };
   // Every process of the table runs this executable (the table's check): one gdb holds it for all.
   let session = await TargetSession.open({ pid, control, maxPauseMs: options.maxPauseMs, ...gdb });
@@ -62,6 +64,8 @@ export async function walkInstance(pid: number, options: InstanceWalkOptions): P
         // The PID checked then must still be that process, up to the attach: a PID reused since is somebody else's.
         if (!isSameProcessAlive(p)) throw new KamheapError('target-exited', `PID ${p.pid} exited after the process table was read`);
         // A failure that gdb could not be trusted after (it hung, died, refused an attach) ended the session: the next process gets a new gdb.
+        // A DAP adapter that let go of the last process cannot attach again: it is ended (its targets checked) and replaced too.
+        if (!session.usable) await session.close();
         if (!session.usable) session = await TargetSession.open({ pid: p.pid, startTime: p.startTime, control, maxPauseMs: options.maxPauseMs, ...gdb });
         const s = buildSnapshot(await bulkWalk({ pid: p.pid, kind: 'pkg', startTime: p.startTime, ...common }, { shared: { session, heap: pkgHeap } }));
         processes.push({ ...section, heap: s.heap, walk: s.walk, totals: s.totals, sites: s.sites, findings: s.findings });

@@ -7,6 +7,7 @@ import type { HeapHeader } from '../heap/heap-nouns.js';
 import type { RawMemory } from '../memory/proc-mem.js';
 import type { RunControl } from '../run-control.js';
 import type { TargetSession } from '../gdb/target-session.js';
+import type { DebuggerName } from '../debugger/debugger.js';
 import { resolveHeapRoot, type HeapRootSymbol, type ResolvedRoot } from '../locate/heap-roots.js';
 import type { KamailioRelease } from '../locate/kamailio-release.js';
 import { loadBias } from '../locate/load-bias.js';
@@ -28,6 +29,8 @@ export interface WalkRequest {
   /** Reach the heap through this root instead of the first automatic one (`--heap-symbol`). */
   heapSymbol?: HeapRootSymbol;
   gdbPath?: string;
+  /** The debugger that finds the heap and stops the target (default gdb-mi). */
+  debugger?: DebuggerName;
   /** Fragments walked so far. */
   onProgress?: (fragments: number) => void;
   /** The target stopped, running again; or 'live': the running process is being read. */
@@ -90,4 +93,9 @@ export async function planProcessHeap(memory: RawMemory, pid: number, { root, kn
 export async function locateHeap(memory: RawMemory, plan: HeapPlan): Promise<LocatedHeap> {
   const header = await readHeapHeader(memory, plan.heap, plan.layout);
   return { root: plan.heap, layout: plan.layout, header };
+}
+
+/** The debugger options of a request, for TargetSession.open. */
+export function debuggerOptions(request: Pick<WalkRequest, 'gdbPath' | 'debugger'>): { gdbPath?: string; debugger?: DebuggerName } {
+  return { ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }), ...(request.debugger === undefined ? {} : { debugger: request.debugger }) };
 }

@@ -6,6 +6,7 @@ import { GdbCommandError } from '../../src/errors.js';
 import { sendDataEvaluateExpression, sendTargetAttach } from '../../src/gdb/commands.js';
 import { GdbPipeError, GdbTimeoutError } from '../../src/gdb/gdb-errors.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
+import { MiDebugger } from '../../src/debugger/mi-debugger.js';
 import { resolveHeapRoot } from '../../src/locate/heap-roots.js';
 import { groupPids } from '../../testbed/index.js';
 import { activeTimers } from '../helpers/active-timers.js';
@@ -58,7 +59,7 @@ describe('GdbSession', () => {
   it('turns ^error into GdbCommandError with gdb\'s message', async () => {
     const gdb = await start('nosym');
     await expect(sendDataEvaluateExpression(gdb, 'x', 1000)).rejects.toThrow(GdbCommandError);
-    await expect(resolveHeapRoot(gdb, 4242, 'shm', 1000)).rejects.toMatchObject({ kind: 'not-kamailio', message: 'PID 4242 is not a Kamailio process (its executable has no _shm_root or shm_block)' });
+    await expect(resolveHeapRoot(new MiDebugger(gdb), 4242, 'shm', 1000)).rejects.toMatchObject({ kind: 'not-kamailio', message: 'PID 4242 is not a Kamailio process (its executable has no _shm_root or shm_block)' });
   });
 
   it('maps a refused ptrace attach to a permission error', async () => {

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sendInterpreterExecConsole } from '../../src/gdb/commands.js';
 import { TargetSession } from '../../src/gdb/target-session.js';
 import { inspectTarget } from '../../src/proc/process.js';
 import { RunControl } from '../../src/run-control.js';
@@ -147,7 +146,7 @@ describe('TargetSession', () => {
     const run = session.closeAfter(async () => {
       await session.attach();
       setTimeout(() => control.stop({ kind: 'timeout', ms: 50 }), 50);
-      await session.command((gdb) => sendInterpreterExecConsole(gdb, 'kh_walk_batch 100', () => undefined, 10_000));
+      await session.command((gdb) => gdb.console('kh_walk_batch 100', () => undefined, 10_000));
     });
     await expect(run).rejects.toMatchObject({ kind: 'timeout', message: 'timed out after 0.05 s; target detached and running' });
     expect(performance.now() - started).toBeLessThan(1000);
@@ -199,7 +198,7 @@ describe('TargetSession', () => {
     const session = await TargetSession.open({ pid, control, gdbPath: fakeGdb, maxPauseMs: 100 });
     const run = session.closeAfter(async () => {
       await session.attach();
-      await session.command((gdb) => sendInterpreterExecConsole(gdb, 'kh_walk_batch 100', () => undefined, 10_000));
+      await session.command((gdb) => gdb.console('kh_walk_batch 100', () => undefined, 10_000));
     });
     await expect(run).rejects.toMatchObject({ kind: 'pause-limit', message: expect.stringMatching(new RegExp(`^stopped the walk: PID ${pid} had been paused for 0.1 s \\(--max-pause\\); target detached and running`)) as unknown });
   });

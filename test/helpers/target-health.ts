@@ -1,5 +1,6 @@
 // The check every integration test ends with: each process of the instance is running (not in a
 // tracing or job-control stop) and Kamailio still answers RPC.
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { KamailioInstance } from '../../testbed/index.js';
 import { isRunning } from './run-cli.js';
@@ -10,4 +11,22 @@ export async function expectInstanceHealthy(kamailio: KamailioInstance): Promise
   expect(processes.length).toBeGreaterThan(1);
   for (const p of processes) expect({ pid: p.pid, running: isRunning(p.pid) }).toEqual({ pid: p.pid, running: true });
   expect(await kamailio.rpc('core.version')).toMatch(/kamailio/);
+}
+
+/** The PID tracing `pid` (0: none, or gone). */
+export function tracerPid(pid: number): number {
+  try {
+    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** True while a process (not a zombie) has that PID. */
+export function exists(pid: number): boolean {
+  try {
+    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,7 @@ import { resolveHeapRoot } from '../../src/locate/heap-roots.js';
 import { symbolAddress } from '../../src/locate/static-symbols.js';
 import { miQuote } from '../../src/gdb/commands.js';
 import { GdbSession } from '../../src/gdb/gdb-session.js';
+import { MiDebugger } from '../../src/debugger/mi-debugger.js';
 import type { AllocatorName, HeapLayout } from '../../src/heap/layout.js';
 import { profileFor } from '../../src/heap/layout-profiles.js';
 import { readRelease } from '../../src/locate/kamailio-release.js';
@@ -29,9 +30,10 @@ const allocators: ReadonlyArray<[Allocator, AllocatorName]> = [
 /** The layouts kamheap reads from a build's executable, before any process is involved. */
 async function layoutsOf(flavor: SourceFlavor): Promise<DwarfLayouts> {
   const { binary } = await kamailioBuild(flavor);
-  const gdb = await GdbSession.start();
+  const mi = await GdbSession.start();
+  const gdb = new MiDebugger(mi);
   try {
-    await gdb.send(`-file-exec-and-symbols ${miQuote(binary)}`, { timeoutMs: 60_000 });
+    await mi.send(`-file-exec-and-symbols ${miQuote(binary)}`, { timeoutMs: 60_000 });
     return await readDwarfLayouts(gdb, await readRelease(gdb, 30_000), 30_000);
   } finally {
     await gdb.close();
@@ -79,9 +81,10 @@ describe('Kamailio 4.x structs (test/fixtures/kamailio-4x/mem-structs.c)', () =>
     const dir = mkdtempSync(join(tmpdir(), 'kamheap-4x-'));
     const object = join(dir, 'mem-structs.o');
     await execa('gcc', ['-g', '-c', '-o', object, fileURLToPath(new URL('../fixtures/kamailio-4x/mem-structs.c', import.meta.url))]);
-    const gdb = await GdbSession.start();
+    const mi = await GdbSession.start();
+  const gdb = new MiDebugger(mi);
     try {
-      await gdb.send(`-file-exec-and-symbols ${miQuote(object)}`, { timeoutMs: 60_000 });
+      await mi.send(`-file-exec-and-symbols ${miQuote(object)}`, { timeoutMs: 60_000 });
       // No version string in these structs: the era is unknown.
       const layouts = await readDwarfLayouts(gdb, { version: undefined, numbers: undefined, full: undefined, flags: [] }, 30_000);
       const qm = profileFor('q_malloc', '5.0', true);
