@@ -24,6 +24,8 @@ export const ExitCode = {
   pauseLimit: 16,
   /** A live walk met a place that read differently every time (the heap in motion, not corrupt): walk again or use --stop. */
   unsettled: 17,
+  /** `inspect --site TEXT` matched several sites: the list is on stderr, pick one. */
+  ambiguousSite: 18,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -42,7 +44,8 @@ export type KamheapErrorKind =
   | 'heap-not-found'
   | 'target-exited'
   | 'pause-limit'
-  | 'unsettled';
+  | 'unsettled'
+  | 'ambiguous-site';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   usage: ExitCode.usage,
@@ -60,6 +63,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'target-exited': ExitCode.targetExited,
   'pause-limit': ExitCode.pauseLimit,
   unsettled: ExitCode.unsettled,
+  'ambiguous-site': ExitCode.ambiguousSite,
 };
 
 /** Base of all expected failures; `message` is the one line shown to the user. */

@@ -11,29 +11,27 @@ import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { sizeText, readLines } from '../util/read-lines.js';
 import { ScriptOutputParser } from '../walk/parse-script-output.js';
-import { parseCount } from './options.js';
 import { walkExitCode } from './walk-command.js';
+import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
 
-interface RawParseOptions {
+interface RawParseOptions extends RawViewOptions {
   json?: string;
   fragments?: boolean;
-  top: string;
 }
 
 /** Builds the command. */
 export function parseCommand(setExitCode: (code: number) => void): Command {
-  return new Command('parse')
+  const command = new Command('parse')
     .description('parse the output of a walk script run by hand (gdb --batch --command=walk.gdb ... > walk.out)')
     .argument('<file>', 'the saved output, or - for stdin')
     .option('--json <file>', 'write a JSON snapshot to FILE, or to stdout with "-"')
-    .option('--fragments', 'include every fragment in the JSON snapshot')
-    .option('--top <k>', 'allocation sites to show in the summary', '20')
-    .action(async (file: string, raw: RawParseOptions) => {
-      const top = parseCount(raw.top, '--top');
+    .option('--fragments', 'include every fragment in the JSON snapshot');
+  return addViewOptions(command, { top: '20' }).action(async (file: string, raw: RawParseOptions) => {
+      const view = parseViewOptions(raw);
       await checkOutputFile(raw.json);
       const { snapshot, fragments } = await collectParse(file, raw.fragments === true);
       if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json, { fragments });
-      if (raw.json !== '-') process.stdout.write(renderTextReport(snapshot, top));
+      if (raw.json !== '-') process.stdout.write(renderTextReport(snapshot, view));
       setExitCode(walkExitCode(snapshot));
     });
 }

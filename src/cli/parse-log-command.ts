@@ -11,14 +11,14 @@ import { logDumpSnapshot } from '../kamailio-log/dump-snapshot.js';
 import { logLimits, readLogDumps } from '../kamailio-log/read-log.js';
 import type { AnySnapshot } from '../snapshot/snapshot.js';
 import { sizeText } from '../util/read-lines.js';
-import { parseCount, parsePid } from './options.js';
+import { parsePid } from './options.js';
+import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
 
-interface RawParseLogOptions {
+interface RawParseLogOptions extends RawViewOptions {
   out?: string;
   json?: boolean;
   pid?: string;
   fragments?: boolean;
-  top: string;
 }
 
 export interface ParsedLog {
@@ -31,21 +31,20 @@ export interface ParsedLog {
 
 /** Builds the command. */
 export function parseLogCommand(setExitCode: (code: number) => void): Command {
-  return new Command('parse-log')
+  const command = new Command('parse-log')
     .description("turn Kamailio's own memory dumps in a log (mem_dump_pkg / mem_dump_shm status dumps, *_sums lines) into snapshots")
     .argument('<file>', "Kamailio's stderr log, a syslog file or journalctl output (-o short, short-iso, ...); - for stdin")
     .option('--out <dir>', 'write one snapshot per dump there: pid-<pid>-<heap>-<n>.json')
     .option('--json', 'print the snapshots as a JSON array')
     .option('--pid <pid>', 'only the dumps logged by this process')
-    .option('--fragments', "include the status dumps' fragments in the snapshots")
-    .option('--top <k>', 'allocation sites to show per dump', '5')
-    .action(async (file: string, raw: RawParseLogOptions) => {
-      const top = parseCount(raw.top, '--top');
+    .option('--fragments', "include the status dumps' fragments in the snapshots");
+  return addViewOptions(command, { top: '5' }).action(async (file: string, raw: RawParseLogOptions) => {
+      const view = parseViewOptions(raw);
       const pid = raw.pid === undefined ? undefined : parsePid(raw.pid);
       if (raw.out !== undefined) await prepareOutputDir(raw.out);
       const parsed = await collectParseLog(file, { pid, includeFragments: raw.fragments === true });
       if (raw.out !== undefined) await writeLogSnapshots(raw.out, parsed.snapshots);
-      process.stdout.write(raw.json ? `${JSON.stringify(parsed.snapshots, null, 2)}\n` : renderLogDumpReport(file, parsed.lines, parsed.snapshots, top));
+      process.stdout.write(raw.json ? `${JSON.stringify(parsed.snapshots, null, 2)}\n` : renderLogDumpReport(file, parsed.lines, parsed.snapshots, view));
       warnIncomplete(parsed.snapshots);
       warnSkipped(parsed.skipped);
       if (parsed.snapshots.some((s) => s.findings.some((f) => f.kind === 'check-pattern'))) setExitCode(ExitCode.heapCorrupt);

@@ -33,8 +33,10 @@ import {
   stopHelp,
 } from './options.js';
 import { startProgress } from './progress.js';
+import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
+import type { TextView } from '../export/site-table.js';
 
-interface RawWalkOptions {
+interface RawWalkOptions extends RawViewOptions {
   heap: string;
   from?: string;
   to?: string;
@@ -43,7 +45,6 @@ interface RawWalkOptions {
   format: string;
   fragments?: boolean;
   stop?: boolean;
-  top: string;
   timeout?: string;
   maxPause: string;
   heapSymbol?: string;
@@ -58,7 +59,7 @@ interface WalkOptions {
   walker: WalkerName;
   range: WalkRange;
   heapSymbol: HeapRootSymbol | undefined;
-  top: number;
+  view: TextView;
   timeoutMs: number | undefined;
   maxPauseMs: number;
   gdbPath: string | undefined;
@@ -77,7 +78,7 @@ interface WalkResultData {
 
 /** Builds the command; `setExitCode` receives the outcome (commands never exit the process). */
 export function walkCommand(setExitCode: (code: number) => void): Command {
-  return new Command('walk')
+  const command = new Command('walk')
     .description('attach to a Kamailio process, walk its pkg or shm heap, detach, and summarize it')
     .argument('<pid>', 'Kamailio process ID (pkg: that process; shm: any process of the instance)')
     .option('--heap <kind>', 'pkg (the process private heap) or shm (shared)', 'pkg')
@@ -88,13 +89,12 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--format <format>', 'of the --json output: json (one document) or ndjson (the snapshot on the first line, then one fragment per line)', 'json')
     .option('--fragments', 'include every walked fragment in the JSON snapshot (streamed: memory does not grow with them)')
     .option('--stop', stopHelp)
-    .option('--top <k>', 'allocation sites to show in the summary', '20')
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
-    .option('--all', 'the shm heap once (live unless --stop), then the pkg heap of every process of the instance (each stopped only for its own heap)')
-    .action(async (pidText: string, raw: RawWalkOptions) => {
+    .option('--all', 'the shm heap once (live unless --stop), then the pkg heap of every process of the instance (each stopped only for its own heap)');
+  return addViewOptions(command, { top: '20' }).action(async (pidText: string, raw: RawWalkOptions) => {
       const options = parseWalkOptions(pidText, raw);
       await checkOutputFile(options.json);
       await runControlled(options.timeoutMs, async (control) => {
@@ -119,7 +119,7 @@ function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
     walker: parseWalker(raw.walker),
     range: parseRange(raw.from, raw.to),
     heapSymbol: parseHeapSymbol(kind, raw.heapSymbol),
-    top: parseCount(raw.top, '--top'),
+    view: parseViewOptions(raw),
     timeoutMs: parseTimeout(raw.timeout),
     maxPauseMs: parseMaxPause(raw.maxPause),
     gdbPath: raw.gdb,
@@ -188,12 +188,11 @@ function phaseText(phase: 'attached' | 'detached' | 'live', pid: number, kind: H
 }
 
 /** Prints the text summary and/or writes the JSON snapshot. */
-async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'json' | 'top' | 'format'>): Promise<void> {
+async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'json' | 'view' | 'format'>): Promise<void> {
   if (options.json !== undefined) await writeSnapshotJson(snapshot, options.json, { fragments, format: options.format });
   if (options.json !== '-') {
-    const { top } = options;
-    process.stdout.write(renderTextReport(snapshot, top));
-    if (snapshot.processes && snapshot.pkgAggregate) process.stdout.write(renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, top));
+    process.stdout.write(renderTextReport(snapshot, options.view));
+    if (snapshot.processes && snapshot.pkgAggregate) process.stdout.write(renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, options.view));
   }
   const broken = snapshot.findings[0];
   const unsettled = snapshot.walk.consistency?.unsettled[0];
