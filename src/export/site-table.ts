@@ -60,7 +60,7 @@ export function siteTableLines(view: SiteView, text: TextView, indent = ''): str
   if (rows.length > 1) {
     const all = shown.length === rows.length ? 'all' : `all ${rows.length}`;
     const parts = [`total of ${all}${filterText(query)}:`, `${total.count} fragments,`, `${size(total.bytes)} (${shareText(total.share)}),`, `overhead ${size(total.overhead)}`];
-    lines.push(...wrapParts(parts, text.width, indent, ' '));
+    lines.push(...wrapParts(parts, text.width, indent, ' ', `${indent}  `));
   }
   return lines;
 }

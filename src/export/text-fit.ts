@@ -13,8 +13,8 @@ export function elideMiddle(text: string, width: number): string {
   return `${text.slice(0, head)}${elision}${text.slice(text.length - tail)}`;
 }
 
-/** Parts joined by `separator` after `indent`, wrapped into lines of at most `width` (a part too long for any line alone on its own). */
-export function wrapParts(parts: readonly string[], width: number, indent = '  ', separator = '  '): string[] {
+/** Parts joined by `separator` after `indent` (`next` on the lines after the first), wrapped into lines of at most `width` (a part too long for any line alone on its own). */
+export function wrapParts(parts: readonly string[], width: number, indent = '  ', separator = '  ', next = indent): string[] {
   const lines: string[] = [];
   let line = '';
   for (const part of parts) {
@@ -22,7 +22,7 @@ export function wrapParts(parts: readonly string[], width: number, indent = '  '
     else if (line.length + separator.length + part.length <= width) line = `${line}${separator}${part}`;
     else {
       lines.push(line);
-      line = `${indent}${part}`;
+      line = `${next}${part}`;
     }
   }
   if (line !== '') lines.push(line);
