@@ -12,21 +12,11 @@ export function renderTextReport(snapshot: Snapshot, view: TextView): string {
   const { heap, walk, totals } = snapshot;
   const size = (n: number): string => sizeText(n, view.sizes);
   const lines: string[] = [];
-  lines.push(
-    ...wrapParts(
-      [
-        `${heap.kind} heap of PID ${snapshot.target.pid}: ${heap.allocator},`,
-        `layout ${printable(heap.layout)} (${heap.layoutSource})` +
-          // The memory API is the usual way in; any other root is worth naming.
-          (heap.rootSymbol === undefined || heap.rootSymbol === `_${heap.kind}_root` ? '' : `, through ${printable(heap.rootSymbol)}`) +
-          (heap.debugFields ? '' : ','),
-        ...(heap.debugFields ? [] : ['no debug fields: sites unknown']),
-      ],
-      view.width,
-      '',
-      ' ',
-    ).map(view.paint.bold),
-  );
+  // The memory API is the usual way in; any other root is worth naming.
+  const root = heap.rootSymbol === undefined || heap.rootSymbol === `_${heap.kind}_root` ? [] : [`through ${printable(heap.rootSymbol)}`];
+  const more = [...root, ...(heap.debugFields ? [] : ['no debug fields: sites unknown'])];
+  const heading = `${heap.kind} heap of PID ${snapshot.target.pid}: ${heap.allocator}, layout ${printable(heap.layout)} (${heap.layoutSource})`;
+  lines.push(...wrapParts([`${heading}${more.length > 0 ? ',' : ''}`, ...more.map((m, i) => (i < more.length - 1 ? `${m},` : m))], view.width, '', ' ').map(view.paint.bold));
   lines.push(...heapTotalsLines(heap, view.sizes, view.width));
   const range = `${walk.from}..${walk.to ?? 'end'}`;
   const timing = timingParts(walk);
