@@ -25,7 +25,7 @@ export const ExitCode = {
   /** A live walk met a place that read differently every time (the heap in motion, not corrupt): walk again or use --stop. */
   unsettled: 17,
   /** `inspect --site TEXT` matched several sites: the list is on stderr, pick one. */
-  ambiguousSite: 18,
+  ambiguousSite: 19,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -89,7 +89,7 @@ describe('inspect --site', () => {
     expect(inspection.fragments).toHaveLength(2);
   }, 60_000);
 
-  it('lists the sites a module name matches, and exits with 18', async () => {
+  it('lists the sites a module name matches, and exits with 19', async () => {
     const r = await runCli(['inspect', String(kamailio.pid), '--heap', 'shm', '--site', 'usrloc:', '--bytes', '64']);
     expect(r.exitCode).toBe(ExitCode.ambiguousSite);
     expect(r.stdout).toBe('');
