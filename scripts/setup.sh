@@ -17,20 +17,53 @@ need=()
 # gcc: a test compiles Kamailio 4.x's memory structs to read their DWARF. strace: a test checks
 # what gdb opens while the target is stopped. mmdebstrap: the Debian 13 root in which the tests run
 # Debian 13's own Kamailio 6.0.1 (scripts/build-debian13-root.sh; that script installs it too).
-for cmd in gdb gcc kamailio kamcmd sipp setpriv strace mmdebstrap; do
+# golang-go: the tests read kamheap's pprof output with the real `go tool pprof`.
+for cmd in gdb gcc kamailio kamcmd sipp setpriv strace mmdebstrap go; do
   command -v "$cmd" >/dev/null || need+=("$cmd")
 done
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing gdb gcc kamailio sip-tester strace mmdebstrap (missing: ${need[*]})"
+  echo "setup: installing gdb gcc kamailio sip-tester strace mmdebstrap golang-go (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace mmdebstrap >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace mmdebstrap golang-go >/dev/null
+fi
+
+# chromium: the report test loads `kamheap report`'s page in headless Chromium (Debian's own).
+if ! command -v chromium >/dev/null; then
+  echo "setup: installing chromium (the HTML report's browser test)"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 # The package starts a system Kamailio on the default ports; kamheap's demo and tests start their
 # own on loopback and do not need it.
 if command -v systemctl >/dev/null && systemctl is-active --quiet kamailio 2>/dev/null; then
   $SUDO systemctl stop kamailio || true
+fi
+
+# prometheus: a test has a real Prometheus scrape `kamheap serve` on loopback, and Debian's package
+# ships promtool, which checks serve's output. The package's own service (port 9090, a data dir in
+# /var/lib) is not wanted: a policy-rc.d keeps the install from starting it, and it is stopped and
+# disabled if it was started anyway.
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  echo "setup: installing prometheus (promtool, and the server a test starts on loopback)"
+  export DEBIAN_FRONTEND=noninteractive
+  policy_added=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod 755 /usr/sbin/policy-rc.d
+    policy_added=1
+  fi
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if [ -n "$policy_added" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+fi
+if command -v systemctl >/dev/null && systemctl is-enabled --quiet prometheus 2>/dev/null; then
+  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
+if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+  $SUDO systemctl stop prometheus || true
 fi
 
 # Everything below is cached in ${KAMHEAP_BUILD_CACHE:-~/.cache/kamheap} and costs nothing once

@@ -24,6 +24,8 @@ export const ExitCode = {
   pauseLimit: 16,
   /** A live walk met a place that read differently every time (the heap in motion, not corrupt): walk again or use --stop. */
   unsettled: 17,
+  /** `serve`: the --listen address is taken by another socket. */
+  addressInUse: 18,
   /** `inspect --site TEXT` matched several sites: the list is on stderr, pick one. */
   ambiguousSite: 19,
 } as const;
@@ -45,6 +47,7 @@ export type KamheapErrorKind =
   | 'target-exited'
   | 'pause-limit'
   | 'unsettled'
+  | 'address-in-use'
   | 'ambiguous-site';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
@@ -63,6 +66,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'target-exited': ExitCode.targetExited,
   'pause-limit': ExitCode.pauseLimit,
   unsettled: ExitCode.unsettled,
+  'address-in-use': ExitCode.addressInUse,
   'ambiguous-site': ExitCode.ambiguousSite,
 };
 

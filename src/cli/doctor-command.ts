@@ -6,22 +6,25 @@ import { readInstanceFacts } from '../locate/instance-facts.js';
 import { checkGdb, checkOsMemory, checkPtrace } from '../doctor/system-checks.js';
 import { notCheckedForRights, probeTarget, type TargetAccess } from '../doctor/target-access.js';
 import { renderDoctorReport } from '../export/doctor-report.js';
+import { jsonDocument } from '../export/write-data.js';
 import { parsePid } from './options.js';
+import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 
 /** The instance checks that read the target's memory, in report order. */
 const memoryChecks = ['shm headroom', 'pkg headroom', 'mem_join'];
 
 /** Builds the command. */
 export function doctorCommand(): Command {
-  return new Command('doctor')
+  const command = new Command('doctor')
     .description('check this machine and, with a PID, that Kamailio instance: debug fields, headroom, mem_join, attach rights, OS memory')
     .argument('[pid]', 'any process of a Kamailio instance')
-    .option('--json', 'print the checks as JSON')
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
-    .addHelpText('after', '\nExit code 0 whenever the checklist is printed, FAIL lines included; 3 when the PID does not exist.')
-    .action(async (pidText: string | undefined, raw: { json?: boolean; gdb: string }) => {
+    .addHelpText('after', '\nExit code 0 whenever the checklist is printed, FAIL lines included; 3 when the PID does not exist.');
+  return addOutputOptions(command, textOrJson, 'flag')
+    .action(async (pidText: string | undefined, raw: RawOutputOptions & { gdb: string }) => {
+      const output = parseOutputOptions(raw, textOrJson, 'flag');
       const checks = await collectChecks(pidText === undefined ? undefined : parsePid(pidText), raw.gdb);
-      process.stdout.write(raw.json ? `${JSON.stringify({ schema: 'kamheap.doctor/1', checks }, null, 2)}\n` : renderDoctorReport(checks));
+      await writeChosenOutput(output, { text: () => renderDoctorReport(checks), json: () => jsonDocument({ schema: 'kamheap.doctor/1', checks }) });
     });
 }
 

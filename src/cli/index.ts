@@ -12,7 +12,9 @@ import { inspectCommand } from './inspect-command.js';
 import { parseCommand } from './parse-command.js';
 import { parseLogCommand } from './parse-log-command.js';
 import { psCommand } from './ps-command.js';
+import { reportCommand } from './report-command.js';
 import { scriptCommand } from './script-command.js';
+import { serveCommand } from './serve-command.js';
 import { walkCommand } from './walk-command.js';
 import { watchCommand } from './watch-command.js';
 
@@ -44,9 +46,10 @@ async function run(argv: readonly string[]): Promise<number> {
     })
     .showHelpAfterError('(run kamheap --help for usage)')
     .addHelpText('after', '\nExit codes: see the README ("Exit codes"). Snapshot schema: schema/snapshot.schema.json.');
-  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), parseLogCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand()]) {
+  for (const command of [walkCommand(setExitCode), scriptCommand(), parseCommand(setExitCode), parseLogCommand(setExitCode), diffCommand(setExitCode), psCommand(), doctorCommand(), watchCommand(), infoCommand(), inspectCommand(), serveCommand()]) {
     program.addCommand(command.exitOverride());
   }
+  program.addCommand(reportCommand().exitOverride());
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -2,19 +2,23 @@
 import { Command } from 'commander';
 import { pidLabel } from '../export/pid-label.js';
 import { printable } from '../export/printable.js';
+import { jsonDocument } from '../export/write-data.js';
 import { collectInstanceInfo, type InstanceInfo } from '../locate/instance-info.js';
 import { parsePid } from './options.js';
+import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 
 /** Builds the command. */
 export function infoCommand(): Command {
-  return new Command('info')
+  const command = new Command('info')
     .description('show the Kamailio version, allocator, layout source, sizes and debug fields of each heap, and the process role')
     .argument('<pid>', 'Kamailio process ID')
-    .option('--json', 'print the same as JSON (schema kamheap.info/1)')
-    .option('--gdb <path>', 'gdb executable to use (only to read symbols and DWARF)', 'gdb')
-    .action(async (pidText: string, raw: { json?: boolean; gdb: string }) => {
+    .option('--gdb <path>', 'gdb executable to use (only to read symbols and DWARF)', 'gdb');
+  // json: schema kamheap.info/1
+  return addOutputOptions(command, textOrJson, 'flag')
+    .action(async (pidText: string, raw: RawOutputOptions & { gdb: string }) => {
+      const output = parseOutputOptions(raw, textOrJson, 'flag');
       const info = await collectInstanceInfo(parsePid(pidText), raw.gdb);
-      process.stdout.write(raw.json ? `${JSON.stringify(info, null, 2)}\n` : renderInfo(info));
+      await writeChosenOutput(output, { text: () => renderInfo(info), json: () => jsonDocument(info) });
     });
 }
 

@@ -16,6 +16,9 @@ import { bulkWalk, type FragmentLook } from '../walk/bulk-walker.js';
 import { runControlled } from './run-controlled.js';
 import { defaultMaxPause, maxPauseHelp, parseCount, parseHeapKind, parseMaxPause, parsePid, parseTimeout, stopHelp } from './options.js';
 import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
+import { jsonDocument } from '../export/write-data.js';
+import { checkOutputFile } from '../export/output-file.js';
+import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 import { siteTableLines, type TextView } from '../export/site-table.js';
 import type { HeapKind } from '../heap/heap-nouns.js';
 import { SiteSelector, type SiteCandidate } from '../snapshot/site-selector.js';
@@ -41,14 +44,13 @@ export interface Inspection {
   fragments: InspectedFragment[];
 }
 
-interface RawInspectOptions extends Omit<RawViewOptions, 'by' | 'bytes'> {
+interface RawInspectOptions extends Omit<RawViewOptions, 'by' | 'bytes'>, RawOutputOptions {
   heap: string;
   site: string;
   sample: string;
   size?: string;
   /** The old name of --size (it clashed with the views' --bytes). */
   bytes?: string;
-  json?: boolean;
   stop?: boolean;
   timeout?: string;
   maxPause: string;
@@ -65,17 +67,18 @@ export function inspectCommand(): Command {
     .option('--sample <n>', 'fragments to show, spread evenly over the matching ones', '5')
     .option('--size <b>', 'bytes to show per fragment (at most its size)', '256')
     .option('--bytes <b>', 'old name of --size (deprecated)')
-    .option('--json', 'print the same as JSON (schema kamheap.inspect/1)')
     .option('--stop', stopHelp)
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--gdb <path>', 'gdb executable to use', 'gdb');
-  return addViewOptions(command, { top: '20', bytes: false, by: false }).action(async (pidText: string, raw: RawInspectOptions) => {
+  return addOutputOptions(addViewOptions(command, { top: '20', bytes: false, by: false }), textOrJson, 'flag').action(async (pidText: string, raw: RawInspectOptions) => {
     const view = parseViewOptions({ ...raw, by: 'site', bytes: false });
+    const output = parseOutputOptions(raw, textOrJson, 'flag');
+    await checkOutputFile(output.target);
     await runControlled(parseTimeout(raw.timeout), async (control) => {
       const inspection = await collectInspection(pidText, raw, control, view);
       control.throwIfStopped();
-      process.stdout.write(raw.json ? `${JSON.stringify(inspection, null, 2)}\n` : renderInspection(inspection));
+      await writeChosenOutput(output, { text: () => renderInspection(inspection), json: () => jsonDocument(inspection) });
     });
   });
 }

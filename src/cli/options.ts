@@ -3,7 +3,6 @@ import { KamheapError } from '../errors.js';
 import type { WalkRange } from '../heap/fragment.js';
 import { heapRootSymbol, type HeapRootSymbol } from '../locate/heap-roots.js';
 import type { HeapKind, WalkerName } from '../heap/heap-nouns.js';
-import type { SnapshotFormat } from '../export/write-json.js';
 
 /** A PID: a positive decimal integer, nothing else. */
 export function parsePid(text: string): number {
@@ -77,9 +76,3 @@ export const heapSymbolHelp =
   'reach the heap through this variable instead of the memory API (_pkg_root/_shm_root): mem_block or shm_block ' +
   '(Kamailio 4.x and older, found automatically too), or an allocator\'s own pointer on builds with debug info ' +
   '(_qm_pkg_block, _fm_shm_block, _tlsf_shm_block, ...)';
-
-/** --format of a snapshot written with --json. */
-export function parseSnapshotFormat(text: string): SnapshotFormat {
-  if (text === 'json' || text === 'ndjson') return text;
-  throw new KamheapError('usage', `--format must be json or ndjson, not "${text}"`);
-}

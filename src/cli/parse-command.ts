@@ -5,17 +5,17 @@ import type { Readable } from 'node:stream';
 import { KamheapError } from '../errors.js';
 import { renderTextReport } from '../export/text-report.js';
 import { checkOutputFile } from '../export/output-file.js';
-import { writeSnapshotJson } from '../export/write-json.js';
+import { snapshotFormats, snapshotRenderers } from '../export/snapshot-formats.js';
 import type { FragmentList } from '../snapshot/fragment-list.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { sizeText, readLines } from '../util/read-lines.js';
 import { ScriptOutputParser } from '../walk/parse-script-output.js';
-import { walkExitCode } from './walk-command.js';
 import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
+import { addOutputOptions, checkFragmentsFormat, parseOutputOptions, writeChosenOutput, type RawOutputOptions } from './output-options.js';
+import { walkExitCode } from './walk-command.js';
 
-interface RawParseOptions extends RawViewOptions {
-  json?: string;
+interface RawParseOptions extends RawOutputOptions, RawViewOptions {
   fragments?: boolean;
 }
 
@@ -24,14 +24,17 @@ export function parseCommand(setExitCode: (code: number) => void): Command {
   const command = new Command('parse')
     .description('parse the output of a walk script run by hand (gdb --batch --command=walk.gdb ... > walk.out)')
     .argument('<file>', 'the saved output, or - for stdin')
-    .option('--json <file>', 'write a JSON snapshot to FILE, or to stdout with "-"')
-    .option('--fragments', 'include every fragment in the JSON snapshot');
-  return addViewOptions(command, { top: '20' }).action(async (file: string, raw: RawParseOptions) => {
+    .option('--fragments', 'include every fragment in the json or ndjson snapshot');
+  return addOutputOptions(addViewOptions(command, { top: '20' }), snapshotFormats, 'file')
+    .action(async (file: string, raw: RawParseOptions) => {
       const view = parseViewOptions(raw);
-      await checkOutputFile(raw.json);
+      const output = parseOutputOptions(raw, snapshotFormats, 'file');
+      checkFragmentsFormat(raw.fragments === true, output.format);
+      await checkOutputFile(output.target);
       const { snapshot, fragments } = await collectParse(file, raw.fragments === true);
-      if (raw.json !== undefined) await writeSnapshotJson(snapshot, raw.json, { fragments });
-      if (raw.json !== '-') process.stdout.write(renderTextReport(snapshot, view));
+      const text = (): string => renderTextReport(snapshot, view);
+      await writeChosenOutput(output, { text, ...snapshotRenderers(snapshot, fragments) });
+      if (output.textToStdout) process.stdout.write(text());
       setExitCode(walkExitCode(snapshot));
     });
 }

@@ -4,19 +4,23 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { ExitCode, KamheapError } from '../errors.js';
 import { renderLogDumpReport } from '../export/log-dump-report.js';
-import { prepareOutputDir } from '../export/output-file.js';
+import { checkOutputFile, prepareOutputDir } from '../export/output-file.js';
 import { printable } from '../export/printable.js';
 import { writeSnapshotJson } from '../export/write-json.js';
+import { jsonDocument } from '../export/write-data.js';
 import { logDumpSnapshot } from '../kamailio-log/dump-snapshot.js';
 import { logLimits, readLogDumps } from '../kamailio-log/read-log.js';
 import type { AnySnapshot } from '../snapshot/snapshot.js';
 import { sizeText } from '../util/read-lines.js';
 import { parsePid } from './options.js';
 import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
+import { addOutputOptions, parseOutputOptions, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 
-interface RawParseLogOptions extends RawViewOptions {
+/** text, json (the snapshots as one array), ndjson (one snapshot per line). */
+const parseLogFormats = ['text', 'json', 'ndjson'] as const;
+
+interface RawParseLogOptions extends RawOutputOptions, RawViewOptions {
   out?: string;
-  json?: boolean;
   pid?: string;
   fragments?: boolean;
 }
@@ -35,16 +39,22 @@ export function parseLogCommand(setExitCode: (code: number) => void): Command {
     .description("turn Kamailio's own memory dumps in a log (mem_dump_pkg / mem_dump_shm status dumps, *_sums lines) into snapshots")
     .argument('<file>', "Kamailio's stderr log, a syslog file or journalctl output (-o short, short-iso, ...); - for stdin")
     .option('--out <dir>', 'write one snapshot per dump there: pid-<pid>-<heap>-<n>.json')
-    .option('--json', 'print the snapshots as a JSON array')
     .option('--pid <pid>', 'only the dumps logged by this process')
     .option('--fragments', "include the status dumps' fragments in the snapshots");
-  return addViewOptions(command, { top: '5' }).action(async (file: string, raw: RawParseLogOptions) => {
+  return addOutputOptions(addViewOptions(command, { top: '5' }), parseLogFormats, 'flag')
+    .action(async (file: string, raw: RawParseLogOptions) => {
       const view = parseViewOptions(raw);
       const pid = raw.pid === undefined ? undefined : parsePid(raw.pid);
+      const output = parseOutputOptions(raw, parseLogFormats, 'flag');
+      await checkOutputFile(output.target);
       if (raw.out !== undefined) await prepareOutputDir(raw.out);
       const parsed = await collectParseLog(file, { pid, includeFragments: raw.fragments === true });
       if (raw.out !== undefined) await writeLogSnapshots(raw.out, parsed.snapshots);
-      process.stdout.write(raw.json ? `${JSON.stringify(parsed.snapshots, null, 2)}\n` : renderLogDumpReport(file, parsed.lines, parsed.snapshots, view));
+      await writeChosenOutput(output, {
+        text: () => renderLogDumpReport(file, parsed.lines, parsed.snapshots, view),
+        json: () => jsonDocument(parsed.snapshots),
+        ndjson: () => parsed.snapshots.map((s) => `${JSON.stringify(s)}\n`),
+      });
       warnIncomplete(parsed.snapshots);
       warnSkipped(parsed.skipped);
       if (parsed.snapshots.some((s) => s.findings.some((f) => f.kind === 'check-pattern'))) setExitCode(ExitCode.heapCorrupt);

@@ -6,7 +6,7 @@ import type { HeapRootSymbol } from '../locate/heap-roots.js';
 import { renderTextReport } from '../export/text-report.js';
 import { checkOutputFile } from '../export/output-file.js';
 import { printable } from '../export/printable.js';
-import { writeSnapshotJson, type SnapshotFormat } from '../export/write-json.js';
+import { snapshotFormats, snapshotRenderers } from '../export/snapshot-formats.js';
 import type { FragmentList } from '../snapshot/fragment-list.js';
 import type { RunControl } from '../run-control.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
@@ -21,28 +21,25 @@ import {
   defaultMaxPause,
   heapSymbolHelp,
   maxPauseHelp,
-  parseCount,
   parseHeapKind,
   parseHeapSymbol,
   parseMaxPause,
   parsePid,
   parseRange,
-  parseSnapshotFormat,
   parseTimeout,
   parseWalker,
   stopHelp,
 } from './options.js';
+import { addOutputOptions, checkFragmentsFormat, dataOnStdout, parseOutputOptions, writeChosenOutput, type OutputChoice, type RawOutputOptions } from './output-options.js';
 import { startProgress } from './progress.js';
 import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
 import type { TextView } from '../export/site-table.js';
 
-interface RawWalkOptions extends RawViewOptions {
+interface RawWalkOptions extends RawOutputOptions, RawViewOptions {
   heap: string;
   from?: string;
   to?: string;
   walker: string;
-  json?: string;
-  format: string;
   fragments?: boolean;
   stop?: boolean;
   timeout?: string;
@@ -63,8 +60,7 @@ interface WalkOptions {
   timeoutMs: number | undefined;
   maxPauseMs: number;
   gdbPath: string | undefined;
-  json: string | undefined;
-  format: SnapshotFormat;
+  output: OutputChoice<(typeof snapshotFormats)[number]>;
   fragments: boolean;
   stop: boolean;
   all: boolean;
@@ -85,18 +81,17 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--from <n>', 'first fragment index to include (index 0 is first_frag, free ones count too)')
     .option('--to <m>', 'stop before this fragment index')
     .option('--walker <name>', 'bulk (few large reads, shortest pause) or script (generated GDB script)', 'bulk')
-    .option('--json <file>', 'write a JSON snapshot to FILE, or to stdout with "-" (then nothing else goes to stdout)')
-    .option('--format <format>', 'of the --json output: json (one document) or ndjson (the snapshot on the first line, then one fragment per line)', 'json')
-    .option('--fragments', 'include every walked fragment in the JSON snapshot (streamed: memory does not grow with them)')
+    .option('--fragments', 'include every walked fragment in the json or ndjson snapshot (streamed: memory does not grow with them)')
     .option('--stop', stopHelp)
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--all', 'the shm heap once (live unless --stop), then the pkg heap of every process of the instance (each stopped only for its own heap)');
-  return addViewOptions(command, { top: '20' }).action(async (pidText: string, raw: RawWalkOptions) => {
+  return addOutputOptions(addViewOptions(command, { top: '20' }), snapshotFormats, 'file')
+    .action(async (pidText: string, raw: RawWalkOptions) => {
       const options = parseWalkOptions(pidText, raw);
-      await checkOutputFile(options.json);
+      await checkOutputFile(options.output.target);
       await runControlled(options.timeoutMs, async (control) => {
         const result = options.all ? { snapshot: await collectInstanceWalk(options, control), fragments: undefined } : await collectWalk(options, control);
         try {
@@ -123,8 +118,7 @@ function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
     timeoutMs: parseTimeout(raw.timeout),
     maxPauseMs: parseMaxPause(raw.maxPause),
     gdbPath: raw.gdb,
-    json: raw.json,
-    format: parseSnapshotFormat(raw.format),
+    output: parseOutputOptions(raw, snapshotFormats, 'file'),
     fragments: raw.fragments === true,
     stop: raw.stop === true,
     all: raw.all === true,
@@ -134,13 +128,14 @@ function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
   if (options.all && (raw.from !== undefined || raw.to !== undefined || options.fragments || options.heapSymbol || options.walker !== 'bulk')) {
     throw new KamheapError('usage', '--all walks whole heaps with the bulk walker: no --from, --to, --fragments, --heap-symbol or --walker script');
   }
+  checkFragmentsFormat(options.fragments, options.output.format);
   return options;
 }
 
 /** Runs the walk and returns the snapshot (the data; printing is separate). */
 async function collectWalk(options: WalkOptions, control: RunControl): Promise<WalkResultData> {
   const { pid, kind } = options;
-  const progress = startProgress(options.json !== '-', `attaching to PID ${pid}`);
+  const progress = startProgress(!dataOnStdout(options.output), `attaching to PID ${pid}`);
   try {
     const request = {
       pid,
@@ -166,7 +161,7 @@ async function collectWalk(options: WalkOptions, control: RunControl): Promise<W
 /** `--all`: the shm snapshot with a section per process and the pkg aggregate. */
 async function collectInstanceWalk(options: WalkOptions, control: RunControl): Promise<Snapshot> {
   const { pid } = options;
-  const progress = startProgress(options.json !== '-', `reading the process table of PID ${pid}`);
+  const progress = startProgress(!dataOnStdout(options.output), `reading the process table of PID ${pid}`);
   try {
     const walk = await walkInstance(pid, {
       control,
@@ -187,13 +182,12 @@ function phaseText(phase: 'attached' | 'detached' | 'live', pid: number, kind: H
   return phase === 'attached' ? `PID ${pid} stopped, reading the ${kind} heap` : `PID ${pid} detached`;
 }
 
-/** Prints the text summary and/or writes the JSON snapshot. */
-async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'json' | 'view' | 'format'>): Promise<void> {
-  if (options.json !== undefined) await writeSnapshotJson(snapshot, options.json, { fragments, format: options.format });
-  if (options.json !== '-') {
-    process.stdout.write(renderTextReport(snapshot, options.view));
-    if (snapshot.processes && snapshot.pkgAggregate) process.stdout.write(renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, options.view));
-  }
+/** Writes the summary or the snapshot in the chosen format (with the deprecated --json FILE, both). */
+async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'output' | 'view'>): Promise<void> {
+  const { output, view } = options;
+  const text = (): string => renderTextReport(snapshot, view) + (snapshot.processes && snapshot.pkgAggregate ? renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, view) : '');
+  await writeChosenOutput(output, { text, ...snapshotRenderers(snapshot, fragments) });
+  if (output.textToStdout) process.stdout.write(text());
   const broken = snapshot.findings[0];
   const unsettled = snapshot.walk.consistency?.unsettled[0];
   if (broken && !snapshot.walk.complete) {

@@ -1,78 +1,86 @@
-// `kamheap watch <pid>`: walk the heap every INTERVAL seconds, keep the samples, and name the sites
-// that grow steadily. Ctrl-C ends the watch early and still prints the report of what was sampled.
+// `kamheap watch <pid>`: walk the heap every INTERVAL seconds (a period, start to start), keep the
+// samples, and name the sites (with --all, the processes) that grow steadily. Ctrl-C ends the watch
+// early and still prints the report of what was sampled.
 import { Command } from 'commander';
 import { constants } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoReason, KamheapError } from '../errors.js';
-import { prepareOutputDir } from '../export/output-file.js';
-import { renderTrendReport } from '../export/trend-report.js';
+import { checkOutputFile, prepareOutputDir } from '../export/output-file.js';
+import { renderWatchReport } from '../export/trend-report.js';
 import { writeSnapshotJson } from '../export/write-json.js';
+import { jsonDocument } from '../export/write-data.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
+import type { ProcessSection, Snapshot } from '../snapshot/snapshot.js';
 import { forecastRule } from '../snapshot/free-forecast.js';
-import { analyzeTrend, suspectRule } from '../snapshot/trend.js';
+import { suspectRule } from '../snapshot/trend.js';
+import { watchTrend, type WatchSample } from '../snapshot/watch-trend.js';
 import { bulkWalk } from '../walk/bulk-walker.js';
 import { walkInstance } from '../walk/walk-instance.js';
 import type { HeapKind } from '../heap/heap-nouns.js';
 import type { RunControl } from '../run-control.js';
 import { controlFromSignals } from './run-controlled.js';
+import { runEveryPeriod, systemClock } from './sample-schedule.js';
 import { defaultMaxPause, maxPauseHelp, stopHelp } from './options.js';
+import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 import { maxIntervalMs, maxSamples, minIntervalMs, minSamples, parseWatchOptions, type RawWatchOptions, type WatchOptions } from './watch-options.js';
 
 /** Builds the command. */
 export function watchCommand(): Command {
-  return new Command('watch')
+  const command = new Command('watch')
     .description('walk a heap repeatedly and report the free-memory trend and leak suspects')
     .argument('<pid>', 'Kamailio process ID')
     .option('--heap <kind>', 'pkg or shm', 'pkg')
-    .option('--interval <seconds>', `time between samples, ${minIntervalMs / 1000} to ${maxIntervalMs / 1000}`, '60')
+    .option('--interval <seconds>', `period from one sample's start to the next's, ${minIntervalMs / 1000} to ${maxIntervalMs / 1000}`, '60')
     .option('--samples <n>', `number of walks, ${minSamples} to ${maxSamples}`, '10')
     .option('--out <dir>', 'keep every snapshot (snapshot-NNN.json) and one summary line per sample (samples.ndjson) here')
-    .option('--json', 'print the trend as JSON (schema kamheap.watch/1)')
+    .option('--bytes', 'sizes in bytes in the text report (default: KiB, MiB...)')
     .option('--top <k>', 'sites to show per list', '15')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--stop', stopHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
-    .option('--all', 'each sample walks the shm heap and the pkg heap of every process (walk --all); the pkg trend is over their sum')
-    .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.\nForecast: ${forecastRule}; otherwise the report says why there is none.`)
-    .action(async (pidText: string, raw: RawWatchOptions) => {
+    .option('--all', 'each sample walks the shm heap and the pkg heap of every process (walk --all): a trend of their sum, and of each process')
+    .addHelpText('after', `\nLeak suspects: ${suspectRule}.\nTraffic-driven sites rise and fall with the load and are listed apart.\nForecast: ${forecastRule}; otherwise the report says why there is none.`);
+  // json: schema kamheap.watch/2 (trendSchemaId)
+  return addOutputOptions(command, textOrJson, 'flag')
+    .action(async (pidText: string, raw: RawWatchOptions & RawOutputOptions) => {
       const options = parseWatchOptions(pidText, raw);
-      const snapshots = await collectWatch(options);
-      const trend = analyzeTrend(snapshots);
-      const pkgTrend = options.all ? analyzeTrend(snapshots.map(pkgSumAsSnapshot)) : undefined;
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(pkgTrend ? { ...trend, pkg: pkgTrend } : trend, null, 2)}\n`);
-      } else {
-        process.stdout.write(renderTrendReport(trend, options.top));
-        if (pkgTrend) process.stdout.write(`\nall pkg heaps together:\n${renderTrendReport(pkgTrend, options.top)}`);
-      }
+      const output = parseOutputOptions(raw, textOrJson, 'flag');
+      await checkOutputFile(output.target);
+      const { samples, late } = await collectWatch(options);
+      const trend = watchTrend(samples, options.intervalMs, late);
+      await writeChosenOutput(output, {
+        json: () => jsonDocument(trend),
+        text: () => renderWatchReport(trend, options.top, raw.bytes === true ? 'raw' : 'human'),
+      });
     });
 }
 
-/** Takes the samples; stops early (keeping what it has) on Ctrl-C/SIGTERM. */
-export async function collectWatch(options: WatchOptions): Promise<Snapshot[]> {
-  const { pid, kind, intervalMs, samples, out } = options;
+/** Takes the samples, one per period; stops early (keeping what it has) on Ctrl-C/SIGTERM. */
+export async function collectWatch(options: WatchOptions): Promise<{ samples: WatchSample[]; late: number }> {
+  const { pid, kind, intervalMs, out } = options;
   if (out) await prepareOutputDir(out);
   const { control, dispose } = controlFromSignals(undefined);
   const walk: SampleOptions = { control, maxPauseMs: options.maxPauseMs, gdbPath: options.gdbPath, stop: options.stop };
-  const snapshots: Snapshot[] = [];
+  const samples: WatchSample[] = [];
+  let late = 0;
+  const take = async (i: number): Promise<void> => {
+    const started = systemClock.now();
+    const snapshot = options.all ? await instanceSample(pid, walk) : await heapSample(pid, kind, walk);
+    const sample = { snapshot, startedAt: new Date(started).toISOString(), walkMs: Math.round(systemClock.now() - started) };
+    samples.push(sample);
+    process.stderr.write(`sample ${i + 1}/${options.samples} at ${sample.startedAt}: free ${snapshot.heap.free} B, ${snapshot.totals.used.count} used fragments\n`);
+    if (out) await keep(out, i, sample);
+  };
   try {
-    for (let i = 0; i < samples && !control.stopped; i++) {
-      if (i > 0) await pause(intervalMs, control.signal);
-      if (control.stopped) break;
-      const snapshot = options.all ? await instanceSample(pid, walk) : await heapSample(pid, kind, walk);
-      snapshots.push(snapshot);
-      process.stderr.write(`sample ${i + 1}/${samples}: free ${snapshot.heap.free} B, ${snapshot.totals.used.count} used fragments\n`);
-      if (out) await keep(out, i, snapshot);
-    }
+    late = (await runEveryPeriod(options.samples, intervalMs, take, systemClock, control.signal)).late;
   } catch (error) {
     if (!control.stopped) throw error;
   } finally {
     dispose();
   }
-  if (snapshots.length < 2) throw control.stopped ? control.error() : new KamheapError('usage', 'fewer than two samples');
-  return snapshots;
+  if (samples.length < 2) throw control.stopped ? control.error() : new KamheapError('usage', 'fewer than two samples');
+  return { samples, late };
 }
 
 interface SampleOptions {
@@ -96,23 +104,15 @@ async function instanceSample(pid: number, options: SampleOptions): Promise<Snap
   return { ...walk.shm, processes: walk.processes, pkgAggregate: walk.pkgAggregate };
 }
 
-/** The pkg sum of a `walk --all` sample, shaped as a snapshot so the trend reads it like any heap. */
-export function pkgSumAsSnapshot(s: Snapshot): Snapshot {
-  const sum = s.pkgAggregate;
-  if (!sum) throw new KamheapError('bad-input', 'a --all sample without its pkg sum');
-  const { processes: _processes, pkgAggregate: _sum, ...shm } = s;
-  return {
-    ...shm,
-    heap: { ...s.heap, kind: 'pkg', size: sum.size, realUsed: sum.realUsed, free: sum.free, used: sum.used.bytes, maxRealUsed: sum.realUsed },
-    totals: { ...s.totals, used: sum.used },
-    sites: sum.sites,
-  };
+/** A process's pkg totals in a samples.ndjson line: what `kamcmd pkg.stats` shows per process. */
+function processLine(p: ProcessSection): { pid: number; role: string; realUsed: number | null; free: number | null } {
+  return { pid: p.pid, role: p.role, realUsed: p.heap?.realUsed ?? null, free: p.heap?.free ?? null };
 }
 
 /** Writes one sample to the --out directory. */
-async function keep(dir: string, index: number, snapshot: Snapshot): Promise<void> {
+async function keep(dir: string, index: number, { snapshot, startedAt, walkMs }: WatchSample): Promise<void> {
   await writeSnapshotJson(snapshot, join(dir, `snapshot-${String(index + 1).padStart(3, '0')}.json`));
-  const line = { createdAt: snapshot.createdAt, pid: snapshot.target.pid, kind: snapshot.heap.kind, free: snapshot.heap.free, realUsed: snapshot.heap.realUsed, used: snapshot.totals.used, sites: snapshot.sites };
+  const line = { startedAt, walkMs, createdAt: snapshot.createdAt, pid: snapshot.target.pid, kind: snapshot.heap.kind, free: snapshot.heap.free, realUsed: snapshot.heap.realUsed, used: snapshot.totals.used, sites: snapshot.sites, ...(snapshot.processes ? { processes: snapshot.processes.map(processLine) } : {}) };
   // O_NOFOLLOW: a symbolic link planted at that name inside --out is refused, not followed.
   const flag = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
   try {
@@ -120,17 +120,4 @@ async function keep(dir: string, index: number, snapshot: Snapshot): Promise<voi
   } catch (error) {
     throw new KamheapError('bad-input', `cannot write ${join(dir, 'samples.ndjson')}: ${errnoReason(error)}`, { cause: error });
   }
-}
-
-/** Waits, waking early on abort. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -10,7 +10,7 @@ export interface RawWatchOptions {
   interval: string;
   samples: string;
   out?: string;
-  json?: boolean;
+  bytes?: boolean;
   top: string;
   maxPause: string;
   stop?: boolean;
@@ -25,7 +25,6 @@ export interface WatchOptions {
   samples: number;
   top: number;
   out: string | undefined;
-  json: boolean;
   gdbPath: string | undefined;
   maxPauseMs: number;
   /** shm: stop the target for each walk. */
@@ -57,7 +56,6 @@ export function parseWatchOptions(pidText: string, raw: RawWatchOptions): WatchO
     samples: parseSamples(raw.samples),
     top: parseCount(raw.top, '--top'),
     out: raw.out,
-    json: raw.json === true,
     gdbPath: raw.gdb,
     maxPauseMs: parseMaxPause(raw.maxPause),
     stop: raw.stop === true,

@@ -27,8 +27,8 @@ export function guardStdio(): void {
   }
 }
 
-/** Writes `text` and waits until it is written; resolves (never rejects) once the output has failed. */
-export function writeOutput(stream: Output, text: string): Promise<void> {
+/** Writes `text` (or bytes) and waits until it is written; resolves (never rejects) once the output has failed. */
+export function writeOutput(stream: Output, text: string | Uint8Array): Promise<void> {
   if (closed.has(stream)) return Promise.resolve();
   return new Promise((resolve) => {
     stream.write(text, (error) => {

@@ -12,6 +12,14 @@ import { lstat, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:
 import { dirname, join } from 'node:path';
 import { errnoReason, KamheapError } from '../errors.js';
 
+/** What an output holds: text or bytes, whole or in pieces. */
+export type OutputContent = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+/** The content as pieces, a whole text or buffer as one. */
+export function contentPieces(content: OutputContent): Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> {
+  return typeof content === 'string' || content instanceof Uint8Array ? [content] : content;
+}
+
 // Creates a file that did not exist, refusing to follow a symlink in its place.
 const createNew = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
@@ -45,7 +53,7 @@ export async function checkOutputFile(path: string | undefined): Promise<void> {
 }
 
 /** Writes `content` to `path` through a temp file renamed over it; any failure is one bad-input line. */
-export async function writeOutputFile(path: string, content: string | Iterable<string> | AsyncIterable<string>): Promise<void> {
+export async function writeOutputFile(path: string, content: OutputContent): Promise<void> {
   await checkTarget(path);
   const temp = join(dirname(path), tempName());
   let handle: FileHandle | undefined;
@@ -56,7 +64,7 @@ export async function writeOutputFile(path: string, content: string | Iterable<s
     handle = await open(temp, createNew, 0o644);
     created = true;
     // writeFile on a handle writes on from where the last write ended, all of the chunk.
-    for await (const chunk of typeof content === 'string' ? [content] : content) await handle.writeFile(chunk);
+    for await (const chunk of contentPieces(content)) await handle.writeFile(chunk);
     await handle.sync();
     await handle.close();
     handle = undefined;

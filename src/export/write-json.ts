@@ -4,8 +4,7 @@
 // NDJSON writes the snapshot without them on its first line, then one record per line.
 import type { AnySnapshot } from '../snapshot/snapshot.js';
 import { recordList, type FragmentList } from '../snapshot/fragment-list.js';
-import { writeOutput } from './closed-output.js';
-import { writeOutputFile } from './output-file.js';
+import { writeData } from './write-data.js';
 
 export type SnapshotFormat = 'json' | 'ndjson';
 
@@ -17,9 +16,7 @@ export interface SnapshotWriteOptions {
 
 /** Serializes the snapshot; a file is written safely (output-file.ts), a failure is one bad-input line. */
 export async function writeSnapshotJson(snapshot: AnySnapshot, target: string, options: SnapshotWriteOptions = {}): Promise<void> {
-  const pieces = snapshotText(snapshot, options.fragments, options.format ?? 'json');
-  if (target !== '-') return writeOutputFile(target, pieces);
-  for await (const piece of pieces) await writeOutput(process.stdout, piece);
+  await writeData(target, snapshotText(snapshot, options.fragments, options.format ?? 'json'));
 }
 
 /** The snapshot's text, in pieces. */

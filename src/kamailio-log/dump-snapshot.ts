@@ -43,7 +43,8 @@ export function logDumpSnapshot(dump: LogDump, source: LogSource, options: { inc
     schema: snapshotSchemaId,
     createdAt: createdAt(dump, source).toISOString(),
     tool: { name: 'kamheap', version: toolVersion() },
-    target: { pid: dump.pid, executable: null },
+    // The syslog host is all a log tells of where the process ran; its version and start it does not.
+    target: { pid: dump.pid, executable: null, ...(dump.host ? { host: dump.host } : {}) },
     heap: {
       kind: dump.kind,
       allocator,

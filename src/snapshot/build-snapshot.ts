@@ -2,8 +2,9 @@
 // it: they stay in the walk's FragmentList and go straight to the output file (write-json.ts).
 import { hex } from '../util/hex.js';
 import { toolVersion } from '../util/version.js';
-import { snapshotSchemaId, type Snapshot } from './snapshot.js';
-import type { WalkOutput } from './walk-output.js';
+import { processStart } from '../proc/start-time.js';
+import { snapshotSchemaId, type Snapshot, type TargetRecord } from './snapshot.js';
+import type { WalkedProcess, WalkOutput } from './walk-output.js';
 
 export interface BuildOptions {
   now?: Date;
@@ -16,7 +17,7 @@ export function buildSnapshot(output: WalkOutput, options: BuildOptions = {}): S
     schema: snapshotSchemaId,
     createdAt: (options.now ?? new Date()).toISOString(),
     tool: { name: 'kamheap', version: toolVersion() },
-    target: { pid: output.pid, executable: output.executable },
+    target: { pid: output.pid, executable: output.executable, ...(output.process ? walkedTarget(output.process) : {}) },
     heap: {
       kind: header.kind,
       allocator: layout.allocator,
@@ -53,6 +54,16 @@ export function buildSnapshot(output: WalkOutput, options: BuildOptions = {}): S
     totals: { used: summary.used, free: summary.free, fragmentation: round(summary.fragmentation, 6) },
     sites: summary.sites,
     findings: output.findings.map((f) => ({ kind: f.kind, index: f.index, address: hex(f.address), message: f.message })),
+  };
+}
+
+/** What a live walk knows of its process beyond the PID: host, release, start, role and instance. */
+export function walkedTarget(p: WalkedProcess): Omit<TargetRecord, 'pid' | 'executable'> {
+  return {
+    host: p.host,
+    ...(p.kamailioVersion === undefined ? {} : { kamailioVersion: p.kamailioVersion }),
+    started: processStart(p.startTime),
+    ...(p.place ? { role: p.place.role, instance: { pid: p.place.main.pid, started: processStart(p.place.main.startTime) } } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Compares two snapshots of the same heap: per allocation site the change in count and bytes,
 // sites that appeared or vanished, and how free memory moved. Sorted by growth, largest first.
 import type { SiteRecord } from '../heap/heap-nouns.js';
+import { diffWarnings, type DiffWarningOptions } from './diff-warnings.js';
 import type { AnySnapshot } from './snapshot.js';
 import { siteKey } from './summarize.js';
 
@@ -35,6 +36,8 @@ export interface SnapshotDiff {
   schema: typeof diffSchemaId;
   before: SnapshotRef;
   after: SnapshotRef;
+  /** Why the two may not be comparable (other host, release, process, heap; same snapshot; wrong order): one line each, empty when none. */
+  warnings: string[];
   /** Seconds between the two snapshots. */
   elapsedSeconds: number;
   /** Changes of the heap totals; null where a snapshot has none (parsed from *_sums lines alone). */
@@ -64,13 +67,14 @@ export interface ProcessDiff extends SitesDiff {
 }
 
 /** The difference from `before` to `after`. */
-export function diffSnapshots(before: AnySnapshot, after: AnySnapshot): SnapshotDiff {
+export function diffSnapshots(before: AnySnapshot, after: AnySnapshot, options: DiffWarningOptions = {}): SnapshotDiff {
   const { sites: list, counts, used } = diffSites(before.sites, after.sites);
   const perProcess = diffProcesses(before, after);
   return {
     schema: diffSchemaId,
     before: ref(before),
     after: ref(after),
+    warnings: diffWarnings(before, after, options),
     elapsedSeconds: (Date.parse(after.createdAt) - Date.parse(before.createdAt)) / 1000,
     heap: {
       freeBefore: before.heap.free,

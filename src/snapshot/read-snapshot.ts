@@ -52,8 +52,8 @@ async function readBounded(file: string, limit: number): Promise<string> {
   return Buffer.concat(chunks, total).toString('utf8');
 }
 
-// NDJSON starts with the compact snapshot; kamheap's JSON with "{" and a newline.
-async function isNdjson(file: string): Promise<boolean> {
+/** NDJSON starts with the compact snapshot; kamheap's JSON with "{" and a newline. */
+export async function isNdjson(file: string): Promise<boolean> {
   try {
     const handle = await open(file, 'r');
     try {

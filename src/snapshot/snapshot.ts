@@ -2,6 +2,9 @@
 import type { AllocatorName, LayoutSource } from '../heap/layout.js';
 import type { FindingKind } from '../heap/fragment.js';
 import type { CountBytes, FreeTotals, HeapKind, SiteRecord, WalkerName } from '../heap/heap-nouns.js';
+import type { ProcessStart } from '../proc/start-time.js';
+
+export type { ProcessStart };
 
 export const snapshotSchemaId = 'kamheap.snapshot/1';
 
@@ -70,7 +73,7 @@ export interface Snapshot<Unknown extends null = never> {
   schema: typeof snapshotSchemaId;
   createdAt: string;
   tool: { name: 'kamheap'; version: string };
-  target: { pid: number; executable: string | null };
+  target: TargetRecord;
   heap: {
     kind: HeapKind;
     allocator: AllocatorName;
@@ -121,6 +124,26 @@ export interface Snapshot<Unknown extends null = never> {
   pkgAggregate?: PkgAggregate;
 }
 
+/**
+ * The process walked and where it ran. Beyond pid and executable every field is optional: absent
+ * in snapshots of kamheap versions before them, from a hand-run script's output (`parse`), and
+ * wherever the source does not tell (`parse-log` knows only the syslog host).
+ */
+export interface TargetRecord {
+  pid: number;
+  executable: string | null;
+  /** The machine's hostname (kamheap's, for a walk; the syslog host field, for a log). */
+  host?: string;
+  /** The release the executable names in its own version string (`ver_version`, what `kamailio -v` prints). */
+  kamailioVersion?: string;
+  /** When the process started; `ticks` (/proc/PID/stat starttime) with `pid` names it exactly. */
+  started?: ProcessStart;
+  /** Its role in Kamailio's process table, as `kamheap ps` and `kamcmd core.psx` show it. */
+  role?: string;
+  /** The instance: its main process (process table entry 0) and when that started. */
+  instance?: { pid: number; started: ProcessStart };
+}
+
 /** Any snapshot kamheap reads back: walked, or parsed from the log with some values unknown (null). */
 export type AnySnapshot = Snapshot<null>;
 
@@ -132,6 +155,8 @@ export interface ProcessSection {
   nsPid?: number;
   index: number;
   role: string;
+  /** When the process started (absent in snapshots of kamheap versions before it). */
+  started?: ProcessStart;
   heap?: Snapshot['heap'];
   walk?: Snapshot['walk'];
   totals?: Snapshot['totals'];

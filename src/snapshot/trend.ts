@@ -5,7 +5,8 @@ import { fitLine } from './least-squares.js';
 import type { AnySnapshot, Snapshot } from './snapshot.js';
 import { siteKey } from './summarize.js';
 
-export const trendSchemaId = 'kamheap.watch/1';
+/** 2: samples carry startedAt and walkMs, free.confidence, schedule, and with --all processes[]. */
+export const trendSchemaId = 'kamheap.watch/2';
 
 /** The leak-suspect rule, as printed by `watch --help` and in the report. */
 export const suspectRule =
@@ -30,6 +31,11 @@ export interface SiteSeries {
 
 /** `Unknown` is null when snapshots parsed from *_sums lines alone (no heap totals) may be among them. */
 export interface SampleSummary<Unknown extends null = never> {
+  /** When the sample's walk started (watch only), ISO 8601 UTC. */
+  startedAt?: string;
+  /** How long its walk took, ms (watch only). */
+  walkMs?: number;
+  /** When its snapshot was built, after the walk (the trend's time axis). */
   createdAt: string;
   free: number | Unknown;
   realUsed: number | Unknown;
@@ -40,6 +46,8 @@ export interface SampleSummary<Unknown extends null = never> {
 export interface Trend<Unknown extends null = never> {
   schema: typeof trendSchemaId;
   pid: number;
+  /** The process's role in Kamailio's process table, when the snapshots say it. */
+  role?: string;
   kind: string;
   /** The leak-suspect rule. */
   rule: string;
@@ -51,6 +59,27 @@ export interface Trend<Unknown extends null = never> {
   /** Sites with any change, largest growth first. */
   sites: SiteSeries[];
   suspects: SiteSeries[];
+}
+
+/** How a series of values moved: rises and falls between samples, and whether it grows steadily by the suspect rule. */
+export interface Movement {
+  rises: number;
+  falls: number;
+  steady: boolean;
+}
+
+/** The leak-suspect rule on any series (a site's bytes, a process's real used bytes). */
+export function movement(values: readonly number[]): Movement {
+  let rises = 0;
+  let falls = 0;
+  for (let i = 1; i < values.length; i++) {
+    const d = (values[i] ?? 0) - (values[i - 1] ?? 0);
+    if (d > 0) rises++;
+    if (d < 0) falls++;
+  }
+  const intervals = values.length - 1;
+  const grew = (values.at(-1) ?? 0) - (values[0] ?? 0) > 0;
+  return { rises, falls, steady: intervals >= 2 && falls === 0 && rises >= Math.max(2, Math.ceil(0.6 * intervals)) && grew };
 }
 
 /** Analyses snapshots taken in time order (walked ones know every heap total, parsed ones may not). */
@@ -79,6 +108,7 @@ export function analyzeTrend(snapshots: readonly AnySnapshot[]): Trend<null> {
   return {
     schema: trendSchemaId,
     pid: last.target.pid,
+    ...(last.target.role === undefined ? {} : { role: last.target.role }),
     kind: last.heap.kind,
     rule: suspectRule,
     forecastRule,
@@ -102,16 +132,13 @@ function freePoints(snapshots: readonly AnySnapshot[]): FreePoint[] {
 
 /** Deltas, rises/falls, slope and the suspect verdict of one site. */
 function settle(s: SiteSeries, minutes: number[]): SiteSeries {
-  for (let i = 1; i < s.bytes.length; i++) {
-    const d = (s.bytes[i] ?? 0) - (s.bytes[i - 1] ?? 0);
-    if (d > 0) s.rises++;
-    if (d < 0) s.falls++;
-  }
+  const moved = movement(s.bytes);
+  s.rises = moved.rises;
+  s.falls = moved.falls;
   s.bytesDelta = (s.bytes.at(-1) ?? 0) - (s.bytes[0] ?? 0);
   s.countDelta = (s.counts.at(-1) ?? 0) - (s.counts[0] ?? 0);
   s.bytesPerMinute = fitLine(minutes, s.bytes).slope;
-  const intervals = s.bytes.length - 1;
-  s.suspect = intervals >= 2 && s.falls === 0 && s.rises >= Math.max(2, Math.ceil(0.6 * intervals)) && s.bytesDelta > 0;
+  s.suspect = moved.steady;
   return s;
 }
 

@@ -1,6 +1,7 @@
 // What either walker hands to the summary: heap header values and fragments with their text.
 import type { Finding, UnsettledPlace } from '../heap/fragment.js';
 import type { FragmentLayout, HeapLayout } from '../heap/layout.js';
+import type { ProcessPlace } from '../locate/process-place.js';
 import type { HeapHeader, WalkerName } from '../heap/heap-nouns.js';
 import type { FragmentList } from './fragment-list.js';
 import type { Summary } from './summarize.js';
@@ -22,6 +23,18 @@ export interface WalkConsistency {
   mode: 'stopped' | 'live';
   rereads: number;
   unsettled: UnsettledPlace[];
+}
+
+/** The live process a walk read (the bulk walker knows it; a parsed script output does not). */
+export interface WalkedProcess {
+  /** The machine kamheap ran on (os.hostname()). */
+  host: string;
+  /** /proc/PID/stat starttime, clock ticks since boot. */
+  startTime: number;
+  /** The release the executable names (`ver_version`); undefined when it carries none. */
+  kamailioVersion: string | undefined;
+  /** Its role and instance from the process table; undefined when not read or not readable. */
+  place: ProcessPlace | undefined;
 }
 
 export interface WalkOutput {
@@ -49,4 +62,5 @@ export interface WalkOutput {
   durationMs: number | null;
   memoryReads: number | null;
   bytesRead: number | null;
+  process?: WalkedProcess;
 }

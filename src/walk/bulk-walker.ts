@@ -6,6 +6,7 @@
 // - stopped (pkg, and shm with --stop): while the target is stopped, the chunks the walk needs are
 //   captured in a few large reads; after detach the validated walk runs over them.
 // Either way, site strings are read from the target's read-only data once each.
+import { hostname } from 'node:os';
 import { KamheapError } from '../errors.js';
 import { TargetSession, type PauseTiming } from '../gdb/target-session.js';
 import type { RawFragment } from '../heap/fragment.js';
@@ -19,6 +20,8 @@ import { StringTable } from '../memory/read-strings.js';
 import { FragmentSpool } from '../snapshot/fragment-list.js';
 import { SiteTally } from '../snapshot/site-tally.js';
 import type { WalkConsistency, WalkOutput } from '../snapshot/walk-output.js';
+import { readProcessPlace, type ProcessPlace } from '../locate/process-place.js';
+import type { KamailioRelease } from '../locate/kamailio-release.js';
 import { locateHeap, planHeap, planProcessHeap, type ExecutableHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
 
 /** A caller that looks inside the fragments (`inspect`): sees each one as it is walked, then the bytes read. */
@@ -51,6 +54,9 @@ interface HeapRead {
   heap: LocatedHeap;
   chunks: HeapChunks;
   pause: PauseTiming | undefined;
+  release: KamailioRelease;
+  /** The process's role and instance, when this walk read the process table (a walk of its own). */
+  place?: ProcessPlace | undefined;
 }
 
 /** Walks the requested heap with bulk reads. */
@@ -109,6 +115,7 @@ async function walkMemory(memory: RawMemory, request: WalkRequest, spool: Fragme
     durationMs: performance.now() - started,
     memoryReads: chunks.stats.reads,
     bytesRead: chunks.stats.bytes,
+    process: { host: hostname(), startTime: read.target.startTime, kamailioVersion: read.release.version, place: read.place },
   };
   await look?.after(chunks, memory, output);
   return output;
@@ -125,7 +132,10 @@ async function readAlone(memory: RawMemory, request: WalkRequest, keep: boolean)
   const session = await TargetSession.open({ pid, control, maxPauseMs: request.maxPauseMs, startTime: request.startTime, ...(request.gdbPath === undefined ? {} : { gdbPath: request.gdbPath }) });
   return session.closeAfter(async () => {
     const plan = await planHeap(session, memory, request);
-    return readsLive(request) ? readLive(session.target, memory, plan, request) : capturePaused(session, session.target, memory, plan, request, keep);
+    // Before any stop: the table costs no pause.
+    const place = await readProcessPlace(session, plan.release);
+    const read = readsLive(request) ? await readLive(session.target, memory, plan, request) : await capturePaused(session, session.target, memory, plan, request, keep);
+    return { ...read, place };
   });
 }
 
@@ -149,7 +159,7 @@ async function readShared({ session, heap }: SharedSession, memory: RawMemory, r
 async function readLive(target: ProcessInfo, memory: RawMemory, plan: HeapPlan, request: WalkRequest): Promise<HeapRead> {
   const heap = await locateHeap(memory, plan);
   request.onPhase?.('live');
-  return { target, heap, chunks: liveHeap(memory, heap.layout.fragment, heap.header, { control: request.control }), pause: undefined };
+  return { target, heap, chunks: liveHeap(memory, heap.layout.fragment, heap.header, { control: request.control }), pause: undefined, release: plan.release };
 }
 
 /** Attach, capture the chunks the walk needs, detach: the whole pause. */
@@ -161,7 +171,7 @@ async function capturePaused(session: TargetSession, target: ProcessInfo, memory
   const chunks = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool, control: request.control, keep });
   const pause = await session.detach();
   request.onPhase?.('detached');
-  return { target, heap, chunks, pause };
+  return { target, heap, chunks, pause, release: plan.release };
 }
 
 /**

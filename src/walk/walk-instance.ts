@@ -8,6 +8,8 @@ import { aggregatePkg } from '../snapshot/instance.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { instanceFactsFrom, tableOf } from '../locate/instance-facts.js';
 import { readInstanceTable } from '../locate/instance-table.js';
+import { placeIn } from '../locate/process-place.js';
+import { processStart } from '../proc/start-time.js';
 import { KamheapError } from '../errors.js';
 import { TargetSession } from '../gdb/target-session.js';
 import { isSameProcessAlive } from '../proc/process.js';
@@ -48,12 +50,14 @@ export async function walkInstance(pid: number, options: InstanceWalkOptions): P
     const shmHeap = await readExecutableHeap(session, { kind: 'shm' }, facts.knowledge);
     const pkgHeap = await readExecutableHeap(session, { kind: 'pkg' }, facts.knowledge);
     options.onHeap?.('shm');
-    const shm = buildSnapshot(await bulkWalk({ pid, kind: 'shm', stop: options.stop === true, ...common }, { shared: { session, heap: shmHeap } }));
+    const shmOutput = await bulkWalk({ pid, kind: 'shm', stop: options.stop === true, ...common }, { shared: { session, heap: shmHeap } });
+    // The shared session read no table of its own: this walk's table says where PID stands.
+    const shm = buildSnapshot({ ...shmOutput, ...(shmOutput.process ? { process: { ...shmOutput.process, place: placeIn(table, pid) } } : {}) });
     const processes: ProcessSection[] = [];
     for (const p of table) {
       control.throwIfStopped();
       options.onHeap?.(String(p.pid));
-      const section = { pid: p.pid, ...(p.nsPid === undefined ? {} : { nsPid: p.nsPid }), index: p.index, role: p.role };
+      const section = { pid: p.pid, ...(p.nsPid === undefined ? {} : { nsPid: p.nsPid }), index: p.index, role: p.role, started: processStart(p.startTime) };
       try {
         // The PID checked then must still be that process, up to the attach: a PID reused since is somebody else's.
         if (!isSameProcessAlive(p)) throw new KamheapError('target-exited', `PID ${p.pid} exited after the process table was read`);

@@ -36,14 +36,13 @@ describe('parseSamples', () => {
 });
 
 it('checks every option into one object', () => {
-  expect(parseWatchOptions('4711', { ...defaults, heap: 'shm', out: '/tmp/w', json: true })).toEqual({
+  expect(parseWatchOptions('4711', { ...defaults, heap: 'shm', out: '/tmp/w' })).toEqual({
     pid: 4711,
     kind: 'shm',
     intervalMs: 60_000,
     samples: 10,
     top: 15,
     out: '/tmp/w',
-    json: true,
     gdbPath: undefined,
     maxPauseMs: 30_000,
     stop: false,

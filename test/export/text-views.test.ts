@@ -35,7 +35,8 @@ describe('walk summary', () => {
   it('elides the middle of a site string too long for the width, and colours only when asked', () => {
     const narrow = renderTextReport(after, textView(30, {}, { width: 60 }));
     expect(narrow).toMatch(/^ .* core: core\/dst…blocklist\(437\)$/m);
-    expect(widest(narrow)).toBeLessThanOrEqual(60);
+    // All but the heading, one part that wraps only at 80 columns.
+    expect(widest(narrow.slice(narrow.indexOf('\n') + 1))).toBeLessThanOrEqual(60);
     expect(narrow).not.toContain('\u001b');
     expect(renderTextReport(after, textView(3, {}, { paint: paint(true) }))).toContain('\u001b[1m');
   });

@@ -44,9 +44,11 @@ it('diff puts ht_cell_new on top after new Call-IDs, by exactly one cell each', 
 
 it('watch names ht_cell_new as the leak suspect under steady new Call-IDs, and flags no flat site', async () => {
   const out = join(dir, 'watch');
-  const watch = runCli(['watch', String(kamailio.pid), '--heap', 'shm', '--interval', '1.2', '--samples', '5', '--json', '--out', out]);
+  // --interval is a period, start to start: 2.5 s keeps the five samples about 10 s apart in all,
+  // whatever a walk takes on a busy machine (a walk past the period would pack the samples together).
+  const watch = runCli(['watch', String(kamailio.pid), '--heap', 'shm', '--interval', '2.5', '--samples', '5', '--json', '--out', out]);
   // Steady traffic for the whole watch: 20 new Call-IDs a second.
-  await runSipp(kamailio, { scenario: 'options', calls: 130, rate: 20 });
+  await runSipp(kamailio, { scenario: 'options', calls: 260, rate: 20 });
   const result = await watch;
   expect(result.exitCode).toBe(0);
   const trend = JSON.parse(result.stdout) as Trend;
