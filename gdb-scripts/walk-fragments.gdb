@@ -18,7 +18,7 @@ set print elements 0
 
 # Prints the heap's KH_BEGIN and KH_HEAP lines and sets up the walk (the target must be stopped).
 define kh_walk_start
-  printf "KH_BEGIN format=1 pid={{PID}} kind={{KIND}} layout={{LAYOUT_ID}} source={{LAYOUT_SOURCE}} header={{HEADER_SIZE}} user={{USER_OFFSET}} debug={{DEBUG_FIELDS}} from={{FROM}} to={{TO}} root={{ROOT_SYMBOL}}\n"
+  printf "KH_BEGIN format=1 pid={{PID}} kind={{KIND}} layout={{LAYOUT_ID}} source={{LAYOUT_SOURCE}} header={{HEADER_SIZE}} user={{USER_OFFSET}} overhead={{FRAG_OVERHEAD}} debug={{DEBUG_FIELDS}} from={{FROM}} to={{TO}} root={{ROOT_SYMBOL}}\n"
   # The heap is reached through {{ROOT_SYMBOL}}: {{ROOT_ORIGIN}}.
   {{SET_BLOCK}}
   set $kh_a = {{FIRST_FRAG}}

@@ -28,6 +28,8 @@ export const ExitCode = {
   addressInUse: 18,
   /** The chosen debugger cannot do what the command needs (lldb-dap; the script walker over DAP). */
   debuggerUnsupported: 19,
+  /** `inspect --site TEXT` matched several sites: the list is on stderr, pick one. */
+  ambiguousSite: 20,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -48,7 +50,8 @@ export type KamheapErrorKind =
   | 'pause-limit'
   | 'unsettled'
   | 'address-in-use'
-  | 'debugger-unsupported';
+  | 'debugger-unsupported'
+  | 'ambiguous-site';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   usage: ExitCode.usage,
@@ -68,6 +71,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   unsettled: ExitCode.unsettled,
   'address-in-use': ExitCode.addressInUse,
   'debugger-unsupported': ExitCode.debuggerUnsupported,
+  'ambiguous-site': ExitCode.ambiguousSite,
 };
 
 /** Base of all expected failures; `message` is the one line shown to the user. */

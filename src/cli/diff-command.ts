@@ -10,13 +10,13 @@ import { jsonDocument } from '../export/write-data.js';
 import { diffSnapshots, type SnapshotDiff } from '../snapshot/diff.js';
 import { readSnapshot } from '../snapshot/read-snapshot.js';
 import { parseCount } from './options.js';
+import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
 import { addOutputOptions, parseOutputOptions, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 
 /** text, json (schema kamheap.diff/1), csv (one row per site), pprof (after - before per site). */
 const diffFormats = ['text', 'json', 'csv', 'pprof'] as const;
 
-interface RawDiffOptions extends RawOutputOptions {
-  top: string;
+interface RawDiffOptions extends RawOutputOptions, RawViewOptions {
   all?: boolean;
   failOnGrowth?: string;
 }
@@ -27,19 +27,18 @@ export function diffCommand(setExitCode: (code: number) => void): Command {
     .description('compare two snapshots of the same heap: per-site change in count and bytes, largest growth first')
     .argument('<before>', 'the earlier snapshot (kamheap walk --json)')
     .argument('<after>', 'the later snapshot')
-    .option('--top <k>', 'site lines to show', '30')
     .option('--all', 'also list sites that did not change')
     .option('--fail-on-growth <bytes>', 'exit with code 14 when the used bytes of the walked sites grew by more than BYTES')
     .addHelpText('after', '\nWarns on stderr (and in JSON as "warnings") when the snapshots differ in host, Kamailio version, process\n(PID or start time: a restart in between), instance or heap, are one file or one time twice, or after is\nolder than before. Warnings do not change the exit code.');
-  return addOutputOptions(command, diffFormats, 'flag')
+  return addOutputOptions(addViewOptions(command, { top: '30' }), diffFormats, 'flag')
     .action(async (beforeFile: string, afterFile: string, raw: RawDiffOptions) => {
-      const top = parseCount(raw.top, '--top');
+      const view = parseViewOptions(raw);
       const limit = raw.failOnGrowth === undefined ? undefined : parseCount(raw.failOnGrowth, '--fail-on-growth');
       const output = parseOutputOptions(raw, diffFormats, 'flag');
       const diff = await collectDiff(beforeFile, afterFile);
       for (const warning of diff.warnings) process.stderr.write(`kamheap: warning: ${printable(warning)}\n`);
       await writeChosenOutput(output, {
-        text: () => renderDiffReport(diff, top, raw.all === true),
+        text: () => renderDiffReport(diff, view, raw.all === true),
         json: () => jsonDocument(diff),
         csv: () => diffCsv(diff),
         pprof: () => diffPprof(diff),

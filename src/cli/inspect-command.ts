@@ -1,11 +1,9 @@
-// `kamheap inspect <pid> --site "FILE: FUNCTION(LINE)"`: what the fragments of one allocation site
-// hold, sampled across the heap. The bytes are the ones captured while the target was stopped.
+// `kamheap inspect <pid> --site TEXT`: what the fragments of one allocation site hold, sampled
+// across the heap; TEXT is the site string any view prints, or a part of it only one site has. The bytes are the ones captured while the target was stopped.
 import { Command } from 'commander';
 import { KamheapError } from '../errors.js';
 import { hexDump, printableStrings } from '../export/hex-dump.js';
 import { printable } from '../export/printable.js';
-import { checkOutputFile } from '../export/output-file.js';
-import { jsonDocument } from '../export/write-data.js';
 import type { MemorySlice } from '../heap/walk-fragments.js';
 import { userAddress } from '../heap/layout.js';
 import type { RawFragment } from '../heap/fragment.js';
@@ -15,9 +13,18 @@ import type { RunControl } from '../run-control.js';
 import { hex } from '../util/hex.js';
 import type { WalkOutput } from '../snapshot/walk-output.js';
 import { bulkWalk, type FragmentLook } from '../walk/bulk-walker.js';
-import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 import { runControlled } from './run-controlled.js';
 import { defaultMaxPause, maxPauseHelp, parseCount, parseHeapKind, parseMaxPause, parsePid, parseTimeout, stopHelp } from './options.js';
+import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
+import { jsonDocument } from '../export/write-data.js';
+import { checkOutputFile } from '../export/output-file.js';
+import { addOutputOptions, parseOutputOptions, textOrJson, writeChosenOutput, type RawOutputOptions } from './output-options.js';
+import { siteTableLines, type TextView } from '../export/site-table.js';
+import type { HeapKind } from '../heap/heap-nouns.js';
+import { SiteSelector, type SiteCandidate } from '../snapshot/site-selector.js';
+import { siteSelected, siteView, type ViewQuery } from '../snapshot/site-view.js';
+import { siteText } from '../snapshot/site-tally.js';
+import type { WalkRequest } from '../walk/walk-request.js';
 
 export interface InspectedFragment {
   index: number;
@@ -37,11 +44,13 @@ export interface Inspection {
   fragments: InspectedFragment[];
 }
 
-interface RawInspectOptions extends RawOutputOptions {
+interface RawInspectOptions extends Omit<RawViewOptions, 'by' | 'bytes'>, RawOutputOptions {
   heap: string;
   site: string;
   sample: string;
-  bytes: string;
+  size?: string;
+  /** The old name of --size (it clashed with the views' --bytes). */
+  bytes?: string;
   stop?: boolean;
   timeout?: string;
   maxPause: string;
@@ -53,65 +62,108 @@ export function inspectCommand(): Command {
   const command = new Command('inspect')
     .description('hex dump of the fragments of one allocation site, sampled across the heap')
     .argument('<pid>', 'Kamailio process ID')
-    .requiredOption('--site <site>', 'the site as the summary prints it: "FILE: FUNCTION(LINE)", e.g. "htable: ht_api.c: ht_cell_new(186)"')
+    .requiredOption('--site <text>', 'the site string as the views print it, e.g. "htable: ht_api.c: ht_cell_new(186)", or a part of it (function, file or module) that only one site has')
     .option('--heap <kind>', 'pkg or shm', 'pkg')
     .option('--sample <n>', 'fragments to show, spread evenly over the matching ones', '5')
-    .option('--bytes <b>', 'bytes to show per fragment (at most its size)', '256')
+    .option('--size <b>', 'bytes to show per fragment (at most its size)', '256')
+    .option('--bytes <b>', 'old name of --size (deprecated)')
     .option('--stop', stopHelp)
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--gdb <path>', 'gdb executable to use', 'gdb');
-  // json: schema kamheap.inspect/1, with the printable strings of each fragment
-  return addOutputOptions(command, textOrJson, 'flag')
-    .action(async (pidText: string, raw: RawInspectOptions) => {
-      const output = parseOutputOptions(raw, textOrJson, 'flag');
-      await checkOutputFile(output.target);
-      await runControlled(parseTimeout(raw.timeout), async (control) => {
-        const inspection = await collectInspection(pidText, raw, control);
-        control.throwIfStopped();
-        await writeChosenOutput(output, { text: () => renderInspection(inspection), json: () => jsonDocument(inspection) });
-      });
+  return addOutputOptions(addViewOptions(command, { top: '20', bytes: false, by: false }), textOrJson, 'flag').action(async (pidText: string, raw: RawInspectOptions) => {
+    const view = parseViewOptions({ ...raw, by: 'site', bytes: false });
+    const output = parseOutputOptions(raw, textOrJson, 'flag');
+    await checkOutputFile(output.target);
+    await runControlled(parseTimeout(raw.timeout), async (control) => {
+      const inspection = await collectInspection(pidText, raw, control, view);
+      control.throwIfStopped();
+      await writeChosenOutput(output, { text: () => renderInspection(inspection), json: () => jsonDocument(inspection) });
     });
+  });
 }
 
-/** Parses "FILE: FUNCTION(LINE)"; FILE itself may contain ": " (module prefix). */
-export function parseSite(text: string): { file: string; function: string; line: number } {
-  const m = /^(.+): ([^:]+)\((\d+)\)$/.exec(text.trim());
-  if (!m?.[1] || !m[2] || !m[3]) throw new KamheapError('usage', `--site must look like "FILE: FUNCTION(LINE)", not "${text}"`);
-  return { file: m[1], function: m[2], line: Number(m[3]) };
+/** The bytes shown per fragment: --size, or its old name --bytes with a note on stderr. */
+function sizeLimit(raw: Pick<RawInspectOptions, 'size' | 'bytes'>): number {
+  if (raw.bytes === undefined) return parseCount(raw.size ?? '256', '--size');
+  process.stderr.write('kamheap: inspect --bytes B is now --size B (--bytes is the views\' raw sizes switch); --bytes B still works for now\n');
+  return parseCount(raw.bytes, '--bytes');
 }
 
 /** Walks, picks the site's used fragments, and reads the sampled ones' first bytes. */
-export async function collectInspection(pidText: string, raw: RawInspectOptions, control: RunControl): Promise<Inspection> {
+export async function collectInspection(pidText: string, raw: RawInspectOptions, control: RunControl, view: TextView): Promise<Inspection> {
   const pid = parsePid(pidText);
   const kind = parseHeapKind(raw.heap);
-  const site = parseSite(raw.site);
+  const text = raw.site.trim();
+  if (text === '') throw new KamheapError('usage', '--site needs a site string or a part of one');
   const sample = Math.max(1, parseCount(raw.sample, '--sample'));
-  const limit = parseCount(raw.bytes, '--bytes');
+  const limit = sizeLimit(raw);
   const maxPauseMs = parseMaxPause(raw.maxPause);
-  const hits: RawFragment[] = [];
-  let picked: InspectedFragment[] = [];
-  // Used fragments of the site, told by their text as the walk reads it.
-  const look: FragmentLook = {
+  const request = { pid, kind, range: { from: 0, to: undefined }, control, maxPauseMs, stop: raw.stop === true, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) };
+  const picked: InspectedFragment[] = [];
+  let chosen: SiteCandidate<RawFragment>[] = [];
+  let used = { bytes: 0, overhead: null as number | null };
+  const selector = new SiteSelector<RawFragment>(text);
+  const look = selectingLook(selector, view.query, async (chunks, memory, output) => {
+    chosen = selector.resolve();
+    used = { bytes: output.summary.used.bytes, overhead: output.layout.fragment.overhead ?? null };
+    const [only] = chosen;
+    if (only && chosen.length === 1) for (const f of spread(only.fragments, sample)) picked.push(await inspectFragment(f, output, chunks, memory, limit));
+  });
+  await bulkWalk(request, { look });
+  const [only] = chosen;
+  if (only && chosen.length === 1) return { schema: 'kamheap.inspect/1', pid, kind, site: only.text, matching: only.count, fragments: picked };
+  if (chosen.length > 1) {
+    const sites = chosen.map((c) => ({ ...c.site, count: c.count, bytes: c.bytes }));
+    const listing = siteTableLines(siteView(sites, used.bytes, used.overhead, view.query), view);
+    process.stderr.write(`${listing.join('\n')}\n`);
+    throw new KamheapError('ambiguous-site', `--site "${text}" matches ${chosen.length} sites of the ${kind} heap of PID ${pid} (listed above): pass one of their site strings as --site, or narrow with --module NAME`);
+  }
+  throw new KamheapError('bad-input', await notFoundText({ pid, kind, text, view, request }));
+}
+
+/** Sees every used fragment with its site text, and hands the sites matching TEXT (and the filters) to the selector. */
+function selectingLook(selector: SiteSelector<RawFragment>, query: ViewQuery, after: FragmentLook['after']): FragmentLook {
+  return {
     visit(f, strings) {
-      if (f.free || f.line !== site.line) return undefined;
-      const match = (): void => {
-        if (f.filePtr !== 0 && f.funcPtr !== 0 && strings.text(f.filePtr) === site.file && strings.text(f.funcPtr) === site.function) hits.push(f);
+      if (f.free || f.filePtr === 0 || f.funcPtr === 0) return undefined;
+      const add = (): void => {
+        const site = siteText(f, strings.text);
+        if (siteSelected(site, query)) selector.add(site, f.size, f);
       };
-      const reading = strings.ready(f.filePtr, f.funcPtr);
-      if (reading) return reading.then(match);
-      match();
+      const reading = strings.ready(f.filePtr, f.funcPtr, f.mnamePtr === 0 ? f.filePtr : f.mnamePtr);
+      if (reading) return reading.then(add);
+      add();
       return undefined;
     },
-    async after(chunks, memory, output) {
-      for (const f of spread(hits, sample)) picked.push(await inspectFragment(f, output, chunks, memory, limit));
-    },
+    after,
   };
-  const request = { pid, kind, range: { from: 0, to: undefined }, control, maxPauseMs, stop: raw.stop === true, ...(raw.gdb ? { gdbPath: raw.gdb } : {}) };
-  await bulkWalk(request, { look });
-  const matching = hits.length;
-  if (matching === 0) throw new KamheapError('bad-input', `no used fragment from ${raw.site} in the ${kind} heap of PID ${pid}`);
-  return { schema: 'kamheap.inspect/1', pid, kind, site: raw.site, matching, fragments: picked };
+}
+
+/** Why nothing matched, and where to look instead: shm is walked live (nothing stopped) to see whether the site is there; a pkg walk would stop the process, so it is only suggested. */
+async function notFoundText(args: { pid: number; kind: HeapKind; text: string; view: TextView; request: WalkRequest }): Promise<string> {
+  const { pid, kind, text } = args;
+  const none = `no used fragment from a site matching "${text}" in the ${kind} heap of PID ${pid}`;
+  if (kind === 'shm') return `${none}; pkg heaps are per process and were not walked (it stops the process briefly): try ${inspectLine(pid, 'pkg', text)}`;
+  const shm = new SiteSelector<RawFragment>(text, false);
+  const look = selectingLook(shm, args.view.query, async () => {});
+  try {
+    await bulkWalk({ ...args.request, kind: 'shm', stop: false }, { look });
+  } catch (error) {
+    if (error instanceof KamheapError && error.kind === 'interrupted') throw error;
+    return `${none} (the shm heap could not be walked to look there: ${error instanceof Error ? error.message : String(error)})`;
+  }
+  const found = shm.resolve();
+  if (found.length === 0) return `${none}, nor in the shm heap`;
+  const [only] = found;
+  const site = only && found.length === 1 ? only.text : text;
+  const what = found.length === 1 ? `${only?.count ?? 0} fragments` : `${found.length} sites`;
+  return `${none}; it is in the shm heap (${what}): ${inspectLine(pid, 'shm', site)}`;
+}
+
+/** The command that inspects TEXT in another heap, quoted for a POSIX shell. */
+function inspectLine(pid: number, kind: HeapKind, site: string): string {
+  return `kamheap inspect ${pid} --heap ${kind} --site '${site.replace(/'/g, "'\\''")}'`;
 }
 
 /** `n` items spread evenly over the list, first and last included. */

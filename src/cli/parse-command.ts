@@ -11,13 +11,12 @@ import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { sizeText, readLines } from '../util/read-lines.js';
 import { ScriptOutputParser } from '../walk/parse-script-output.js';
-import { parseCount } from './options.js';
+import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
 import { addOutputOptions, checkFragmentsFormat, parseOutputOptions, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 import { walkExitCode } from './walk-command.js';
 
-interface RawParseOptions extends RawOutputOptions {
+interface RawParseOptions extends RawOutputOptions, RawViewOptions {
   fragments?: boolean;
-  top: string;
 }
 
 /** Builds the command. */
@@ -25,16 +24,15 @@ export function parseCommand(setExitCode: (code: number) => void): Command {
   const command = new Command('parse')
     .description('parse the output of a walk script run by hand (gdb --batch --command=walk.gdb ... > walk.out)')
     .argument('<file>', 'the saved output, or - for stdin')
-    .option('--fragments', 'include every fragment in the json or ndjson snapshot')
-    .option('--top <k>', 'allocation sites to show in the summary', '20');
-  return addOutputOptions(command, snapshotFormats, 'file')
+    .option('--fragments', 'include every fragment in the json or ndjson snapshot');
+  return addOutputOptions(addViewOptions(command, { top: '20' }), snapshotFormats, 'file')
     .action(async (file: string, raw: RawParseOptions) => {
-      const top = parseCount(raw.top, '--top');
+      const view = parseViewOptions(raw);
       const output = parseOutputOptions(raw, snapshotFormats, 'file');
       checkFragmentsFormat(raw.fragments === true, output.format);
       await checkOutputFile(output.target);
       const { snapshot, fragments } = await collectParse(file, raw.fragments === true);
-      const text = (): string => renderTextReport(snapshot, top);
+      const text = (): string => renderTextReport(snapshot, view);
       await writeChosenOutput(output, { text, ...snapshotRenderers(snapshot, fragments) });
       if (output.textToStdout) process.stdout.write(text());
       setExitCode(walkExitCode(snapshot));

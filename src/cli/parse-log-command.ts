@@ -12,17 +12,17 @@ import { logDumpSnapshot } from '../kamailio-log/dump-snapshot.js';
 import { logLimits, readLogDumps } from '../kamailio-log/read-log.js';
 import type { AnySnapshot } from '../snapshot/snapshot.js';
 import { sizeText } from '../util/read-lines.js';
-import { parseCount, parsePid } from './options.js';
+import { parsePid } from './options.js';
+import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
 import { addOutputOptions, parseOutputOptions, writeChosenOutput, type RawOutputOptions } from './output-options.js';
 
 /** text, json (the snapshots as one array), ndjson (one snapshot per line). */
 const parseLogFormats = ['text', 'json', 'ndjson'] as const;
 
-interface RawParseLogOptions extends RawOutputOptions {
+interface RawParseLogOptions extends RawOutputOptions, RawViewOptions {
   out?: string;
   pid?: string;
   fragments?: boolean;
-  top: string;
 }
 
 export interface ParsedLog {
@@ -40,11 +40,10 @@ export function parseLogCommand(setExitCode: (code: number) => void): Command {
     .argument('<file>', "Kamailio's stderr log, a syslog file or journalctl output (-o short, short-iso, ...); - for stdin")
     .option('--out <dir>', 'write one snapshot per dump there: pid-<pid>-<heap>-<n>.json')
     .option('--pid <pid>', 'only the dumps logged by this process')
-    .option('--fragments', "include the status dumps' fragments in the snapshots")
-    .option('--top <k>', 'allocation sites to show per dump', '5');
-  return addOutputOptions(command, parseLogFormats, 'flag')
+    .option('--fragments', "include the status dumps' fragments in the snapshots");
+  return addOutputOptions(addViewOptions(command, { top: '5' }), parseLogFormats, 'flag')
     .action(async (file: string, raw: RawParseLogOptions) => {
-      const top = parseCount(raw.top, '--top');
+      const view = parseViewOptions(raw);
       const pid = raw.pid === undefined ? undefined : parsePid(raw.pid);
       const output = parseOutputOptions(raw, parseLogFormats, 'flag');
       await checkOutputFile(output.target);
@@ -52,7 +51,7 @@ export function parseLogCommand(setExitCode: (code: number) => void): Command {
       const parsed = await collectParseLog(file, { pid, includeFragments: raw.fragments === true });
       if (raw.out !== undefined) await writeLogSnapshots(raw.out, parsed.snapshots);
       await writeChosenOutput(output, {
-        text: () => renderLogDumpReport(file, parsed.lines, parsed.snapshots, top),
+        text: () => renderLogDumpReport(file, parsed.lines, parsed.snapshots, view),
         json: () => jsonDocument(parsed.snapshots),
         ndjson: () => parsed.snapshots.map((s) => `${JSON.stringify(s)}\n`),
       });

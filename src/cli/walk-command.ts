@@ -21,7 +21,6 @@ import {
   defaultMaxPause,
   heapSymbolHelp,
   maxPauseHelp,
-  parseCount,
   parseHeapKind,
   parseHeapSymbol,
   parseMaxPause,
@@ -37,15 +36,16 @@ import {
 import type { DebuggerName } from '../debugger/debugger.js';
 import { addOutputOptions, checkFragmentsFormat, dataOnStdout, parseOutputOptions, writeChosenOutput, type OutputChoice, type RawOutputOptions } from './output-options.js';
 import { startProgress } from './progress.js';
+import { addViewOptions, parseViewOptions, type RawViewOptions } from './view-options.js';
+import type { TextView } from '../export/site-table.js';
 
-interface RawWalkOptions extends RawOutputOptions {
+interface RawWalkOptions extends RawOutputOptions, RawViewOptions {
   heap: string;
   from?: string;
   to?: string;
   walker: string;
   fragments?: boolean;
   stop?: boolean;
-  top: string;
   timeout?: string;
   maxPause: string;
   heapSymbol?: string;
@@ -61,7 +61,7 @@ interface WalkOptions {
   walker: WalkerName;
   range: WalkRange;
   heapSymbol: HeapRootSymbol | undefined;
-  top: number;
+  view: TextView;
   timeoutMs: number | undefined;
   maxPauseMs: number;
   gdbPath: string | undefined;
@@ -89,14 +89,13 @@ export function walkCommand(setExitCode: (code: number) => void): Command {
     .option('--walker <name>', 'bulk (few large reads, shortest pause) or script (generated GDB script)', 'bulk')
     .option('--fragments', 'include every walked fragment in the json or ndjson snapshot (streamed: memory does not grow with them)')
     .option('--stop', stopHelp)
-    .option('--top <k>', 'allocation sites to show in the summary', '20')
     .option('--timeout <seconds>', 'give up after this long; the target is detached and left running')
     .option('--max-pause <seconds>', maxPauseHelp, defaultMaxPause)
     .option('--heap-symbol <name>', heapSymbolHelp)
     .option('--gdb <path>', 'gdb executable to use', 'gdb')
     .option('--debugger <name>', debuggerHelp, defaultDebugger)
     .option('--all', 'the shm heap once (live unless --stop), then the pkg heap of every process of the instance (each stopped only for its own heap)');
-  return addOutputOptions(command, snapshotFormats, 'file')
+  return addOutputOptions(addViewOptions(command, { top: '20' }), snapshotFormats, 'file')
     .action(async (pidText: string, raw: RawWalkOptions) => {
       const options = parseWalkOptions(pidText, raw);
       await checkOutputFile(options.output.target);
@@ -123,7 +122,7 @@ function parseWalkOptions(pidText: string, raw: RawWalkOptions): WalkOptions {
     walker,
     range: parseRange(raw.from, raw.to),
     heapSymbol: parseHeapSymbol(kind, raw.heapSymbol),
-    top: parseCount(raw.top, '--top'),
+    view: parseViewOptions(raw),
     timeoutMs: parseTimeout(raw.timeout),
     maxPauseMs: parseMaxPause(raw.maxPause),
     gdbPath: raw.gdb,
@@ -195,9 +194,9 @@ function phaseText(phase: 'attached' | 'detached' | 'live', pid: number, kind: H
 }
 
 /** Writes the summary or the snapshot in the chosen format (with the deprecated --json FILE, both). */
-async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'output' | 'top'>): Promise<void> {
-  const { output, top } = options;
-  const text = (): string => renderTextReport(snapshot, top) + (snapshot.processes && snapshot.pkgAggregate ? renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, top) : '');
+async function printWalk({ snapshot, fragments }: WalkResultData, options: Pick<WalkOptions, 'output' | 'view'>): Promise<void> {
+  const { output, view } = options;
+  const text = (): string => renderTextReport(snapshot, view) + (snapshot.processes && snapshot.pkgAggregate ? renderInstanceReport(snapshot.processes, snapshot.pkgAggregate, view) : '');
   await writeChosenOutput(output, { text, ...snapshotRenderers(snapshot, fragments) });
   if (output.textToStdout) process.stdout.write(text());
   const broken = snapshot.findings[0];

@@ -1,61 +1,56 @@
-// Renders what `parse-log` found: one table line per dump, then each dump's top allocation sites in
-// the shape of Kamailio's own *_sums lines.
-import type { SiteRecord } from '../heap/heap-nouns.js';
+// Renders what `parse-log` found: one table line per dump, then each dump's heading (its heap
+// totals) and its allocation sites as the view asks.
+import { snapshotSiteView } from '../snapshot/site-view.js';
 import type { AnySnapshot } from '../snapshot/snapshot.js';
 import { printable } from './printable.js';
+import { siteTableLines, type TextView } from './site-table.js';
+import { sizeText } from './size-text.js';
+import { heapTotalsLines } from './text-report.js';
+import { wrapWords } from './text-fit.js';
+import { tableLines } from './text-table.js';
 
-/** The dumps of one input as text; `top` limits the site lines per dump. */
-export function renderLogDumpReport(file: string, lines: number, snapshots: readonly AnySnapshot[], top: number): string {
+/** The dumps of one input as text; `view.top` limits the site lines per dump. */
+export function renderLogDumpReport(file: string, lines: number, snapshots: readonly AnySnapshot[], view: TextView): string {
   const out: string[] = [];
   const pids = new Set(snapshots.map((s) => s.target.pid));
   const formats = [...new Set(snapshots.map((s) => s.log?.format ?? '?'))].join(', ');
+  // The file name as given, on one line however long: it is what a reader searches for.
   out.push(`${printable(file)}: ${plural(snapshots.length, 'dump')} by ${plural(pids.size, 'process', 'processes')} in ${lines} lines (${formats})`);
-  out.push(`${'#'.padStart(3)} ${'pid'.padStart(8)}  heap  ${'allocator'.padEnd(11)} ${'parts'.padEnd(11)} ${'time'.padEnd(24)} ${'frags'.padStart(6)} ${'sites'.padStart(5)} ${'heap used'.padStart(11)} ${'heap free'.padStart(11)} ${'site bytes'.padStart(11)}  note`);
-  snapshots.forEach((s, i) => out.push(tableLine(i + 1, s)));
+  const columns = [
+    { head: '#', cells: snapshots.map((_, i) => String(i + 1)) },
+    { head: 'pid', cells: snapshots.map((s) => String(s.target.pid)) },
+    { head: 'heap', cells: snapshots.map((s) => s.heap.kind), align: 'left' as const },
+    { head: 'time', cells: snapshots.map(time), align: 'left' as const },
+    { head: 'frags', cells: snapshots.map((s) => String(s.walk.fragmentsWalked)) },
+    { head: 'sites', cells: snapshots.map((s) => String(s.sites.length)) },
+    { head: 'site bytes', cells: snapshots.map((s) => sizeText(s.totals.used.bytes, view.sizes)) },
+  ];
+  out.push(...tableLines(columns, { head: 'note', cells: snapshots.map(note), colour: view.paint.red }, view.width, view.paint, '', 10));
   const guessed = snapshots.some((s) => s.log?.timeFrom === 'log-without-year');
   const untimed = snapshots.some((s) => s.log?.timeFrom === 'file' || s.log?.timeFrom === 'read');
   if (guessed) out.push("  ~ the lines' stamps have no year: it is the file's (its mtime's), local time");
   if (untimed) out.push(`  * the lines carry no time: ${file === '-' ? 'when stdin was read' : "the file's mtime"}`);
   snapshots.forEach((s, i) => {
     out.push('');
-    out.push(...siteLines(i + 1, s, top));
+    out.push(...dumpLines(i + 1, s, view));
   });
   return `${out.join('\n')}\n`;
 }
 
-// One dump as a table line.
-function tableLine(n: number, s: AnySnapshot): string {
-  const { heap, log } = s;
-  return (
-    `${String(n).padStart(3)} ${String(s.target.pid).padStart(8)}  ${heap.kind.padEnd(4)}  ${heap.allocator.padEnd(11)} ${(log?.parts ?? '').padEnd(11)} ${time(s).padEnd(24)} ` +
-    `${String(s.walk.fragmentsWalked).padStart(6)} ${String(s.sites.length).padStart(5)} ${known(heap.used).padStart(11)} ${known(heap.free).padStart(11)} ${String(s.totals.used.bytes).padStart(11)}  ${note(s)}`
-  ).trimEnd();
-}
-
-// The dump's heading, its findings, and its top sites.
-function siteLines(n: number, s: AnySnapshot, top: number): string[] {
+// The dump's heading and totals, its findings, and its top sites.
+function dumpLines(n: number, s: AnySnapshot, view: TextView): string[] {
   const { heap, log } = s;
   const where = log ? `, lines ${log.firstLine}-${log.lastLine}` : '';
-  const totals = heap.size === null
-    ? 'no heap totals (a *_sums block alone has none)'
-    : `size ${heap.size}  used ${known(heap.used)}  real used ${known(heap.realUsed)}  max real used ${known(heap.maxRealUsed)}  free ${known(heap.free)}`;
-  const out = [`#${n} ${heap.kind} of PID ${s.target.pid} (${heap.allocator}, ${log?.parts ?? '?'}${where}): ${totals}`];
-  for (const f of s.findings) out.push(`  ${f.kind}: ${printable(f.message)}`);
-  const shown = s.sites.slice(0, top);
+  const out = [view.paint.bold(`#${n} ${heap.kind} of PID ${s.target.pid} (${heap.allocator}, ${log?.parts ?? '?'}${where}):`)];
+  out.push(...(heap.size === null ? ['  no heap totals (a *_sums block alone has none)'] : heapTotalsLines(heap, view.sizes, view.width)));
+  for (const f of s.findings) out.push(...wrapWords(`${f.kind}: ${printable(f.message)}`, view.width));
   if (s.sites.length === 0) {
     out.push('  no allocation sites in this dump');
     return out;
   }
-  if (top === 0) return out;
-  out.push(`  top ${shown.length} of ${s.sites.length} sites by bytes (from the ${log?.sitesFrom === 'sums' ? '*_sums lines' : 'fragments'}):`);
-  out.push(`  ${'count'.padStart(8)} ${'bytes'.padStart(12)}  ${'module'.padEnd(12)} file: function(line)`);
-  for (const site of shown) out.push(`  ${siteLine(site)}`);
+  if (view.top === 0) return out;
+  out.push(`  sites from the ${log?.sitesFrom === 'sums' ? '*_sums lines' : 'fragments'}:`, ...siteTableLines(snapshotSiteView(s, view.query), view, '  '));
   return out;
-}
-
-// One site, as `count bytes module file: function(line)`.
-function siteLine(site: SiteRecord): string {
-  return `${String(site.count).padStart(8)} ${String(site.bytes).padStart(12)}  ${printable(site.module).padEnd(12)} ${printable(site.file)}: ${printable(site.function)}(${site.line})`;
 }
 
 // createdAt, marked when its year was guessed or it is the file's time rather than the line's.
@@ -64,16 +59,11 @@ function time(s: AnySnapshot): string {
   return `${printable(s.createdAt)}${from === 'log-without-year' ? '~' : from === 'file' || from === 'read' ? '*' : ''}`;
 }
 
-// What is wrong with the dump, if anything, in a few words.
+// What is wrong with the dump, if anything, in a word (the findings under the dump's heading say more).
 function note(s: AnySnapshot): string {
-  if (s.findings.some((f) => f.kind === 'check-pattern')) return 'CORRUPT (Kamailio reports overwritten check words)';
-  if (s.findings.length > 0) return 'INCOMPLETE (lines missing)';
+  if (s.findings.some((f) => f.kind === 'check-pattern')) return 'CORRUPT';
+  if (s.findings.length > 0) return 'INCOMPLETE';
   return '';
-}
-
-// A total, or "?" where the dump does not give it.
-function known(n: number | null): string {
-  return n === null ? '?' : String(n);
 }
 
 // "1 dump", "2 dumps".

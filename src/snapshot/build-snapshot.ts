@@ -25,6 +25,7 @@ export function buildSnapshot(output: WalkOutput, options: BuildOptions = {}): S
       layoutSource: layout.source,
       debugFields: layout.fragment.debug !== undefined,
       ...(output.rootSymbol === undefined ? {} : { rootSymbol: output.rootSymbol }),
+      ...(layout.fragment.overhead === undefined ? {} : { fragmentOverhead: layout.fragment.overhead }),
       block: hex(header.block),
       size: Number(header.size),
       used: Number(header.used),

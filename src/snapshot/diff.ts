@@ -140,8 +140,8 @@ function entry(site: SiteRecord, countBefore: number, bytesBefore: number, count
   return { module, file, function: site.function, line, ...(site.sizeClass ? { sizeClass: site.sizeClass } : {}), status: 'unchanged', countBefore, countAfter, countDelta: 0, bytesBefore, bytesAfter, bytesDelta: 0 };
 }
 
-/** Fills the deltas and the status once both sides are known. */
-function settle(site: SiteDiff): SiteDiff {
+/** Fills the deltas and the status once both sides are known (also for grouped rows: site-view.ts). */
+export function settle(site: SiteDiff): SiteDiff {
   site.countDelta = site.countAfter - site.countBefore;
   site.bytesDelta = site.bytesAfter - site.bytesBefore;
   if (site.countBefore === 0) site.status = 'new';

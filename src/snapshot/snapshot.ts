@@ -82,6 +82,8 @@ export interface Snapshot<Unknown extends null = never> {
     debugFields: boolean;
     /** The variable the heap was reached through (absent in older snapshots and in ones from logs). */
     rootSymbol?: string;
+    /** Bytes each fragment takes besides its size (header + trailer) in this layout; absent when unknown (logs, older snapshots). */
+    fragmentOverhead?: number;
     block: string | Unknown;
     size: number | Unknown;
     used: number | Unknown;

@@ -11,7 +11,7 @@ import type { Summary } from './summarize.js';
  * HeapLayout is one; `debug` only tells whether the build has the debug fields.
  */
 export type LayoutSummary = Pick<HeapLayout, 'id' | 'allocator' | 'source'> & {
-  fragment: Pick<FragmentLayout, 'userOffset'> & { debug?: unknown };
+  fragment: Pick<FragmentLayout, 'userOffset'> & Partial<Pick<FragmentLayout, 'overhead'>> & { debug?: unknown };
 };
 
 /**

@@ -24,6 +24,8 @@ interface Begin {
   source: LayoutSource;
   /** frag + userOffset is the pointer Kamailio handed out. */
   userOffset: number;
+  /** Bytes per fragment besides its size; undefined in output of scripts before kamheap printed it. */
+  overhead: number | undefined;
   debug: boolean;
   /** The fragment header size: no fragment spans fewer bytes. */
   header: number;
@@ -105,7 +107,7 @@ export class ScriptOutputParser {
       walker: 'script',
       pid: begin.pid,
       executable: extra.executable,
-      layout: { id: begin.layoutId, allocator, source: begin.source, fragment: { userOffset: begin.userOffset, ...(begin.debug ? { debug: true } : {}) } },
+      layout: { id: begin.layoutId, allocator, source: begin.source, fragment: { userOffset: begin.userOffset, ...(begin.overhead === undefined ? {} : { overhead: begin.overhead }), ...(begin.debug ? { debug: true } : {}) } },
       rootSymbol: begin.rootSymbol,
       header: { kind: begin.kind, ...heap.header },
       from: begin.from,
@@ -164,6 +166,7 @@ export class ScriptOutputParser {
       source,
       // Output of scripts before TLSF support has no user=; there (q_malloc only) it was the header size.
       userOffset: f.has('user') ? int(f, 'user') : int(f, 'header'),
+      overhead: f.has('overhead') ? int(f, 'overhead') : undefined,
       debug: f.get('debug') === '1',
       header,
       from: int(f, 'from'),

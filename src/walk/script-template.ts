@@ -50,6 +50,7 @@ export function renderWalkScript(params: ScriptParams, template = loadTemplate()
     WALK_END: addressExpr(layout, 'walkEnd'),
     HEADER_SIZE: nat(f.headerSize, 'size'),
     USER_OFFSET: nat(f.userOffset, 'offset'),
+    FRAG_OVERHEAD: nat(f.overhead, 'size'),
     ...sizeValues(layout),
     FRAG_SIZE: sizeExpr(layout),
     ROUND_TO: nat(f.roundTo, 'size'),

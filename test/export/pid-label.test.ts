@@ -7,6 +7,7 @@ import { pidLabel } from '../../src/export/pid-label.js';
 import { renderProcessList } from '../../src/export/process-list.js';
 import type { InstanceInfo } from '../../src/locate/instance-info.js';
 import type { ProcessRow } from '../../src/locate/instance-processes.js';
+import { textView } from '../helpers/text-view.js';
 
 const pkg = { allocator: 'q_malloc', size: 8388608, used: 700000, realUsed: 832232, maxRealUsed: 835264, free: 7556376 };
 const rows = (namespaced: boolean): ProcessRow[] =>
@@ -47,9 +48,10 @@ describe('ps', () => {
 describe('walk --all', () => {
   it('shows the namespace PIDs beside the host PIDs', () => {
     const sections = rows(true).map(({ pkg: _pkg, rank: _rank, ...p }) => ({ ...p, error: 'PID exited' }));
-    const text = renderInstanceReport(sections, { processes: 0, size: 0, realUsed: 0, free: 0, used: { count: 0, bytes: 0 }, sites: [] }, 1);
-    expect(text).toContain('pkg heaps of 2 processes, in a PID namespace of their own (their PIDs there in parentheses):');
-    expect(text).toContain('   1 24577 (ns 30001)          ?          ?          ?  udp receiver child=0 sock=127.0.0.1:5977  (PID exited)');
+    const text = renderInstanceReport(sections, { processes: 0, size: 0, realUsed: 0, free: 0, used: { count: 0, bytes: 0 }, sites: [] }, textView(1));
+    expect(text).toContain('pkg heaps of 2 processes (own PID namespace: its PIDs in parentheses):');
+    expect(text).toContain('  1 24577 (ns 30001)         ?    ?     ?  udp receiver child…:5977 (PID exited)');
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
 });
 

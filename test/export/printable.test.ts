@@ -19,6 +19,7 @@ import { analyzeTrend } from '../../src/snapshot/trend.js';
 import { diffSnapshots } from '../../src/snapshot/diff.js';
 import type { AnySnapshot, Snapshot } from '../../src/snapshot/snapshot.js';
 import { kamheap, requireBuilt } from '../helpers/kamheap-cli.js';
+import { textView } from '../helpers/text-view.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/snapshots/${name}`, import.meta.url));
 // Clear the screen, a forged report line, a window-title change, CSI as one C1 character.
@@ -64,12 +65,12 @@ describe('printable', () => {
 
 describe('text renderers', () => {
   it('the walk summary', () => {
-    expectEscaped(renderTextReport(hostileSnapshot(), 5));
+    expectEscaped(renderTextReport(hostileSnapshot(), textView(5, {}, { width: 1000 })));
   });
 
   it('the --all process lines and aggregate', () => {
     const s = hostileSnapshot();
-    expectEscaped(renderInstanceReport(s.processes ?? [], s.pkgAggregate ?? { processes: 0, size: 0, realUsed: 0, free: 0, used: { count: 0, bytes: 0 }, sites: [] }, 5));
+    expectEscaped(renderInstanceReport(s.processes ?? [], s.pkgAggregate ?? { processes: 0, size: 0, realUsed: 0, free: 0, used: { count: 0, bytes: 0 }, sites: [] }, textView(5, {}, { width: 1000 })));
   });
 
   it('the diff', () => {
@@ -77,7 +78,7 @@ describe('text renderers', () => {
     const after = hostileSnapshot();
     before.processes = [{ pid: 4242, index: 1, role: 'timer', sites: [], totals: after.totals, heap: after.heap, walk: after.walk, findings: [] }];
     after.processes = [{ pid: 4242, index: 1, role: hostile, sites: after.sites, totals: after.totals, heap: after.heap, walk: after.walk, findings: [] }];
-    expectEscaped(renderDiffReport(diffSnapshots(before, after), 5, true));
+    expectEscaped(renderDiffReport(diffSnapshots(before, after), textView(5, {}, { width: 1000 }), true));
   });
 
   it('the watch report', () => {
@@ -91,7 +92,7 @@ describe('text renderers', () => {
   it('the parse-log report, the file name given included', () => {
     const s = hostileSnapshot() as AnySnapshot;
     s.log = { file: hostile, firstLine: 1, lastLine: 2, format: 'stderr', host: null, parts: 'status+sums', sitesFrom: 'fragments', timeFrom: 'file' };
-    const text = renderLogDumpReport(hostile, 2, [s], 5);
+    const text = renderLogDumpReport(hostile, 2, [s], textView(5, {}, { width: 1000 }));
     expectEscaped(text);
     expect(text.startsWith(`${escaped}: 1 dump`)).toBe(true);
   });
@@ -117,7 +118,7 @@ describe('the CLI', () => {
     const s = JSON.parse(readFileSync(fixture('shm-after.json'), 'utf8')) as Snapshot;
     Object.assign(s.sites[0] ?? {}, { function: hostile });
     writeFileSync(file, JSON.stringify(s));
-    const table = await kamheap(['diff', fixture('shm-before.json'), file, '--all']);
+    const table = await kamheap(['diff', fixture('shm-before.json'), file, '--all'], { env: { ...process.env, COLUMNS: '1000' } });
     expect(table.exitCode).toBe(ExitCode.ok);
     expect(table.stdout).not.toMatch(/[\u001b\u0007\u009b]/);
     expect(table.stdout).toContain(escaped);

@@ -34,14 +34,14 @@ it('shows the From URIs held by ht_cell_new fragments, sampled across the heap',
     expect(f.strings.some((s) => /^sip:u.+-\d+@127\.0\.0\.1$/.test(s))).toBe(true);
     expect(f.bytes.length).toBe(2 * Math.min(256, f.size));
   }
-  const text = await runCli(['inspect', String(kamailio.pid), '--heap', 'shm', '--site', 'htable: ht_api.c: ht_cell_new(186)', '--sample', '1', '--bytes', '64']);
+  const text = await runCli(['inspect', String(kamailio.pid), '--heap', 'shm', '--site', 'htable: ht_api.c: ht_cell_new(186)', '--sample', '1', '--size', '64']);
   expect(text.stdout).toMatch(/^\d+ used fragments from htable: ht_api\.c: ht_cell_new\(186\)/);
   expect(text.stdout).toMatch(/^ {2}0000 {2}([0-9a-f]{2} ){15}[0-9a-f]{2} {2}.{16}$/m);
 });
 
 it.each([
-  [['--site', 'no parenthesis'], ExitCode.usage, /--site must look like/],
-  [['--site', 'nowhere.c: nothing(1)'], ExitCode.badInput, /no used fragment from nowhere\.c: nothing\(1\)/],
+  [['--site', ' '], ExitCode.usage, /--site needs a site string or a part of one/],
+  [['--site', 'nowhere.c: nothing(1)'], ExitCode.badInput, /no used fragment from a site matching "nowhere\.c: nothing\(1\)" in the shm heap of PID \d+; pkg heaps .* try kamheap inspect \d+ --heap pkg --site 'nowhere\.c: nothing\(1\)'$/],
 ])('refuses %j with one line', async (args, code, message) => {
   const result = await runCli(['inspect', String(kamailio.pid), '--heap', 'shm', ...args]);
   expect(result.exitCode).toBe(code);

@@ -108,7 +108,7 @@ it('walk --all walks exactly the instance\'s processes by their host PIDs; gdb a
   expect(attached.sort((a, b) => a - b)).toEqual(expected.map((p) => p.pid).sort((a, b) => a - b));
   const text = await runCli(['walk', String(mainPid()), '--all', '--top', '1']);
   expect(text.exitCode).toBe(0);
-  expect(text.stdout).toContain(`pkg heaps of ${expected.length} processes, in a PID namespace of their own (their PIDs there in parentheses):`);
+  expect(text.stdout).toContain(`pkg heaps of ${expected.length} processes (own PID namespace: its PIDs in parentheses):`);
   expect(text.stdout).toMatch(new RegExp(`^\\s+0\\s+${mainPid()} \\(ns 1\\)\\s`, 'm'));
 });
 

@@ -29,10 +29,14 @@ describe('kamheap parse-log', () => {
     expect(r.exitCode).toBe(ExitCode.ok);
     const out = r.stdout.split('\n');
     expect(out[0]).toBe(`${iso}: 9 dumps by 7 processes in 839 lines (syslog-iso)`);
-    expect(out[2]).toMatch(/^ +1 +10464 +shm +q_malloc +status\+sums 2026-11-25T00:48:00\.366Z +8 +62 +3096664 +63745848 +3097392 +INCOMPLETE/);
-    expect(out[8]).toMatch(/^ +7 +10598 +pkg +f_malloc +status\+sums 2026-11-25T00:48:14\.147Z +0 +52 +512272 +7783456 +512272 *$/);
-    expect(r.stdout).toContain('#9 pkg of PID 10665 (tlsf_malloc, status+sums, lines 742-838): size 8388528  used 514904');
-    expect(r.stdout).toMatch(/ +40 +327680  core +core: core\/pvapi\.c: pv_init_buffer\(2139\)/);
+    expect(out[2]).toBe('1 10464 shm  2026-11-25T00:48:00.366Z     8    62   2.95 MiB  INCOMPLETE');
+    expect(out[8]).toBe('7 10598 pkg  2026-11-25T00:48:14.147Z     0    52    500 KiB');
+    expect(r.stdout).toContain('#9 pkg of PID 10665 (tlsf_malloc, status+sums, lines 742-838):\n  size 8.00 MiB  free 7.46 MiB  used 503 KiB');
+    expect(r.stdout).toMatch(/^ +40 +320 KiB +63\.6% +\? +core: core\/pvapi\.c: pv_init_buffer\(2139\)$/m);
+    const raw = await kamheap(['parse-log', iso, '--top', '2', '--bytes']);
+    expect(raw.stdout).toContain('#9 pkg of PID 10665 (tlsf_malloc, status+sums, lines 742-838):\n  size 8388528  free 7819768  used 514904');
+    expect(raw.stdout).toMatch(/^ +40 +327680 +63\.6% +\? +core: core\/pvapi\.c: pv_init_buffer\(2139\)$/m);
+    expect(Math.max(...out.slice(1).map((l) => l.length))).toBeLessThanOrEqual(80);
     expect(r.stderr.trim().split('\n')).toHaveLength(5);
     expect(r.stderr).toContain('kamheap: dump of PID 10464 at lines 2-99 is incomplete');
   });
@@ -77,8 +81,10 @@ describe('kamheap parse-log', () => {
     const diff = await kamheap(['diff', join(dir, 'pid-10464-shm-1.json'), join(dir, 'pid-10464-shm-2.json')]);
     expect(diff.exitCode).toBe(ExitCode.ok);
     expect(diff.stdout).toContain('shm heap, PID 10464: 2026-11-25T00:48:00.366Z -> 2026-11-25T00:48:06.733Z (6s)');
-    expect(diff.stdout).toContain('free 63745848 -> 63704296 B (-41552 B); used +18464 B; real used +41552 B');
-    expect(diff.stdout).toMatch(/\+9816 +\+80 .* grew +htable +htable: ht_api\.c: ht_cell_new\(186\)/);
+    expect(diff.stdout).toContain('free 60.8 MiB -> 60.8 MiB (-40.6 KiB); used +18.0 KiB; real used +40.6 KiB');
+    expect(diff.stdout).toMatch(/^\+9.59 KiB +\+80 +19.5 KiB +165 +grew +htable: ht_api\.c: ht_cell_new\(186\)$/m);
+    const raw = await kamheap(['diff', join(dir, 'pid-10464-shm-1.json'), join(dir, 'pid-10464-shm-2.json'), '--bytes']);
+    expect(raw.stdout).toContain('free 63745848 -> 63704296 (-41552); used +18464; real used +41552');
   });
 
   it('diffs a snapshot of a *_sums block alone, whose heap totals are unknown', async () => {
@@ -87,8 +93,8 @@ describe('kamheap parse-log', () => {
     await kamheap(['parse-log', fixture('kamailio/shm-summary.txt'), '--out', join(dir, 'sums')]);
     const diff = await kamheap(['diff', join(dir, 'status', 'pid-3669-shm-1.json'), join(dir, 'sums', 'pid-3669-shm-1.json')]);
     expect(diff.exitCode).toBe(ExitCode.ok);
-    expect(diff.stdout).toContain('free 63746584 -> ? B: heap totals unknown (a snapshot parsed from *_sums lines has none)');
-    expect(diff.stdout).toMatch(/\+728 +\+1 .* new +core +core: core\/cfg\/cfg_struct\.c: cfg_clone_global\(626\)/);
+    expect(diff.stdout).toContain('free 60.8 MiB -> ?: heap totals unknown (a snapshot parsed from *_sums lines has none)');
+    expect(diff.stdout).toMatch(/^\+728 B +\+1 +728 B +1 +new +core: core\/cfg\/cfg_str…: cfg_clone_global\(626\)$/m);
   });
 
   it('exits with the heap-corrupt code when Kamailio reports an overwritten check word', async () => {

@@ -69,7 +69,9 @@ describe('kamheap diff', () => {
   it('prints the growth table and fails on growth past the limit', async () => {
     const table = await kamheap('diff', fixture('shm-before.json'), fixture('shm-after.json'));
     expect(table.exitCode).toBe(ExitCode.ok);
-    expect(table.stdout).toMatch(/\+60000 +\+500 .* grew +htable +htable: ht_api\.c: ht_cell_new\(186\)/);
+    expect(table.stdout).toMatch(/^ *\+58\.6 KiB +\+500 +3\.49 MiB +30500 +grew +htable: ht_api\.c: ht_cell_new\(186\)$/m);
+    const raw = await kamheap('diff', fixture('shm-before.json'), fixture('shm-after.json'), '--bytes', '--by', 'module');
+    expect(raw.stdout).toMatch(/^ *\+60000 +\+500 +4183816 +30502 +grew +htable$/m);
     const strict = await kamheap('diff', fixture('shm-before.json'), fixture('shm-after.json'), '--fail-on-growth', '59999');
     expect(strict.exitCode).toBe(ExitCode.growth);
     const lenient = await kamheap('diff', fixture('shm-before.json'), fixture('shm-after.json'), '--fail-on-growth', '60000');

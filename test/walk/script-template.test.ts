@@ -65,7 +65,7 @@ describe('renderWalkScript', () => {
   it('writes the header line the parser reads', () => {
     const script = renderWalkScript(params);
     expect(script).toContain(
-      'printf "KH_BEGIN format=1 pid=12649 kind=shm layout=q_malloc/dbg/x86_64 source=profile header=56 user=56 debug=1 from=0 to=2147483647 root=_shm_root\\n"',
+      'printf "KH_BEGIN format=1 pid=12649 kind=shm layout=q_malloc/dbg/x86_64 source=profile header=56 user=56 overhead=104 debug=1 from=0 to=2147483647 root=_shm_root\\n"',
     );
     expect(script).toContain('# allocator q_malloc, layout q_malloc/dbg/x86_64 (profile), fragments 0 <= i < end');
     expect(script).toContain("--command=walk.gdb /usr/sbin/kamailio 12649 > walk.out");
@@ -91,7 +91,7 @@ describe('renderWalkScript', () => {
     ['next fragment', 'set $kh_a = $kh_a + 112 + $kh_size'],
     ['range lower bound', 'if ($kh_i >= 7)'],
     ['range upper bound', 'while ($kh_a < $kh_end && $kh_i < 99 && $kh_i < $kh_stop)'],
-    ['layout identity', 'layout=q_malloc/test/odd source=dwarf header=72 user=64 debug=1 from=7 to=99'],
+    ['layout identity', 'layout=q_malloc/test/odd source=dwarf header=72 user=64 overhead=112 debug=1 from=7 to=99'],
   ])('embeds the layout: %s', (_what, expected) => {
     expect(renderWalkScript({ ...params, layout: oddLayout, from: 7, to: 99 })).toContain(expected);
   });
@@ -104,7 +104,7 @@ describe('renderWalkScript', () => {
     ['4-byte check word report', 'check-pattern start:check=%lx\\n", $kh_i, $kh_a, *(unsigned int *) ($kh_a + 64)\n'],
     ['4-byte is_free and 8-byte line', '$kh_i, $kh_a, $kh_size, *(unsigned int *) ($kh_a + 24) != 0, *(unsigned long *) ($kh_a + 56), *(char **) ($kh_a + 32), *(char **) ($kh_a + 40), *(char **) ($kh_a + 48)\n'],
     ['next fragment', '    end\n    set $kh_a = $kh_a + 72 + $kh_size\n'],
-    ['user offset', 'layout=f_malloc/dbg/x86_64 source=profile header=72 user=72 debug=1'],
+    ['user offset', 'layout=f_malloc/dbg/x86_64 source=profile header=72 user=72 overhead=72 debug=1'],
   ])('fills the f_malloc profile: %s', (_what, expected) => {
     const script = renderWalkScript({ ...params, layout: fmallocDebugX64 });
     expect(script).toContain(expected);
@@ -122,7 +122,7 @@ describe('renderWalkScript', () => {
     ['free bit, 4-byte line', '$kh_i, $kh_a, $kh_size, (*(unsigned long *) ($kh_a + 40) & 0x1) != 0, *(unsigned int *) ($kh_a + 32)'],
     ['module of used blocks only', 'if (!((*(unsigned long *) ($kh_a + 40) & 0x1) != 0) && *(char **) ($kh_a + 8) != 0 && *(char **) ($kh_a + 16) != 0 && *(char **) ($kh_a + 24) != 0)\n'],
     ['free state kept for the next block, then the step', '    end\n    set $kh_pf = (*(unsigned long *) ($kh_a + 40) & 0x1) != 0\n    set $kh_a = $kh_a + 40 + $kh_size\n'],
-    ['user offset', 'layout=tlsf_malloc/dbg/x86_64 source=profile header=48 user=48 debug=1'],
+    ['user offset', 'layout=tlsf_malloc/dbg/x86_64 source=profile header=48 user=48 overhead=40 debug=1'],
   ])('fills the TLSF profile: %s', (_what, expected) => {
     const script = renderWalkScript({ ...params, layout: tlsfDebugX64 });
     expect(script).toContain(expected);
