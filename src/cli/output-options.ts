@@ -72,10 +72,10 @@ export async function writeChosenOutput<F extends OutputFormat>(choice: OutputCh
   await writeData(choice.target, renderers[choice.format]());
 }
 
-/** --fragments (walk, parse) go into a json or ndjson snapshot; a table or a profile has no place for them. */
+/** --fragments (walk, parse) go into a json or ndjson snapshot or the html page's heap map; a table or a profile has no place for them. */
 export function checkFragmentsFormat(fragments: boolean, format: OutputFormat): void {
-  if (fragments && format !== 'json' && format !== 'ndjson' && format !== 'text') {
-    throw new KamheapError('usage', `--fragments goes into a json or ndjson snapshot, not into --format ${format}`);
+  if (fragments && format !== 'json' && format !== 'ndjson' && format !== 'html' && format !== 'text') {
+    throw new KamheapError('usage', `--fragments goes into a json or ndjson snapshot or the html page's heap map, not into --format ${format}`);
   }
 }
 

@@ -4,7 +4,7 @@ import { writeOutput } from './closed-output.js';
 import { contentPieces, writeOutputFile, type OutputContent } from './output-file.js';
 
 /** Every output format; each command supports some of them (src/cli/output-options.ts). */
-export const outputFormats = ['text', 'json', 'ndjson', 'csv', 'pprof', 'folded'] as const;
+export const outputFormats = ['text', 'json', 'ndjson', 'csv', 'pprof', 'folded', 'html'] as const;
 export type OutputFormat = (typeof outputFormats)[number];
 
 /** Writes the content to `target`: "-" is stdout, anything else a file. */

@@ -47,7 +47,8 @@ describe('checkFragmentsFormat', () => {
   it('lets --fragments into json and ndjson, refuses it for a table or a profile', () => {
     expect(() => checkFragmentsFormat(true, 'ndjson')).not.toThrow();
     expect(() => checkFragmentsFormat(false, 'csv')).not.toThrow();
-    expect(() => checkFragmentsFormat(true, 'pprof')).toThrow('--fragments goes into a json or ndjson snapshot, not into --format pprof');
+    expect(() => checkFragmentsFormat(true, 'html')).not.toThrow();
+    expect(() => checkFragmentsFormat(true, 'pprof')).toThrow("--fragments goes into a json or ndjson snapshot or the html page's heap map, not into --format pprof");
   });
 });
 
@@ -59,6 +60,21 @@ describe('the built CLI', () => {
   ])('refuses %j with one line, exit 2, before looking at the PID', async (args, message) => {
     const r = await kamheap(args);
     expect({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr.trim() }).toEqual({ exitCode: ExitCode.usage, stdout: '', stderr: message });
+  });
+
+  it('parse --format html: the report page of the snapshot, its sites and heap map from --fragments', async () => {
+    const out = fileURLToPath(new URL('../fixtures/walk/shm-walk-full.out', import.meta.url));
+    const snapshot = JSON.parse((await kamheap(['parse', out, '--format', 'json'])).stdout) as { sites: Array<{ file: string; function: string; line: number; bytes: number }> };
+    const page = await kamheap(['parse', out, '--format', 'html', '--fragments']);
+    expect(page.exitCode).toBe(ExitCode.ok);
+    expect(page.stdout.startsWith('<!DOCTYPE html>')).toBe(true);
+    const top = snapshot.sites[0];
+    expect(top).toBeDefined();
+    expect(page.stdout).toContain(`${top?.function}(${top?.line})`);
+    // The heap map is drawn from the fragments; without them the page says how to get them.
+    const plain = await kamheap(['parse', out, '--format', 'html']);
+    expect(plain.stdout).toContain('--fragments');
+    expect(page.stdout.length).toBeGreaterThan(plain.stdout.length);
   });
 
   it('parse-log --format ndjson: the snapshots of --json, one per line', async () => {
