@@ -35,13 +35,12 @@ export async function baseImage(daemon: DockerDaemon): Promise<string> {
   return tag;
 }
 
-/** `docker build` of docker/DOCKERFILE on BASE as TAG (host network for apt and npm), then drops
- * the images the new tag left dangling. */
+/** `docker build` of docker/DOCKERFILE on BASE as TAG (host network for apt and npm). Nothing is
+ * pruned: the build stage's layers are untagged, and a prune would drop the cache of its apt. */
 export async function buildImage(daemon: DockerDaemon, dockerfile: string, tag: string, base: string): Promise<void> {
   process.stderr.write(`kamheap testbed: docker build -f docker/${dockerfile} -t ${tag} (cached layers: seconds; cold: minutes)\n`);
   const args = ['build', '--network', 'host', '--build-arg', `BASE=${base}`, '--build-arg', `EXTRA_CA_CERTS=${localCaCerts()}`, '-f', testbedAsset(`../docker/${dockerfile}`), '-t', tag, dockerContext()];
   await daemon.docker(args, { timeoutMs: BUILD_TIMEOUT_MS });
-  await daemon.docker(['image', 'prune', '--force'], { reject: false });
 }
 
 /** The base, the kamheap image and the Kamailio image; returns the base's tag. */

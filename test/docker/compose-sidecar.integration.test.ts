@@ -22,9 +22,12 @@ const SETUP_TIMEOUT_MS = 60 * 60_000;
 let daemon: DockerDaemon | undefined;
 let kamailio: ComposeKamailio | undefined;
 
-/** `compose run --rm kamheap ARGS`: the sidecar of docker/compose.yaml. */
-function sidecar(args: readonly string[]): Promise<DockerResult> {
-  return must(kamailio).compose(['run', '--rm', '-T', 'kamheap', ...args], { reject: false, timeoutMs: 180_000 });
+/** `compose run --rm kamheap ARGS`: the sidecar of docker/compose.yaml. Its stderr without
+ * docker-compose's own progress lines ("Creating kamheap-test_kamheap_run ... done"). */
+async function sidecar(args: readonly string[]): Promise<DockerResult> {
+  const result = await must(kamailio).compose(['run', '--rm', '-T', 'kamheap', ...args], { reject: false, timeoutMs: 180_000 });
+  const stderr = result.stderr.split('\n').filter((line) => !/^Creating \S+_kamheap_run\b/.test(line)).join('\n');
+  return { ...result, stderr };
 }
 
 /** A plain `docker run` of the kamheap image in the Kamailio container's PID namespace. */
