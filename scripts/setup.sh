@@ -45,6 +45,16 @@ if ! command -v chromium >/dev/null; then
   $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+# Opt-in: Docker for `npm run test:docker` (docker/): Debian's docker.io (dockerd 20.10; the test
+# runs it as a private daemon of its own, never as the system service) and docker-compose (1.29,
+# Debian 12 has no `docker compose` plugin). mmdebstrap (above) makes the base image.
+if [ "${KAMHEAP_DOCKER:-0}" = "1" ] && { [ ! -x /usr/sbin/dockerd ] || [ ! -x /usr/bin/docker ] || ! command -v docker-compose >/dev/null; }; then
+  echo "setup: installing docker.io docker-compose (KAMHEAP_DOCKER=1)"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends docker.io docker-compose >/dev/null
+fi
+
 # The package starts a system Kamailio on the default ports; kamheap's demo and tests start their
 # own on loopback and do not need it.
 if command -v systemctl >/dev/null && systemctl is-active --quiet kamailio 2>/dev/null; then

@@ -7,7 +7,8 @@ export type TestbedErrorKind =
   | 'kamcmd'
   | 'sipp'
   | 'oracle-timeout'
-  | 'oracle-unsupported';
+  | 'oracle-unsupported'
+  | 'docker';
 
 /** Base of every testbed failure. */
 export class TestbedError extends Error {
@@ -103,5 +104,16 @@ export class OracleUnsupportedError extends TestbedError {
     super('oracle-unsupported', `${what}: ${reason}`, {
       context: { what, allocator },
     });
+  }
+}
+
+/** The private Docker daemon did not start or stop, or an image or container step failed. */
+export class DockerError extends TestbedError {
+  constructor(
+    message: string,
+    readonly logTail: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super('docker', logTail === '' ? message : `${message}\n--- log tail ---\n${logTail}`, { ...options, context: { logTail } });
   }
 }

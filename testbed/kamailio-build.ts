@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { testbedAsset } from './assets.js';
+import { runBuildScript } from './build-script.js';
 import { KAMCMD } from './kamcmd.js';
 
 export type SourceFlavor = 'dwarf' | 'nodebug';
@@ -58,8 +58,6 @@ export const BUILD_NAMES = Object.keys(RECIPES) as readonly BuildName[];
 export const KAMAILIO = process.env.KAMHEAP_KAMAILIO ?? '/usr/sbin/kamailio';
 const DEBIAN_MODULE_DIR = '/usr/lib/x86_64-linux-gnu/kamailio/modules';
 const DEBIAN_MODULES = process.env.KAMHEAP_KAMAILIO_MODULES ?? DEBIAN_MODULE_DIR;
-/** First builds take minutes (2 cores: about 1 min per flavor, plus apt on a fresh machine). */
-const BUILD_TIMEOUT_MS = 45 * 60_000;
 const VERSION_TIMEOUT_MS = 30_000;
 
 /** Debian's package (KAMHEAP_KAMAILIO / KAMHEAP_KAMCMD override the binaries). */
@@ -91,31 +89,19 @@ async function makeBuild(recipe: Recipe, name: BuildName): Promise<KamailioBuild
     case 'host-package':
       return withVersion(DEBIAN_BUILD, undefined);
     case 'source':
-      return withVersion(installedBuild(await runBuildScript(name, 'build-kamailio.sh', [recipe.version, recipe.flavor])), undefined);
+      return withVersion(installedBuild(await runBuildScript(`Kamailio build '${name}'`, 'build-kamailio.sh', [recipe.version, recipe.flavor])), undefined);
     case 'root-package': {
-      const root = await runBuildScript(name, 'build-debian13-root.sh', []);
+      const root = await runBuildScript(`Kamailio build '${name}'`, 'build-debian13-root.sh', []);
       const paths = { binary: join(root, 'usr/sbin/kamailio'), moduleDir: join(root, DEBIAN_MODULE_DIR), kamcmd: KAMCMD };
       return withVersion(paths, root);
     }
     case 'split-root': {
-      const root = await runBuildScript(name, 'build-split-root.sh', [recipe.version]);
+      const root = await runBuildScript(`Kamailio build '${name}'`, 'build-split-root.sh', [recipe.version]);
       // The install's own kamcmd is a host binary too, but the chrooted builds share the host's.
       const paths = { ...installedBuild(join(root, 'opt', `kamailio-${recipe.version}`)), kamcmd: KAMCMD };
       return withVersion(paths, root);
     }
   }
-}
-
-// Runs one of scripts/build-*.sh, its progress on our stderr; the last stdout line is its result.
-async function runBuildScript(name: BuildName, script: string, args: string[]): Promise<string> {
-  process.stderr.write(`kamheap testbed: Kamailio build '${name}' (from cache, or made now: minutes)\n`);
-  const result = await execa('bash', [testbedAsset(`../scripts/${script}`), ...args], {
-    stdin: 'ignore',
-    stderr: 'inherit',
-    timeout: BUILD_TIMEOUT_MS,
-    killSignal: 'SIGTERM',
-  });
-  return result.stdout.trim().split('\n').pop() ?? '';
 }
 
 // Runs `kamailio -v` where the build runs (chrooted or not): it proves the binary starts there.

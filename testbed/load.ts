@@ -46,8 +46,11 @@ function defaultTimeoutSec(run: SippRun): number {
   return Math.ceil(run.calls / (run.rate ?? 200)) + 30;
 }
 
+/** What sipp needs of an instance: its UDP port on 127.0.0.1, and a dir for sipp's own files. */
+export type SippTarget = Pick<KamailioInstance, 'port' | 'dir'>;
+
 /** Runs sipp to completion; throws SippError unless every call succeeded. */
-export async function runSipp(instance: KamailioInstance, run: SippRun): Promise<void> {
+export async function runSipp(instance: SippTarget, run: SippRun): Promise<void> {
   if (run.calls <= 0) return;
   runCounter += 1;
   const runTag = `${process.pid}x${runCounter}`;
@@ -84,7 +87,7 @@ export interface FillRun {
 }
 
 /** Adds exactly `cells` htable cells quickly, with few large OPTIONS requests. */
-export async function fillShm(instance: KamailioInstance, fill: FillRun): Promise<void> {
+export async function fillShm(instance: SippTarget, fill: FillRun): Promise<void> {
   const perRequest = Math.max(1, fill.perRequest ?? 1000);
   const full = Math.floor(fill.cells / perRequest);
   const rest = fill.cells % perRequest;
