@@ -2,7 +2,7 @@
 // (gdb, no attach), its bytes from shm through the process kamheap was pointed at, every entry
 // checked against /proc. The one way ps, doctor, info and walk --all learn the instance's PIDs.
 import type { SymbolSource } from '../debugger/debugger.js';
-import { openProcMem } from '../memory/proc-mem.js';
+import { openProcMem, type RawMemory } from '../memory/proc-mem.js';
 import { hostProcView, type ProcView } from '../proc/proc-view.js';
 import { checkProcessTable, type InstanceProcess } from './check-process-table.js';
 import type { KamailioRelease } from './kamailio-release.js';
@@ -25,13 +25,14 @@ export async function readTableFacts(gdb: SymbolSource, pid: number, release: Ka
 }
 
 /** The instance's processes, checked, with the PIDs kamheap uses; a table that fails is a ProcessTableError. */
-export async function readInstanceTable(pid: number, facts: TableFacts, view: ProcView = hostProcView): Promise<InstanceProcess[]> {
-  const memory = openProcMem(pid);
+export async function readInstanceTable(pid: number, facts: TableFacts, view: ProcView = hostProcView, through?: RawMemory): Promise<InstanceProcess[]> {
+  // /proc/PID/mem unless the caller reads another way (the debugger, holding the target stopped).
+  const memory = through ?? openProcMem(pid);
   let bytes;
   try {
     bytes = await readProcessTableBytes(memory, facts.pt, facts.processCount, facts.layout);
   } finally {
-    memory.close();
+    if (through === undefined) memory.close();
   }
   return checkProcessTable(decodeProcessTable(bytes, facts.layout), pid, view, facts.layout.id);
 }

@@ -6,7 +6,8 @@ import { GdbCommandError, KamheapError } from '../errors.js';
 import type { TargetSession } from '../gdb/target-session.js';
 import type { InstanceProcess } from './check-process-table.js';
 import type { KamailioRelease } from './kamailio-release.js';
-import { readInstanceTable, readTableFacts } from './instance-table.js';
+import { readInstanceTable, readTableFacts, type TableFacts } from './instance-table.js';
+import type { RawMemory } from '../memory/proc-mem.js';
 
 export interface ProcessPlace {
   role: string;
@@ -24,10 +25,24 @@ export function placeIn(table: readonly InstanceProcess[], pid: number): Process
 
 /** Reads the table through the session's executable (gdb, no attach) and the process's memory; undefined when kamheap cannot read or believe it. */
 export async function readProcessPlace(session: TargetSession, release: KamailioRelease): Promise<ProcessPlace | undefined> {
-  const { pid } = session;
+  const facts = await readPlaceFacts(session, release);
+  return facts === undefined ? undefined : placeFromTable(session.pid, facts);
+}
+
+/** Where the table is, from the executable (nothing stopped); undefined when kamheap cannot know. */
+export async function readPlaceFacts(session: TargetSession, release: KamailioRelease): Promise<TableFacts | undefined> {
+  return unknownIfUnknowable(() => session.command((gdb) => readTableFacts(gdb, session.pid, release, session.limits.commandMs)));
+}
+
+/** The place of `pid` in the table read from `memory` (default /proc/PID/mem); undefined when it cannot be read or believed. */
+export function placeFromTable(pid: number, facts: TableFacts, memory?: RawMemory): Promise<ProcessPlace | undefined> {
+  return unknownIfUnknowable(async () => placeIn(await readInstanceTable(pid, facts, undefined, memory), pid));
+}
+
+// The value, or undefined for an error that only means the table cannot be known.
+async function unknownIfUnknowable<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
-    const facts = await session.command((gdb) => readTableFacts(gdb, pid, release, session.limits.commandMs));
-    return placeIn(await readInstanceTable(pid, facts), pid);
+    return await read();
   } catch (error) {
     if (unknowable(error)) return undefined;
     throw error;

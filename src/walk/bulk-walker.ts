@@ -20,7 +20,8 @@ import { StringTable } from '../memory/read-strings.js';
 import { FragmentSpool } from '../snapshot/fragment-list.js';
 import { SiteTally } from '../snapshot/site-tally.js';
 import type { WalkConsistency, WalkOutput } from '../snapshot/walk-output.js';
-import { readProcessPlace, type ProcessPlace } from '../locate/process-place.js';
+import { placeFromTable, readPlaceFacts, readProcessPlace, type ProcessPlace } from '../locate/process-place.js';
+import type { TableFacts } from '../locate/instance-table.js';
 import type { KamailioRelease } from '../locate/kamailio-release.js';
 import { debuggerOptions, locateHeap, planHeap, planProcessHeap, readExecutableHeap, type ExecutableHeap, type HeapPlan, type LocatedHeap, type WalkRequest } from './walk-request.js';
 
@@ -104,9 +105,10 @@ async function walkThroughDebugger(request: WalkRequest, spool: FragmentSpool | 
   return session.closeAfter(async () => {
     // The symbol and layout questions first, while the target runs: the debugger answers them from the executable.
     const executable = await readExecutableHeap(session, request);
+    const table = await readPlaceFacts(session, executable.knowledge.release);
     await session.attach();
     request.onPhase?.('attached');
-    const output = await walkMemory(debuggerMemory(session), request, spool, { ...options, held: { session, executable } });
+    const output = await walkMemory(debuggerMemory(session), request, spool, { ...options, held: { session, executable, table } });
     const pause = await session.detach();
     request.onPhase?.('detached');
     return { ...output, pauseMs: pause.pauseMs, attachMs: pause.attachMs, detachMs: pause.detachMs };
@@ -218,14 +220,17 @@ async function readLive(target: ProcessInfo, memory: RawMemory, plan: HeapPlan, 
 interface HeldTarget {
   session: TargetSession;
   executable: ExecutableHeap;
+  /** Where the process table is (undefined: not known), read through the same memory as the heap. */
+  table: TableFacts | undefined;
 }
 
 /** The target already stopped by the caller for the whole walk: plan and capture from memory only, no attach of its own. */
-async function readHeld({ session, executable }: HeldTarget, memory: RawMemory, request: WalkRequest, keep: boolean): Promise<HeapRead> {
+async function readHeld({ session, executable, table }: HeldTarget, memory: RawMemory, request: WalkRequest, keep: boolean): Promise<HeapRead> {
   const plan = await planProcessHeap(memory, request.pid, executable);
+  const place = table === undefined ? undefined : await placeFromTable(request.pid, table, memory);
   const heap = await locateHeap(memory, plan);
   const chunks = await captureHeap(memory, heap.layout.fragment, heap.header, request.range, { pool: new ChunkPool(defaultChunkSize), control: request.control, keep });
-  return { target: session.target, heap, chunks, stopped: true, pause: undefined, release: plan.release };
+  return { target: session.target, heap, chunks, stopped: true, pause: undefined, release: plan.release, place };
 }
 
 /** Attach, capture the chunks the walk needs, detach: the whole pause. */

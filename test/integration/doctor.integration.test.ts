@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { CheckResult } from '../../src/doctor/check.js';
-import { runCli } from '../helpers/run-cli.js';
+import { kamheapBin, runCli } from '../helpers/run-cli.js';
 import { expectInstanceHealthy } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
@@ -38,13 +38,24 @@ async function doctor(...args: string[]): Promise<Map<string, CheckResult>> {
   return new Map(checks.map((c) => [c.name, c]));
 }
 
-it('checks gdb, attach rights and the OS memory without a PID', async () => {
-  const checks = await doctor();
-  expect([...checks.keys()]).toEqual(['gdb', 'ptrace', 'OS memory']);
+it('checks gdb, attach rights and the OS memory without a PID, and says no Kamailio runs when none is visible', async () => {
+  // A PID namespace with a /proc of its own, where kamheap is alone: the machine's checks only.
+  const result = await execa('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, kamheapBin, 'doctor', '--format', 'json'], { reject: false });
+  expect(result.exitCode).toBe(0);
+  const checks = new Map((JSON.parse(result.stdout) as { checks: CheckResult[] }).checks.map((c) => [c.name, c]));
+  expect([...checks.keys()]).toEqual(['gdb', 'ptrace', 'kamailio', 'OS memory']);
   expect(checks.get('gdb')?.status).toBe('ok');
   expect(checks.get('ptrace')).toMatchObject({ status: 'ok', verdict: expect.stringMatching(/^root/) });
+  expect(checks.get('kamailio')).toMatchObject({ status: 'fail', verdict: expect.stringMatching(/^no running Kamailio found/) });
   const total = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
   expect(checks.get('OS memory')?.verdict).toContain(`of ${Math.round(total / 1048576)} MiB available`);
+});
+
+it('without a PID checks the one instance running, as with its PID', async () => {
+  const [found, given] = await Promise.all([doctor(), doctor(String(kamailio.pid))]);
+  expect([...found.keys()]).toEqual([...given.keys()]);
+  expect(found.get('debug fields')).toEqual(given.get('debug fields'));
+  expect(found.get('mem_join')).toEqual(given.get('mem_join'));
 });
 
 it("reports Debian's build, shm headroom as core.shmmem does, and mem_join as cfg.get does", async () => {
