@@ -4,7 +4,7 @@ import type { SiteDiff, SnapshotDiff } from '../snapshot/diff.js';
 import { diffView, type DiffRow } from '../snapshot/site-view.js';
 import { printable } from './printable.js';
 import { filterText, groupCount, type TextView } from './site-table.js';
-import { signedSizeText, sizeText } from './size-text.js';
+import { signedCountText, signedSizeText, sizeText } from './size-text.js';
 import { wrapParts } from './text-fit.js';
 import { tableLines } from './text-table.js';
 
@@ -22,7 +22,7 @@ export function renderDiffReport(diff: SnapshotDiff, view: TextView, all: boolea
     lines.push(...wrapParts([`free ${size(heap.freeBefore)} -> ${size(heap.freeAfter)} (${change(heap.freeDelta)});`, `used ${change(heap.usedDelta)};`, `real used ${change(heap.realUsedDelta)}`], view.width, '  ', ' '));
   }
   const fromLog = before.walker === 'log' || after.walker === 'log';
-  lines.push(`  ${fromLog ? 'listed' : 'walked'} sites: ${signed(used.countDelta)} fragments, ${change(used.bytesDelta)}`);
+  lines.push(`  ${fromLog ? 'listed' : 'walked'} sites: ${signedCountText(used.countDelta)} fragments, ${change(used.bytesDelta)}`);
   lines.push(`  sites: ${counts.grew} grew, ${counts.shrank} shrank, ${counts.new} new, ${counts.vanished} vanished, ${counts.unchanged} unchanged`);
   if (!before.complete || !after.complete) lines.push('  note: at least one snapshot is an incomplete walk');
   lines.push('', ...diffTableLines(diff.sites, view, all));
@@ -37,7 +37,7 @@ function processLines(diff: SnapshotDiff, view: TextView, all: boolean): string[
   const columns = [
     { head: 'pid', cells: processes.map((p) => String(p.pid)) },
     { head: 'Δbytes', cells: processes.map((p) => signedSizeText(p.used.bytesDelta, view.sizes)), colour: growthColour(processes.map((p) => p.used.bytesDelta), view) },
-    { head: 'Δfrags', cells: processes.map((p) => signed(p.used.countDelta)) },
+    { head: 'Δfrags', cells: processes.map((p) => signedCountText(p.used.countDelta)) },
   ];
   const topRow = (sites: readonly SiteDiff[]): string => {
     const first = diffView(sites, view.query).find((r) => r.status !== 'unchanged');
@@ -46,7 +46,7 @@ function processLines(diff: SnapshotDiff, view: TextView, all: boolean): string[
   lines.push(...tableLines(columns, { head: 'role; top change', cells: processes.map((p) => `${printable(p.role)}${topRow(p.sites)}`) }, view.width, view.paint));
   const aggregate = diff.pkgAggregate;
   if (aggregate) {
-    lines.push('', `all pkg heaps: ${signedSizeText(aggregate.used.bytesDelta, view.sizes)}, ${signed(aggregate.used.countDelta)} fragments`);
+    lines.push('', `all pkg heaps: ${signedSizeText(aggregate.used.bytesDelta, view.sizes)}, ${signedCountText(aggregate.used.countDelta)} fragments`);
     lines.push(...diffTableLines(aggregate.sites, view, all));
   }
   return lines;
@@ -61,7 +61,7 @@ function diffTableLines(sites: readonly SiteDiff[], view: TextView, all: boolean
   if (shown.length === 0) return lines;
   const columns = [
     { head: 'Δbytes', cells: shown.map((r) => signedSizeText(r.bytesDelta, view.sizes)), colour: growthColour(shown.map((r) => r.bytesDelta), view) },
-    { head: 'Δcount', cells: shown.map((r) => signed(r.countDelta)) },
+    { head: 'Δcount', cells: shown.map((r) => signedCountText(r.countDelta)) },
     { head: 'bytes', cells: shown.map((r) => sizeText(r.bytesAfter, view.sizes)) },
     { head: 'count', cells: shown.map((r) => String(r.countAfter)) },
     { head: 'status', cells: shown.map((r: DiffRow) => r.status), align: 'left' as const },
@@ -76,10 +76,6 @@ function growthColour(deltas: readonly number[], view: TextView): (text: string,
     const d = deltas[row] ?? 0;
     return d > 0 ? view.paint.red(text) : d < 0 ? view.paint.green(text) : text;
   };
-}
-
-function signed(n: number): string {
-  return n > 0 ? `+${n}` : String(n);
 }
 
 function duration(seconds: number): string {

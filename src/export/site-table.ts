@@ -3,7 +3,7 @@
 import type { SiteView, ViewGroup, ViewQuery } from '../snapshot/site-view.js';
 import type { Paint } from './paint.js';
 import { printable } from './printable.js';
-import { sizeText, type SizeStyle } from './size-text.js';
+import { shareText, sizeText, type SizeStyle } from './size-text.js';
 import { wrapParts } from './text-fit.js';
 import { tableLines } from './text-table.js';
 
@@ -32,11 +32,6 @@ export function groupCount(n: number, by: ViewGroup): string {
 export function filterText(query: Pick<ViewQuery, 'module' | 'match'>): string {
   const parts = [query.module === undefined ? '' : `module ${printable(query.module)}`, query.match === undefined ? '' : `matching "${printable(query.match)}"`].filter((p) => p !== '');
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
-}
-
-/** A share as "12.3%". */
-export function shareText(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
 }
 
 /** The heading, the top rows and the total line; `indent` prefixes every line. */

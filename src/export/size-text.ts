@@ -1,5 +1,6 @@
-// How a number of bytes is printed in text views: human by default (binary units, three significant
-// digits), raw with --bytes. One rule, so every table and total reads the same.
+// How sizes, counts and shares are printed in text views and the report: sizes human by default
+// (binary units, three significant digits), raw with --bytes. One rule each, so every table, total
+// and delta reads the same.
 
 /** Human sizes ("11.2 MiB", "980 B") or raw byte counts ("11744051"). */
 export type SizeStyle = 'human' | 'raw';
@@ -22,8 +23,17 @@ export function sizeText(bytes: number, style: SizeStyle = 'human'): string {
   return `${sign}${value.toFixed(digits)} ${units[unit]}`;
 }
 
+/** A signed count for deltas: "+3", "-2", "0". */
+export function signedCountText(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+/** A share as "12.3%". */
+export function shareText(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
 /** A signed size for deltas: "+1.50 MiB", "-980 B", "0 B". */
 export function signedSizeText(bytes: number, style: SizeStyle = 'human'): string {
-  const text = sizeText(bytes, style);
-  return bytes > 0 ? `+${text}` : text;
+  return bytes > 0 ? `+${sizeText(bytes, style)}` : sizeText(bytes, style);
 }

@@ -1,7 +1,7 @@
 // Renders a watch: each sample with its time, the free-memory trend and how sure its forecast is,
 // leak suspects and the other moving sites; with --all, the pkg sum and which process's pkg grows.
 import { printable } from './printable.js';
-import { signedSizeText, sizeText, type SizeStyle } from './size-text.js';
+import { signedCountText, signedSizeText, sizeText, type SizeStyle } from './size-text.js';
 import { formatSpan } from '../snapshot/free-forecast.js';
 import type { ProcessTrend } from '../snapshot/process-trend.js';
 import { siteString } from '../snapshot/site-string.js';
@@ -83,7 +83,7 @@ function renderProcesses(processes: readonly ProcessTrend[], top: number, style:
 
 /** One site: growth, slope, rises/falls, its text (siteString) and its bytes per sample. */
 function seriesLine(s: SiteSeries, style: SizeStyle): string {
-  const growth = `${signedBytes(s.bytesDelta, style).padStart(11)} ${signed(s.countDelta).padStart(7)} frags ${`${signedBytes(Math.round(s.bytesPerMinute), style)}/min`.padStart(15)}`;
+  const growth = `${signedBytes(s.bytesDelta, style).padStart(11)} ${signedCountText(s.countDelta).padStart(7)} frags ${`${signedBytes(Math.round(s.bytesPerMinute), style)}/min`.padStart(15)}`;
   return `  ${growth}  up ${s.rises} down ${s.falls}  ${printable(siteString(s))}  [${s.bytes.map((b) => bytesText(b, style)).join(' ')}]`;
 }
 
@@ -93,9 +93,5 @@ function bytesText(n: number, style: SizeStyle): string {
 }
 
 function signedBytes(n: number, style: SizeStyle): string {
-  return style === 'raw' ? `${signed(n)} B` : signedSizeText(n, style);
-}
-
-function signed(n: number): string {
-  return n > 0 ? `+${n}` : String(n);
+  return style === 'raw' ? `${signedCountText(n)} B` : signedSizeText(n, style);
 }

@@ -1,5 +1,5 @@
 // Small formatting rules every HTML piece shares: sizes (human, the exact bytes in a tooltip),
-// shares, signed deltas, and the one way an element's text is escaped.
+// signed deltas, and the one way an element's text is escaped (counts and shares: export/size-text.ts).
 import { signedSizeText, sizeText } from '../export/size-text.js';
 import { escapeHtml } from './html-escape.js';
 
@@ -14,17 +14,7 @@ export function deltaHtml(bytes: number | null, lessIsWorse = false): string {
   if (bytes === null) return '<span class="unknown">unknown</span>';
   const worse = lessIsWorse ? bytes < 0 : bytes > 0;
   const cls = bytes === 0 ? 'flat' : worse ? 'up' : 'down';
-  return `<span class="${cls}" title="${bytes > 0 ? '+' : ''}${bytes} B">${escapeHtml(signedSizeText(bytes))}</span>`;
-}
-
-/** A signed count delta. */
-export function countDeltaText(count: number): string {
-  return count > 0 ? `+${count}` : String(count);
-}
-
-/** A share as a percentage with one decimal. */
-export function percentText(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
+  return `<span class="${cls}" title="${signedSizeText(bytes, 'raw')} B">${escapeHtml(signedSizeText(bytes))}</span>`;
 }
 
 /** Seconds as "45 s", "12 min", "3.5 h". */

@@ -1,7 +1,8 @@
 // The summary of one heap: header totals, the walk, and the findings (with their messages, which
 // may quote the target's memory: escaped like everything else).
 import { escapeHtml } from './html-escape.js';
-import { bytesHtml, percentText } from './html-format.js';
+import { shareText } from '../export/size-text.js';
+import { bytesHtml } from './html-format.js';
 import type { HeapSection } from './heap-sections.js';
 
 /** The totals cards, the walk line and the findings list. */
@@ -14,7 +15,7 @@ export function summaryHtml(section: HeapSection): string {
     ['free', bytesHtml(section.free)],
     ['used fragments', `<span class="num">${section.usedCount}</span>`],
     ['free fragments', section.freeCount === null ? '<span class="unknown">unknown</span>' : `<span class="num">${section.freeCount}</span>`],
-    ['fragmentation', section.fragmentation === null ? '<span class="unknown">unknown</span>' : escapeHtml(percentText(section.fragmentation))],
+    ['fragmentation', section.fragmentation === null ? '<span class="unknown">unknown</span>' : escapeHtml(shareText(section.fragmentation))],
   ];
   const error = section.error ? `<p class="error">not walked: ${escapeHtml(section.error)}</p>` : '';
   return `<div class="cards">${cards.map(([k, v]) => `<div class="card" data-field="${escapeHtml(k)}"><div class="k">${escapeHtml(k)}</div><div class="v">${v}</div></div>`).join('')}</div>

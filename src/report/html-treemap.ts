@@ -3,7 +3,8 @@
 // every rectangle.
 import { sizeText } from '../export/size-text.js';
 import { escapeHtml } from './html-escape.js';
-import { percentText, svgNumber, truncate } from './html-format.js';
+import { shareText } from '../export/size-text.js';
+import { svgNumber, truncate } from './html-format.js';
 import { lighten, type ModuleColors } from './module-colors.js';
 import type { TreemapNode } from './treemap.js';
 import { treemapBox } from './report-model.js';
@@ -32,7 +33,7 @@ export function legendHtml(colors: ModuleColors, extra: Array<{ label: string; c
 function nodeSvg(n: TreemapNode, colors: ModuleColors, totalBytes: number): string {
   const style = levelStyle[n.level];
   const { x, y, w, h } = n.box;
-  const share = totalBytes > 0 ? percentText(n.bytes / totalBytes) : '';
+  const share = totalBytes > 0 ? shareText(n.bytes / totalBytes) : '';
   const tip = `${n.level === 'site' ? n.label : `${n.level} ${n.label}`}\n${n.count} fragments, ${sizeText(n.bytes)} (${n.bytes} B), ${share} of used`;
   const rect = `<rect class="tm-${n.level}" x="${svgNumber(x)}" y="${svgNumber(y)}" width="${svgNumber(w)}" height="${svgNumber(h)}" fill="${lighten(colors.of(n.module), n.shade)}" data-bytes="${n.bytes}" data-count="${n.count}"><title>${escapeHtml(tip)}</title></rect>`;
   return rect + labelSvg(n, style.font, style.weight);

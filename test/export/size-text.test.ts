@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signedSizeText, sizeText } from '../../src/export/size-text.js';
+import { shareText, signedCountText, signedSizeText, sizeText } from '../../src/export/size-text.js';
 
 describe('sizeText', () => {
   it.each([
@@ -22,5 +22,23 @@ describe('sizeText', () => {
     expect(signedSizeText(2048, 'raw')).toBe('+2048');
     expect(signedSizeText(-2048)).toBe('-2.00 KiB');
     expect(signedSizeText(0)).toBe('0 B');
+  });
+});
+
+describe('signedCountText and shareText', () => {
+  it.each([
+    [3, '+3'],
+    [0, '0'],
+    [-2, '-2'],
+  ])('count %d -> %s', (n, text) => {
+    expect(signedCountText(n)).toBe(text);
+  });
+
+  it.each([
+    [0.123, '12.3%'],
+    [0, '0.0%'],
+    [1, '100.0%'],
+  ])('share %d -> %s', (share, text) => {
+    expect(shareText(share)).toBe(text);
   });
 });
