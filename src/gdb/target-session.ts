@@ -11,6 +11,7 @@
 // - gdb attaches a process only while it holds none (else its attach would kill that one first);
 // - close() checks every target afterwards: still there, not stopped, not traced.
 import { KamheapError } from '../errors.js';
+import { ExitWatch } from '../proc/exit-watch.js';
 import { assertNotTraced, inspectTarget, isSameProcessAlive, processState, type ProcessInfo } from '../proc/process.js';
 import { hostProcView } from '../proc/proc-view.js';
 import type { RunControl } from '../run-control.js';
@@ -61,6 +62,8 @@ interface TargetStop {
   /** Set once gdb confirmed the detach. */
   released?: number;
   pauseTimer?: NodeJS.Timeout;
+  /** Until the release: a wait on gdb ends as soon as the target dies (gdb may never say so). */
+  watch?: ExitWatch;
 }
 
 export class TargetSession {
@@ -116,7 +119,10 @@ export class TargetSession {
     return !this.closed && (this.stops.length === 0 || this.gdb.reattachable);
   }
 
-  /** Runs one step on gdb under its own deadline; a stop request abandons it (gdb is never interrupted). */
+  /**
+   * Runs one step on gdb under its own deadline; a stop request abandons it (gdb is never
+   * interrupted), and so does the death of the target held.
+   */
   command<T>(step: (gdb: Debugger) => Promise<T>): Promise<T> {
     this.control.throwIfStopped();
     const work = step(this.gdb).catch((error: unknown) => {
@@ -124,7 +130,8 @@ export class TargetSession {
       throw error;
     });
     this.inFlight = work.catch(() => undefined);
-    return this.control.race(work);
+    const watch = this.attached ? this.current?.watch : undefined;
+    return this.control.race(watch ? watch.race(work) : work);
   }
 
   /**
@@ -146,6 +153,7 @@ export class TargetSession {
     await this.guard.announceAttach(target.pid, stop.wasRunning);
     this.stops.push(stop);
     stop.requested = performance.now();
+    stop.watch = new ExitWatch(target);
     if (this.maxPauseMs > 0) {
       stop.pauseTimer = setTimeout(() => this.control.stop({ kind: 'pause-limit', ms: this.maxPauseMs, pid: target.pid }), this.maxPauseMs);
     }
@@ -205,7 +213,7 @@ export class TargetSession {
     // Still attached now means gdb did not answer in time: no grace for an exit it would not answer either.
     await this.gdb.close(this.attached || this.gdbHung ? 0 : this.control.stopped ? this.limits.stopGraceMs : undefined);
     await this.guard.finish(3000);
-    for (const stop of this.stops) clearTimeout(stop.pauseTimer);
+    for (const stop of this.stops) ended(stop);
     this.checkLeftRunning();
   }
 
@@ -242,9 +250,10 @@ export class TargetSession {
 
   // The step in flight (maybe the attach itself) gets a moment to finish, then one detach; when
   // gdb is hung or does not answer in time, gdb.close() kills it, which detaches just as well.
+  // A dead target has nothing to detach: gdb, which may still be waiting on it, is simply ended.
   private async detachForClose(): Promise<void> {
     const stop = this.current;
-    if (!stop || !this.gdb.alive || this.gdbHung) return;
+    if (!stop || !this.gdb.alive || this.gdbHung || !isSameProcessAlive(stop.target)) return;
     const stopped = this.control.stopped;
     if (!(await settledWithin(this.inFlight, stopped ? this.limits.stopSettleMs : this.limits.detachMs))) return;
     // gdb refused the attach: it holds nothing to detach, but that is only trusted with gdb gone.
@@ -294,7 +303,13 @@ export class TargetSession {
 
 function released(stop: TargetStop): void {
   stop.released = performance.now();
+  ended(stop);
+}
+
+// The timers that only mean something while the target is held.
+function ended(stop: TargetStop): void {
   clearTimeout(stop.pauseTimer);
+  stop.watch?.end();
 }
 
 /** True when `work` settled within `ms`. */

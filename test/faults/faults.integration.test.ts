@@ -1,4 +1,4 @@
-// The quick subset of the fault-injection suite (issue 8), run by `npm test`: 14 fixed trials,
+// The quick subset of the fault-injection suite (issue 8), run by `npm test`: 15 fixed trials,
 // every fault at least once, both walkers, both heaps, against a real Kamailio. Each trial must
 // meet the whole contract (test/faults/contract.ts): Kamailio running, untraced, answering and
 // unsignalled; no gdb or temp file left; the documented exit code in time; one-line stderr.

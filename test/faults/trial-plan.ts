@@ -78,6 +78,7 @@ const QUICK_CELLS: readonly QuickCell[] = [
   { fault: 'SIGSTOP-gdb', variant: 'attach-window', walker: 'bulk', heap: 'pkg', target: 'receiver-1' },
   { fault: 'SIGSTOP-gdb', variant: 'random', walker: 'script', heap: 'shm', target: 'slow-timer', at: 0.35 },
   { fault: 'target-killed', variant: 'random', walker: 'script', heap: 'pkg', target: 'receiver-1', at: 0.5 },
+  { fault: 'target-killed', variant: 'attach-window', walker: 'bulk', heap: 'shm', target: 'receiver-0' },
   { fault: 'timeout', variant: 'attach-window', walker: 'bulk', heap: 'shm', target: 'timer' },
   { fault: 'timeout', variant: 'spread', walker: 'script', heap: 'pkg', target: 'receiver-0', at: 0.4 },
   { fault: 'pipe-closed', variant: 'after-bytes', walker: 'bulk', heap: 'shm', target: 'receiver-0' },

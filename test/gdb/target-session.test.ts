@@ -192,6 +192,36 @@ describe('TargetSession', () => {
     expect(session.gdb.alive).toBe(false);
   });
 
+  // gdb 13.1 answers an attach whose target was SIGKILLed inside it with ^done and never says
+  // *stopped: the wait for the stop used to run to the attach deadline (10 s by default).
+  it.each([
+    ['inside the attach (gdb never reports the stop)', 'lostattach'],
+    ['during a step while it is held (a script that never ends)', 'stall'],
+  ])('ends at once when the target dies %s, without waiting for gdb', async (_when, mode) => {
+    fake(mode);
+    const victim = execa('sleep', ['600']);
+    const victimEnded = victim.catch(() => undefined);
+    const timers = activeTimers();
+    try {
+      const session = await TargetSession.open({ pid: victim.pid ?? 0, control: new RunControl(), gdbPath: fakeGdb, limits: { attachMs: 30_000, commandMs: 30_000 } });
+      let killedAt = 0;
+      const run = session.closeAfter(async () => {
+        if (mode === 'lostattach') setTimeout(() => ((killedAt = performance.now()), victim.kill('SIGKILL')), 100);
+        await session.attach();
+        killedAt = performance.now();
+        victim.kill('SIGKILL');
+        await session.command((gdb) => gdb.console('kh_walk_batch 100', () => undefined, 30_000));
+      });
+      await expect(run).rejects.toMatchObject({ kind: 'target-exited', message: `PID ${victim.pid} exited during the walk` });
+      expect(performance.now() - killedAt).toBeLessThan(1500);
+      expect(session.gdb.alive).toBe(false);
+      expect(activeTimers()).toBeLessThanOrEqual(timers);
+    } finally {
+      victim.kill('SIGKILL');
+      await victimEnded;
+    }
+  });
+
   it('stops the walk at --max-pause, counted from the attach', async () => {
     fake('stall');
     const control = new RunControl();

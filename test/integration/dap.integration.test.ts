@@ -2,7 +2,7 @@
 // 16's DAP (side-loaded from the Debian 13 root by scripts/gdb16.sh) give the same snapshot,
 // fragment for fragment; info, ps and walk --all the same; the target running after each, no
 // signal reaching it. kamheap killed (SIGKILL) while DAP holds the target leaves it running and
-// untraced. What DAP cannot serve (lldb-dap, the script walker, a gdb without DAP) is one line.
+// untraced; a target killed inside the attach ends the walk at once. What DAP cannot serve (lldb-dap, the script walker, a gdb without DAP) is one line.
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,6 +14,7 @@ import { ExitCode } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { isRunning, kamheapBin, repoRoot, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
 import { exists, expectInstanceHealthy, tracerPid } from '../helpers/target-health.js';
+import { waitAttachWindow } from '../faults/attach-window.js';
 
 const gdb16 = `${repoRoot}scripts/gdb16.sh`;
 const dap = ['--debugger', 'gdb-dap', '--gdb', gdb16];
@@ -28,6 +29,11 @@ const ROOT_TIMEOUT_MS = 40 * 60_000;
 beforeAll(async () => {
   // The Debian 13 root holds gdb 16.
   await execa(`${repoRoot}scripts/build-debian13-root.sh`, { stdio: ['ignore', 'pipe', 'inherit'] });
+  await startInstance();
+}, ROOT_TIMEOUT_MS);
+
+/** A fresh instance with 5,000 more shm fragments; its timer and UDP receiver. */
+async function startInstance(): Promise<void> {
   kamailio = await startKamailio({ children: 1 });
   await fillShm(kamailio, { cells: 5000 });
   const processes = await kamailio.processes();
@@ -36,7 +42,8 @@ beforeAll(async () => {
   if (!timer || !receiver) throw new Error('no timer or udp receiver process');
   timerPid = timer.pid;
   receiverPid = receiver.pid;
-}, ROOT_TIMEOUT_MS);
+  logStart = 0;
+}
 
 afterEach(async () => {
   await expectInstanceHealthy(kamailio);
@@ -163,6 +170,23 @@ describe('safety over DAP', () => {
     await cli;
     await waitUntil(() => isRunning(timerPid) && tracerPid(timerPid) === 0, 5000, 'the target to run untraced');
     await waitUntil(() => !exists(adapter), 5000, 'the adapter to end');
+  });
+
+  // gdb may never report a stop for a target killed inside its attach: kamheap sees the death in
+  // /proc and ends at once (it waited for the attach deadline, 10 s, over GDB/MI). Killing a worker
+  // ends the instance, so a fresh one is started for the tests after this one.
+  it('the target killed inside the DAP attach: exit 15 within 2 s, no adapter left', async () => {
+    const cli = startCli(['walk', String(timerPid), '--heap', 'shm', '--stop', ...dap]);
+    const window = waitAttachWindow(timerPid, cli.pid ?? 0, 30_000);
+    expect(window.seen).toBe(true);
+    process.kill(timerPid, 'SIGKILL');
+    const killedAt = performance.now();
+    const result = await cli;
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: ExitCode.targetExited, stderr: `kamheap: PID ${timerPid} exited during the walk` });
+    expect(performance.now() - killedAt).toBeLessThan(2000);
+    if (window.seen) await waitUntil(() => !exists(window.tracer), 2000, 'the adapter to end');
+    await stopAllKamailio();
+    await startInstance();
   });
 
   it('never sends terminate or terminateDebuggee: true (the source says so)', () => {
