@@ -30,11 +30,13 @@ need=()
 for cmd in gdb gcc kamailio kamcmd sipp setpriv strace mmdebstrap go zsh man; do
   command -v "$cmd" >/dev/null || need+=("$cmd")
 done
+# libc6-dev: the C helpers the tests build (bench/*.c, docker/kamheap-init.c) include libc's headers.
+[ -e /usr/include/stdio.h ] || need+=(libc6-dev)
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "setup: installing gdb gcc kamailio sip-tester strace mmdebstrap golang-go zsh man-db (missing: ${need[*]})"
+  echo "setup: installing gdb gcc libc6-dev kamailio sip-tester strace mmdebstrap golang-go zsh man-db (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc kamailio sip-tester util-linux procps strace mmdebstrap golang-go zsh man-db >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends gdb gcc libc6-dev kamailio sip-tester util-linux procps strace mmdebstrap golang-go zsh man-db >/dev/null
 fi
 
 # chromium: the report test loads `kamheap report`'s page in headless Chromium (Debian's own).

@@ -30,6 +30,8 @@ export const ExitCode = {
   debuggerUnsupported: 19,
   /** `inspect --site TEXT` matched several sites: the list is on stderr, pick one. */
   ambiguousSite: 20,
+  /** Kamailio is PID 1 of kamheap's PID namespace and kamheap does not run below kamheap-init: nothing is started. */
+  kamailioAdopter: 21,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -51,7 +53,8 @@ export type KamheapErrorKind =
   | 'unsettled'
   | 'address-in-use'
   | 'debugger-unsupported'
-  | 'ambiguous-site';
+  | 'ambiguous-site'
+  | 'kamailio-adopter';
 
 const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   usage: ExitCode.usage,
@@ -72,6 +75,7 @@ const exitCodeOf: Record<KamheapErrorKind, ExitCodeValue> = {
   'address-in-use': ExitCode.addressInUse,
   'debugger-unsupported': ExitCode.debuggerUnsupported,
   'ambiguous-site': ExitCode.ambiguousSite,
+  'kamailio-adopter': ExitCode.kamailioAdopter,
 };
 
 /** Base of all expected failures; `message` is the one line shown to the user. */

@@ -1,5 +1,5 @@
 // The Kamailio of docker/compose.yaml in a private daemon, for tests: started with `compose up`
-// on a free loopback port, its RPC through `docker exec ... kamcmd`, and its own shm summary
+// (or one more of its image with `docker run`, as another user) on a free loopback port, its RPC through `docker exec ... kamcmd`, and its own shm summary
 // (corex.shm_summary) read from its log (`docker logs`: Kamailio logs to stderr, -E) with the
 // product's dump collector, as the testbed's oracle reads a host instance's log file.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { testbedAsset } from './assets.js';
 import { DumpBlockCollector, type SumsEntry } from './dump-blocks.js';
 import type { DockerDaemon, DockerResult } from './docker-daemon.js';
+import { KAMAILIO_IMAGE } from './docker-images.js';
 import { DockerError, OracleTimeoutError } from './errors.js';
 import { freeUdpPort } from './free-port.js';
 import { parsePsx, type KamailioProcess } from './kamcmd.js';
@@ -17,15 +18,14 @@ const PROJECT = 'kamheap-test';
 const READY_TIMEOUT_MS = 60_000;
 const ORACLE_TIMEOUT_MS = 60_000;
 
-export interface ComposeKamailio {
+/** A Kamailio container of the Kamailio image, in a private daemon. */
+export interface KamailioContainer {
   /** The container's id. */
   readonly id: string;
   /** UDP port on 127.0.0.1 (the container shares the host's network). */
   readonly port: number;
   /** A temp dir on the host, for sipp's files (runSipp's cwd). */
   readonly dir: string;
-  /** `docker-compose -f docker/compose.yaml -p kamheap-test ARGS`, with BASE and KAMAILIO_PORT. */
-  compose(args: readonly string[], opts?: { reject?: boolean; timeoutMs?: number }): Promise<DockerResult>;
   /** kamcmd inside the container (Debian's default socket, which the image's ctl uses). */
   rpc(...args: string[]): Promise<string>;
   /** core.psx: PIDs as the container (and its sidecar) sees them; the main process is 1. */
@@ -34,6 +34,13 @@ export interface ComposeKamailio {
   shmSummary(): Promise<SumsEntry[]>;
   /** The container's log (Kamailio's stderr). */
   logLines(): Promise<string[]>;
+  /** Removes the container(s), and the temp dir. */
+  stop(): Promise<void>;
+}
+
+export interface ComposeKamailio extends KamailioContainer {
+  /** `docker-compose -f docker/compose.yaml -p kamheap-test ARGS`, with BASE and KAMAILIO_PORT. */
+  compose(args: readonly string[], opts?: { reject?: boolean; timeoutMs?: number }): Promise<DockerResult>;
   /** `compose down`: every container of the project, and the temp dir. */
   stop(): Promise<void>;
 }
@@ -45,6 +52,40 @@ export async function startComposeKamailio(daemon: DockerDaemon, base: string): 
   const file = testbedAsset('../docker/compose.yaml');
   const compose = (args: readonly string[], opts: { reject?: boolean; timeoutMs?: number } = {}): Promise<DockerResult> =>
     daemon.compose(['-f', file, '-p', PROJECT, ...args], { ...opts, env });
+  const down = async (): Promise<void> => {
+    await compose(['--profile', 'tools', 'down', '--timeout', '10'], { reject: false, timeoutMs: 120_000 });
+  };
+  return started(daemon, port, down, async () => {
+    await compose(['up', '-d', '--no-build', 'kamailio']);
+    return (await compose(['ps', '-q', 'kamailio'])).stdout.trim();
+  }, { compose });
+}
+
+/**
+ * `docker run -d` of the Kamailio image as `user` (a user of the image: `kamailio`, which Debian's
+ * package creates), on a free loopback port; waits until its RPC answers.
+ */
+export async function startKamailioContainer(daemon: DockerDaemon, options: { user: string }): Promise<KamailioContainer> {
+  const port = await freeUdpPort();
+  let id = '';
+  const remove = async (): Promise<void> => {
+    if (id !== '') await daemon.docker(['rm', '-f', id], { reject: false, timeoutMs: 60_000 });
+  };
+  return started(daemon, port, remove, async () => {
+    id = (await daemon.docker(['run', '-d', '--user', options.user, '--network', 'host', KAMAILIO_IMAGE, '-A', `KH_PORT=${port}`])).stdout.trim();
+    return id;
+  }, {});
+}
+
+// The container `start` makes (and returns the id of), its RPC and dumps; removed by `remove`,
+// also when it does not come up.
+async function started<Extra extends object>(
+  daemon: DockerDaemon,
+  port: number,
+  remove: () => Promise<void>,
+  start: () => Promise<string>,
+  extra: Extra,
+): Promise<KamailioContainer & Extra> {
   const dir = mkdtempSync(join(tmpdir(), 'kamheap-docker-'));
   let id = '';
   const logLines = async (): Promise<string[]> => {
@@ -52,25 +93,24 @@ export async function startComposeKamailio(daemon: DockerDaemon, base: string): 
     return logs.stderr.split('\n');
   };
   const rpc = async (...args: string[]): Promise<string> => (await daemon.docker(['exec', id, 'kamcmd', ...args])).stdout;
-  const instance: ComposeKamailio = {
+  const instance = {
+    ...extra,
     get id() {
       return id;
     },
     port,
     dir,
-    compose,
     rpc,
     processes: async () => parsePsx(await rpc('core.psx')),
     shmSummary: () => shmSummaryOf(rpc, logLines),
     logLines,
     stop: async () => {
-      await compose(['--profile', 'tools', 'down', '--timeout', '10'], { reject: false, timeoutMs: 120_000 });
+      await remove();
       rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
-    await compose(['up', '-d', '--no-build', 'kamailio']);
-    id = (await compose(['ps', '-q', 'kamailio'])).stdout.trim();
+    id = await start();
     await waitForRpc(instance);
   } catch (error) {
     await instance.stop();
@@ -80,7 +120,7 @@ export async function startComposeKamailio(daemon: DockerDaemon, base: string): 
 }
 
 // Polls core.psx until the ctl process answers (Kamailio forks its children first).
-async function waitForRpc(kamailio: ComposeKamailio): Promise<void> {
+async function waitForRpc(kamailio: KamailioContainer): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last: unknown;
   while (Date.now() < deadline) {

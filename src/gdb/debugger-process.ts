@@ -3,11 +3,16 @@
 // of a session and process group of its own (a Ctrl-C in the terminal reaches kamheap only, which
 // then ends it in order), and the only signal it is ever sent is SIGKILL, to that whole group.
 import { execa, type ResultPromise } from 'execa';
+import { assertKamailioAdoptsNothing } from '../proc/orphan-adopter.js';
 import { GdbPipeError } from './gdb-errors.js';
 import type { GdbLaunch } from './gdb-launch.js';
 
-/** Spawns the debugger with piped stdio (stdout as bytes for DAP's frames, as text for MI's lines). */
+/**
+ * Spawns the debugger with piped stdio (stdout as bytes for DAP's frames, as text for MI's lines);
+ * never where Kamailio would adopt it (proc/orphan-adopter.ts).
+ */
 export function spawnDebugger(launch: GdbLaunch, encoding: 'utf8' | 'buffer'): ResultPromise {
+  assertKamailioAdoptsNothing();
   return execa(launch.file, launch.args, {
     stdin: 'pipe',
     stdout: 'pipe',

@@ -16,6 +16,13 @@ export const startupSettings: readonly string[] = [
   'set history save off',
   // Strings read from the executable (its version and compile flags) are never cut short.
   'set print elements 0',
+  // No check at the attach that the running executable is the one loaded: gdb reads the target's
+  // file through the target's mount namespace, and from another one (kamheap in a sidecar
+  // container) it forks a helper for that. The helper outlives gdb for a moment, so in Kamailio's
+  // PID namespace its parent becomes Kamailio's main process (PID 1 there), which takes any child
+  // it reaps for a dead worker and shuts the whole instance down. kamheap loads /proc/PID/exe
+  // itself, so there is nothing to check.
+  'set exec-file-mismatch off',
 ];
 
 /**

@@ -4,9 +4,9 @@
 // host's, for an instance in a container), as everywhere else.
 import { KamheapError } from '../errors.js';
 import { definedSymbols } from '../proc/elf-symbols.js';
+import { kamailioPkgRoots } from '../proc/orphan-adopter.js';
 import { inspectProcess } from '../proc/process.js';
 import { hostProcView, type ExecutableIdentity, type ProcView } from '../proc/proc-view.js';
-import { heapRootSymbols } from './heap-roots.js';
 
 export interface FoundInstance {
   /** The main process (what `kamcmd core.psx` lists as entry 0, seen with kamheap's PIDs). */
@@ -28,12 +28,7 @@ export type KamailioTest = (pid: number) => boolean;
  * A Kamailio binary as kamheap tells one before attaching: it defines the pkg heap's root, the
  * symbol `walk` looks for first (`_pkg_root`, or `mem_block` before the memory API).
  */
-export const elfKamailioTest: KamailioTest = (pid) => definedSymbols(`/proc/${pid}/exe`, pkgRoots()).size > 0;
-
-/** The pkg roots `walk` tries by itself, in its order. */
-function pkgRoots(): string[] {
-  return heapRootSymbols.filter((e) => e.kind === 'pkg' && e.automatic).map((e) => e.symbol);
-}
+export const elfKamailioTest: KamailioTest = (pid) => definedSymbols(`/proc/${pid}/exe`, kamailioPkgRoots).size > 0;
 
 /** Every instance's main process, by PID. */
 export function findInstances(view: ProcView = hostProcView, isKamailio: KamailioTest = elfKamailioTest): InstanceSearch {
@@ -105,5 +100,5 @@ export function describeInstance(instance: FoundInstance): string {
 /** No instance found, saying why there may be one all the same (exit 3). */
 export function noInstanceError(search: InstanceSearch): KamheapError {
   const hidden = search.uninspectable > 0 ? `; ${search.uninspectable} processes could not be inspected: run as root or with CAP_SYS_PTRACE` : '';
-  return new KamheapError('no-such-process', `no running Kamailio found (no process runs an executable that defines ${pkgRoots().join(' or ')})${hidden}`);
+  return new KamheapError('no-such-process', `no running Kamailio found (no process runs an executable that defines ${kamailioPkgRoots.join(' or ')})${hidden}`);
 }

@@ -76,6 +76,8 @@ export function assertNotTraced(pid: number): void {
 export interface ProcessStat {
   comm: string;
   state: string;
+  /** Parent (0 where it is outside this PID namespace). */
+  ppid: number;
   /** Process group. */
   pgrp: number;
   startTime: number;
@@ -92,6 +94,12 @@ export function readStat(pid: number): ProcessStat | undefined {
   }
   const close = text.lastIndexOf(')');
   const fields = text.slice(close + 2).split(' ');
-  // After comm: state is field 3 of stat(5), pgrp field 5, starttime field 22.
-  return { comm: text.slice(text.indexOf('(') + 1, close), state: fields[0] ?? '?', pgrp: Number(fields[2] ?? 0), startTime: Number(fields[19] ?? 0) };
+  // After comm: state is field 3 of stat(5), ppid field 4, pgrp field 5, starttime field 22.
+  return {
+    comm: text.slice(text.indexOf('(') + 1, close),
+    state: fields[0] ?? '?',
+    ppid: Number(fields[1] ?? 0),
+    pgrp: Number(fields[2] ?? 0),
+    startTime: Number(fields[19] ?? 0),
+  };
 }

@@ -3,18 +3,23 @@
 // them through NSpid: ps, walk --all, doctor and info show and use the host PIDs, the namespace's
 // beside them, equal to what /proc/*/status NSpid says (read by the testbed's own oracle). A decoy
 // host process carries the PID one of the instance's children has in the namespace: nothing
-// reads it or attaches to it, nor to the host's PID 1.
+// reads it or attaches to it, nor to the host's PID 1. kamheap run inside the namespace (nsenter),
+// where Kamailio is PID 1, refuses to start anything unless kamheap-init is above it, and below it
+// survives a SIGKILL of its own without Kamailio adopting (and reaping) what it left.
+import { execa, type ResultPromise } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hostPidOf, namespacedPids, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { CheckResult } from '../../src/doctor/check.js';
 import type { InstanceInfo } from '../../src/locate/instance-info.js';
 import type { ProcessList } from '../../src/locate/instance-processes.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
-import { isRunning, runCli } from '../helpers/run-cli.js';
+import { ExitCode } from '../../src/errors.js';
+import { buildKamheapInit } from '../helpers/kamheap-init.js';
+import { childrenNamed, isRunning, kamheapBin, runCli, waitUntil } from '../helpers/run-cli.js';
 
 let kamailio: KamailioInstance;
 let decoy: ChildProcess;
@@ -133,4 +138,43 @@ it('info gives a worker\'s role and index, its host PID and its namespace PID', 
   expect({ pid: info.pid, nsPid: info.nsPid, role: info.role, index: info.processIndex }).toEqual({ pid: worker.pid, nsPid: worker.nsPid, role: 'timer', index: worker.index });
   const text = await runCli(['info', String(worker.pid)]);
   expect(text.stdout.split('\n')[0]).toMatch(new RegExp(`^PID ${worker.pid} \\(ns ${worker.nsPid}\\): kamailio 5\\.6\\.3 .*"timer" \\(process ${worker.index} of \\d+\\)$`));
+});
+
+// kamheap inside the namespace, as in a sidecar container: Kamailio's main process is PID 1 there
+// and takes any child it reaps for a dead worker, then shuts the instance down.
+describe('kamheap inside the namespace, where Kamailio is PID 1', () => {
+  /** `nsenter` into the instance's PID and mount namespaces (its /proc): kamheap sees PID 1 as Kamailio. */
+  const inNamespace = (command: readonly string[]): ResultPromise<{ reject: false }> =>
+    execa('nsenter', ['--target', String(mainPid()), '--pid', '--mount', ...command], { reject: false });
+
+  it('starts nothing without kamheap-init above it: exit 21, one line, no gdb', async () => {
+    const before = await kamailio.processes();
+    const result = await inNamespace([process.execPath, kamheapBin, 'walk', '1', '--heap', 'pkg']);
+    expect(result.exitCode).toBe(ExitCode.kamailioAdopter);
+    expect(result.stderr).toBe(
+      'kamheap: Kamailio is PID 1 of this PID namespace: it would adopt a process kamheap leaves behind and shut down when it reaps it. Run kamheap as "kamheap-init kamheap ..." (the kamheap image does), or from the host',
+    );
+    expect(result.stdout).toBe('');
+    expect(await kamailio.processes()).toEqual(before);
+  });
+
+  it('below kamheap-init walks PID 1; a SIGKILL of kamheap mid-walk leaves Kamailio running, adopting nothing', async () => {
+    const init = buildKamheapInit(dir);
+    const before = await kamailio.processes();
+    const logStart = readFileSync(kamailio.logFile, 'utf8').length;
+    const walk = await inNamespace([init, process.execPath, kamheapBin, 'walk', '1', '--heap', 'pkg', '--json', '-']);
+    expect({ exitCode: walk.exitCode, stderr: walk.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect((JSON.parse(walk.stdout) as Snapshot).walk.complete).toBe(true);
+    // Killed inside the script walk's pause: gdb (pdeathsig) and the guard outlive it.
+    const run = inNamespace([init, process.execPath, kamheapBin, 'walk', '1', '--heap', 'pkg', '--walker', 'script', '--json', '-']);
+    await waitUntil(() => tracerPid(mainPid()) !== 0, 30_000, 'the attach of Kamailio main');
+    const [below] = await childrenNamed(run.pid ?? 0, 'kamheap-init');
+    const [kamheap] = await childrenNamed(below ?? 0, 'node');
+    expect(kamheap).toBeDefined();
+    process.kill(kamheap ?? 0, 'SIGKILL');
+    expect((await run).exitCode).toBe(128 + 9);
+    await waitUntil(() => isRunning(mainPid()) && tracerPid(mainPid()) === 0, 5000, 'Kamailio main to run untraced');
+    expect(await kamailio.processes()).toEqual(before);
+    expect(readFileSync(kamailio.logFile, 'utf8').slice(logStart)).not.toMatch(/child process \d+|terminating|signal \d+ received/);
+  });
 });

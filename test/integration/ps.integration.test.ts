@@ -5,6 +5,10 @@ import { execa } from 'execa';
 import { hostPidOf, runSipp, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import type { CheckResult } from '../../src/doctor/check.js';
 import type { ProcessList } from '../../src/locate/instance-processes.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildKamheapInit } from '../helpers/kamheap-init.js';
 import { kamheapBin, runCli } from '../helpers/run-cli.js';
 import { expectInstanceHealthy } from '../helpers/target-health.js';
 
@@ -130,9 +134,12 @@ it('says so in one line when no Kamailio runs (exit 3); doctor then checks the m
 
 it('uses the one instance it sees when no PID is given (a sidecar in the instance PID namespace)', async () => {
   const contained = await startKamailio({ children: 1, pidNamespace: true });
+  const dir = mkdtempSync(join(tmpdir(), 'kamheap-ps-init-'));
   try {
-    // nsenter into the instance's PID and mount namespaces: its /proc shows that instance alone.
-    const inside = (args: string[]) => execa('nsenter', ['--target', String(hostPidOf(contained.pid, 1)), '--pid', '--mount', process.execPath, kamheapBin, ...args], { reject: false });
+    // nsenter into the instance's PID and mount namespaces: its /proc shows that instance alone,
+    // whose main process is PID 1 there; kamheap runs below kamheap-init, as in its image.
+    const init = buildKamheapInit(dir);
+    const inside = (args: string[]) => execa('nsenter', ['--target', String(hostPidOf(contained.pid, 1)), '--pid', '--mount', init, process.execPath, kamheapBin, ...args], { reject: false });
     const ps = await inside(['ps', '--json']);
     expect(ps.exitCode).toBe(0);
     const [list, ...others] = JSON.parse(ps.stdout) as ProcessList[];
@@ -144,6 +151,7 @@ it('uses the one instance it sees when no PID is given (a sidecar in the instanc
     expect(checks.map((c) => c.name)).toEqual(['gdb', 'ptrace', 'debug fields', 'shm headroom', 'pkg headroom', 'mem_join', 'OS memory']);
   } finally {
     await contained.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
