@@ -1,13 +1,15 @@
 // Checks of this machine and this user: gdb, the right to attach, and the OS memory view.
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
+import { assertKamailioAdoptsNothing } from '../proc/orphan-adopter.js';
 import { percent, type CheckResult } from './check.js';
 import type { TargetAccess } from './target-access.js';
 
 const capSysPtrace = 19n;
 
-/** gdb is installed and answers. */
+/** gdb is installed and answers (never asked where Kamailio would adopt it: proc/orphan-adopter.ts). */
 export async function checkGdb(gdbPath: string): Promise<CheckResult> {
+  assertKamailioAdoptsNothing();
   const result = await execa(gdbPath, ['-nx', '--batch', '--version'], { reject: false, timeout: 10_000 });
   if (result.exitCode !== 0) return { name: 'gdb', status: 'fail', verdict: `${gdbPath} does not run`, advice: 'apt-get install gdb' };
   return { name: 'gdb', status: 'ok', verdict: String(result.stdout).split('\n')[0] ?? 'gdb' };

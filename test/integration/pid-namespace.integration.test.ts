@@ -147,9 +147,12 @@ describe('kamheap inside the namespace, where Kamailio is PID 1', () => {
   const inNamespace = (command: readonly string[]): ResultPromise<{ reject: false }> =>
     execa('nsenter', ['--target', String(mainPid()), '--pid', '--mount', ...command], { reject: false });
 
-  it('starts nothing without kamheap-init above it: exit 21, one line, no gdb', async () => {
+  it.each([
+    ['walk', '1', '--heap', 'pkg'],
+    ['doctor', '1'],
+  ])('%s %s ...: starts nothing without kamheap-init above it: exit 21, one line, no gdb', async (...args) => {
     const before = await kamailio.processes();
-    const result = await inNamespace([process.execPath, kamheapBin, 'walk', '1', '--heap', 'pkg']);
+    const result = await inNamespace([process.execPath, kamheapBin, ...args]);
     expect(result.exitCode).toBe(ExitCode.kamailioAdopter);
     expect(result.stderr).toBe(
       'kamheap: Kamailio is PID 1 of this PID namespace: it would adopt a process kamheap leaves behind and shut down when it reaps it. Run kamheap as "kamheap-init kamheap ..." (the kamheap image does), or from the host',
