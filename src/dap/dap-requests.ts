@@ -52,7 +52,7 @@ export async function sendAttach(dap: DapSession, pid: number, timeoutMs: number
     stopped.cancel();
     throw error;
   }
-  await stopped.event;
+  await stopped.promise;
 }
 
 /** Detaches and ends the debug session, leaving the target running: terminateDebuggee is always false. */

@@ -6,32 +6,19 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ResultPromise } from 'execa';
 import { GdbCommandError } from '../errors.js';
-import { DapProtocolError, GdbPipeError, GdbTimeoutError } from '../gdb/gdb-errors.js';
+import { DapProtocolError, GdbPipeError } from '../gdb/gdb-errors.js';
 import type { GdbLaunch } from '../gdb/gdb-launch.js';
-import { exitedWithin, killGroup, settled, spawnDebugger, spawned } from '../gdb/debugger-process.js';
+import { exitedWithin, gone, killGroup, settled, spawnDebugger, spawned } from '../gdb/debugger-process.js';
+import { PendingReplies } from '../gdb/pending-replies.js';
 import { DapFrameReader, encodeMessage } from './dap-framing.js';
-
-interface Pending {
-  command: string;
-  resolve: (response: DebugProtocol.Response) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
-interface EventWaiter {
-  event: string;
-  resolve: (event: DebugProtocol.Event) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
 
 /** How long the adapter gets to exit once its input is closed, before it is killed. */
 const exitGraceMs = 500;
 
 export class DapSession {
   private nextSeq = 1;
-  private readonly pending = new Map<number, Pending>();
-  private readonly waiters = new Set<EventWaiter>();
+  /** Requests by seq, and waits for events. */
+  private readonly pending = new PendingReplies<number, DebugProtocol.Response, DebugProtocol.Event>();
   private readonly reader = new DapFrameReader();
   private exitReason: string | undefined;
   private readonly exited: Promise<void>;
@@ -57,7 +44,7 @@ export class DapSession {
   }
 
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.pending.busy;
   }
 
   /**
@@ -68,36 +55,14 @@ export class DapSession {
     if (this.exitReason !== undefined) return Promise.reject(new GdbPipeError(`the debug adapter is gone (${this.exitReason})`));
     const seq = this.nextSeq++;
     const message: DebugProtocol.Request = { seq, type: 'request', command, ...(args === undefined ? {} : { arguments: args }) };
-    return new Promise<R>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(seq);
-        reject(new GdbTimeoutError(command, timeoutMs));
-      }, timeoutMs);
-      const accept = (response: DebugProtocol.Response): void => resolve(response as R);
-      this.pending.set(seq, { command, resolve: accept, reject, timer });
-      this.child.stdin?.write(encodeMessage(message));
-    });
+    const reply = this.pending.request(seq, command, undefined, timeoutMs, () => this.child.stdin?.write(encodeMessage(message)));
+    return reply as Promise<R>;
   }
 
   /** The next event of that name (e.g. `stopped` after an attach); `cancel` withdraws the wait. */
-  waitForEvent(event: string, timeoutMs: number): { event: Promise<DebugProtocol.Event>; cancel: () => void } {
-    let waiter: EventWaiter | undefined;
-    const promise = new Promise<DebugProtocol.Event>((resolve, reject) => {
-      if (this.exitReason !== undefined) return reject(new GdbPipeError(`the debug adapter is gone (${this.exitReason})`));
-      const timer = setTimeout(() => {
-        if (waiter) this.waiters.delete(waiter);
-        reject(new GdbTimeoutError(`wait for ${event}`, timeoutMs));
-      }, timeoutMs);
-      waiter = { event, resolve, reject, timer };
-      this.waiters.add(waiter);
-    });
-    promise.catch(() => undefined);
-    const cancel = (): void => {
-      if (!waiter) return;
-      clearTimeout(waiter.timer);
-      this.waiters.delete(waiter);
-    };
-    return { event: promise, cancel };
+  waitForEvent(event: string, timeoutMs: number): { promise: Promise<DebugProtocol.Event>; cancel: () => void } {
+    if (this.exitReason !== undefined) return gone(new GdbPipeError(`the debug adapter is gone (${this.exitReason})`));
+    return this.pending.waitFor((e) => e.event === event, `wait for ${event}`, timeoutMs);
   }
 
   /** Resolves when no request is pending any more, or after `timeoutMs`; true when idle. */
@@ -156,30 +121,22 @@ export class DapSession {
   }
 
   private onResponse(response: DebugProtocol.Response): void {
-    const entry = typeof response.request_seq === 'number' ? this.pending.get(response.request_seq) : undefined;
+    const entry = typeof response.request_seq === 'number' ? this.pending.take(response.request_seq) : undefined;
     if (!entry) return;
-    this.pending.delete(response.request_seq);
-    clearTimeout(entry.timer);
     if (response.success === true) return entry.resolve(response);
     const text = typeof response.message === 'string' && response.message !== '' ? response.message : 'failed';
     entry.reject(new GdbCommandError(entry.command, text));
   }
 
   private onEvent(event: DebugProtocol.Event): void {
-    for (const waiter of this.waiters) {
-      if (waiter.event !== event.event) continue;
-      clearTimeout(waiter.timer);
-      this.waiters.delete(waiter);
-      waiter.resolve(event);
-      return;
-    }
+    this.pending.deliver(event);
   }
 
   // The adapter is not to be trusted any more: killed, every wait failed with `error`.
   private fail(error: Error): void {
     this.exitReason ??= 'it broke the protocol';
     this.kill();
-    this.rejectAll(error);
+    this.pending.failAll(() => error);
   }
 
   private onExit(reason: string): void {
@@ -188,19 +145,7 @@ export class DapSession {
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
     this.child.stdin?.destroy();
-    this.rejectAll(new GdbPipeError(`the debug adapter died (${reason})`));
-  }
-
-  private rejectAll(error: Error): void {
-    for (const [seq, entry] of this.pending) {
-      clearTimeout(entry.timer);
-      this.pending.delete(seq);
-      entry.reject(error);
-    }
-    for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
-    this.waiters.clear();
+    const error = new GdbPipeError(`the debug adapter died (${reason})`);
+    this.pending.failAll(() => error);
   }
 }

@@ -42,7 +42,7 @@ export async function sendTargetAttach(gdb: GdbSession, pid: number, timeoutMs: 
     stopped.cancel();
     throw attachError(pid, error);
   }
-  await stopped.record;
+  await stopped.promise;
 }
 
 /**

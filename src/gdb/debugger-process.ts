@@ -35,6 +35,13 @@ export function spawned(child: ResultPromise, file: string): Promise<number> {
   });
 }
 
+/** A wait on a debugger that is gone: already failed with `error`, nothing to withdraw. */
+export function gone<T>(error: Error): { promise: Promise<T>; cancel: () => void } {
+  const promise = Promise.reject(error);
+  promise.catch(() => undefined);
+  return { promise, cancel: () => undefined };
+}
+
 /** Kills the process group led by `pid` at once; the kernel then detaches its members from their targets. */
 export function killGroup(pid: number): void {
   try {

@@ -7,9 +7,10 @@ import { createInterface } from 'node:readline';
 import { GdbCommandError } from '../errors.js';
 import { parseMiLine } from '../mi/parse-mi-line.js';
 import type { MiRecord, MiTuple } from '../mi/mi-record.js';
-import { GdbPipeError, GdbTimeoutError } from './gdb-errors.js';
+import { GdbPipeError } from './gdb-errors.js';
 import { gdbLaunch } from './gdb-launch.js';
-import { exitedWithin, killGroup, settled, spawnDebugger, spawned } from './debugger-process.js';
+import { exitedWithin, gone, killGroup, settled, spawnDebugger, spawned } from './debugger-process.js';
+import { PendingReplies } from './pending-replies.js';
 
 export interface GdbStartOptions {
   gdbPath?: string;
@@ -22,28 +23,13 @@ export interface SendOptions {
   onConsole?: (text: string) => void;
 }
 
-interface Pending {
-  command: string;
-  resolve: (results: MiTuple) => void;
-  reject: (error: Error) => void;
-  onConsole: ((text: string) => void) | undefined;
-  timer: NodeJS.Timeout;
-}
-
-interface AsyncWaiter {
-  match: (record: MiRecord) => boolean;
-  resolve: (record: MiRecord) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 /** How long gdb gets to exit after -gdb-exit before it is killed. */
 const exitGraceMs = 500;
 
 export class GdbSession {
   private nextToken = 1;
-  private readonly pending = new Map<number, Pending>();
-  private readonly asyncWaiters = new Set<AsyncWaiter>();
+  /** Commands by token (each with the console stream it gets) and waits for async records. */
+  private readonly pending = new PendingReplies<number, MiTuple, MiRecord, ((text: string) => void) | undefined>();
   private exitReason: string | undefined;
   private readonly exited: Promise<void>;
 
@@ -70,42 +56,20 @@ export class GdbSession {
 
   /** True while a command is waiting for its answer. */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.pending.busy;
   }
 
   /** Sends one MI command; resolves with the ^done/^running/^connected results. */
   send(command: string, options: SendOptions): Promise<MiTuple> {
     if (this.exitReason !== undefined) return Promise.reject(new GdbPipeError(`gdb is gone (${this.exitReason})`));
     const token = this.nextToken++;
-    return new Promise<MiTuple>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(token);
-        reject(new GdbTimeoutError(command, options.timeoutMs));
-      }, options.timeoutMs);
-      this.pending.set(token, { command, resolve, reject, onConsole: options.onConsole, timer });
-      this.child.stdin?.write(`${token}${command}\n`);
-    });
+    return this.pending.request(token, command, options.onConsole, options.timeoutMs, () => this.child.stdin?.write(`${token}${command}\n`));
   }
 
   /** Resolves with the next async record that matches (e.g. `*stopped` after attach); `cancel` withdraws the wait. */
-  waitForAsync(match: (record: MiRecord) => boolean, timeoutMs: number): { record: Promise<MiRecord>; cancel: () => void } {
-    let waiter: AsyncWaiter | undefined;
-    const record = new Promise<MiRecord>((resolve, reject) => {
-      if (this.exitReason !== undefined) return reject(new GdbPipeError(`gdb is gone (${this.exitReason})`));
-      const timer = setTimeout(() => {
-        if (waiter) this.asyncWaiters.delete(waiter);
-        reject(new GdbTimeoutError('wait for stop', timeoutMs));
-      }, timeoutMs);
-      waiter = { match, resolve, reject, timer };
-      this.asyncWaiters.add(waiter);
-    });
-    record.catch(() => undefined);
-    const cancel = (): void => {
-      if (!waiter) return;
-      clearTimeout(waiter.timer);
-      this.asyncWaiters.delete(waiter);
-    };
-    return { record, cancel };
+  waitForAsync(match: (record: MiRecord) => boolean, timeoutMs: number): { promise: Promise<MiRecord>; cancel: () => void } {
+    if (this.exitReason !== undefined) return gone(new GdbPipeError(`gdb is gone (${this.exitReason})`));
+    return this.pending.waitFor(match, 'wait for stop', timeoutMs);
   }
 
   /** Resolves when no command is pending any more, or after `timeoutMs`; true when idle. */
@@ -155,16 +119,7 @@ export class GdbSession {
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
     this.child.stdin?.destroy();
-    for (const [token, entry] of this.pending) {
-      clearTimeout(entry.timer);
-      this.pending.delete(token);
-      entry.reject(new GdbPipeError(`gdb died (${reason}) during ${entry.command.split(' ')[0]}`));
-    }
-    for (const waiter of this.asyncWaiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new GdbPipeError(`gdb died (${reason})`));
-    }
-    this.asyncWaiters.clear();
+    this.pending.failAll((command) => new GdbPipeError(command === undefined ? `gdb died (${reason})` : `gdb died (${reason}) during ${command.split(' ')[0]}`));
   }
 
   private onLine(line: string): void {
@@ -188,13 +143,7 @@ export class GdbSession {
       case 'exec':
       case 'status':
       case 'notify':
-        for (const waiter of this.asyncWaiters) {
-          if (!waiter.match(record)) continue;
-          clearTimeout(waiter.timer);
-          this.asyncWaiters.delete(waiter);
-          waiter.resolve(record);
-          return;
-        }
+        this.pending.deliver(record);
         return;
       case 'prompt':
         return;
@@ -203,16 +152,13 @@ export class GdbSession {
 
   private onConsole(text: string): void {
     // Commands run one at a time, so console output belongs to the oldest pending command.
-    const first = this.pending.values().next();
-    if (!first.done) first.value.onConsole?.(text);
+    this.pending.oldestContext()?.(text);
   }
 
   private onResult(record: Extract<MiRecord, { kind: 'result' }>): void {
     if (record.token === undefined) return;
-    const entry = this.pending.get(record.token);
+    const entry = this.pending.take(record.token);
     if (!entry) return;
-    this.pending.delete(record.token);
-    clearTimeout(entry.timer);
     if (record.resultClass === 'error') {
       const msg = typeof record.results['msg'] === 'string' ? record.results['msg'] : 'unknown error';
       entry.reject(new GdbCommandError(entry.command, msg));
