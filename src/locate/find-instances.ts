@@ -3,8 +3,7 @@
 // that same executable (the children Kamailio forks all do). PIDs are the ones kamheap sees (the
 // host's, for an instance in a container), as everywhere else.
 import { KamheapError } from '../errors.js';
-import { definedSymbols } from '../proc/elf-symbols.js';
-import { kamailioPkgRoots } from '../proc/orphan-adopter.js';
+import { kamailioPkgRoots, runsKamailioBinary } from '../proc/orphan-adopter.js';
 import { inspectProcess } from '../proc/process.js';
 import { hostProcView, type ExecutableIdentity, type ProcView } from '../proc/proc-view.js';
 
@@ -28,7 +27,7 @@ export type KamailioTest = (pid: number) => boolean;
  * A Kamailio binary as kamheap tells one before attaching: it defines the pkg heap's root, the
  * symbol `walk` looks for first (`_pkg_root`, or `mem_block` before the memory API).
  */
-export const elfKamailioTest: KamailioTest = (pid) => definedSymbols(`/proc/${pid}/exe`, kamailioPkgRoots).size > 0;
+export const elfKamailioTest: KamailioTest = runsKamailioBinary;
 
 /** Every instance's main process, by PID. */
 export function findInstances(view: ProcView = hostProcView, isKamailio: KamailioTest = elfKamailioTest): InstanceSearch {

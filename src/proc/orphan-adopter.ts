@@ -13,10 +13,14 @@ import { readStat } from './process.js';
 /** The pkg heap roots a Kamailio binary defines (5.0 and later; before the memory API). */
 export const kamailioPkgRoots = ['_pkg_root', 'mem_block'] as const;
 
-/** Does this process run a Kamailio binary? Its name when its executable cannot be read. */
+/** Is the executable of this process a Kamailio binary (it defines a pkg heap root)? False when it cannot be read. */
+export function runsKamailioBinary(pid: number): boolean {
+  return definedSymbols(`/proc/${pid}/exe`, kamailioPkgRoots).size > 0;
+}
+
+/** Does this process run Kamailio? Its name decides when its executable cannot be read. */
 export function runsKamailio(pid: number): boolean {
-  if (definedSymbols(`/proc/${pid}/exe`, kamailioPkgRoots).size > 0) return true;
-  return readStat(pid)?.comm === 'kamailio';
+  return runsKamailioBinary(pid) || readStat(pid)?.comm === 'kamailio';
 }
 
 /** Refuses to start a child process where Kamailio would adopt it, unless kamheap-init is above. */
