@@ -13,6 +13,21 @@ export async function expectInstanceHealthy(kamailio: KamailioInstance): Promise
   expect(await kamailio.rpc('core.version')).toMatch(/kamailio/);
 }
 
+/** Asserts no process of the instance is held by a debugger. */
+export async function expectInstanceUntraced(kamailio: KamailioInstance): Promise<void> {
+  for (const p of await kamailio.processes()) expect({ pid: p.pid, tracer: tracerPid(p.pid) }).toEqual({ pid: p.pid, tracer: 0 });
+}
+
+/**
+ * Asserts that no process was sent a signal since `from` (a length of the instance's log): Kamailio
+ * logs "sig_usr(): signal N received" and the worker dies. Returns the log's length now.
+ */
+export function expectNoSignalLoggedSince(kamailio: KamailioInstance, from: number): number {
+  const log = readFileSync(kamailio.logFile, 'utf8');
+  expect(log.slice(from)).not.toMatch(/signal \d+ received/);
+  return log.length;
+}
+
 /** The PID tracing `pid` (0: none, or gone). */
 export function tracerPid(pid: number): number {
   try {

@@ -5,12 +5,11 @@
 // here are loose (a loaded CI box); `npm run faults` measures the one-second promise itself.
 import { execa } from 'execa';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fillShm, startKamailio, stopAllKamailio, type KamailioInstance } from '../../testbed/index.js';
 import { ExitCode } from '../../src/errors.js';
 import { childrenNamed, isRunning, kamheapBin, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
-import { expectInstanceHealthy } from '../helpers/target-health.js';
+import { exists, expectInstanceHealthy, expectNoSignalLoggedSince, tracerPid } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 let timerPid: number;
@@ -27,9 +26,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await expectInstanceHealthy(kamailio);
-  // No worker was sent a signal (Kamailio logs "sig_usr(): signal N received" and the worker dies).
-  expect(readFileSync(kamailio.logFile, 'utf8').slice(logStart)).not.toMatch(/signal \d+ received/);
-  logStart = readFileSync(kamailio.logFile, 'utf8').length;
+  logStart = expectNoSignalLoggedSince(kamailio, logStart);
 });
 
 afterAll(async () => {
@@ -168,14 +165,6 @@ function spinUntilTraced(pid: number, timeoutMs: number): void {
   }
 }
 
-function tracerPid(pid: number): number {
-  try {
-    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
 /** The gdb kamheap (PID `cli`) started. */
 async function gdbOf(cli: number): Promise<number> {
   let gdb = 0;
@@ -183,12 +172,4 @@ async function gdbOf(cli: number): Promise<number> {
   return gdb;
 }
 
-/** True while a process (not a zombie) has that PID. */
-function exists(pid: number): boolean {
-  try {
-    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 

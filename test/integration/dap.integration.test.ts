@@ -13,7 +13,7 @@ import { fillShm, startKamailio, stopAllKamailio, type KamailioInstance } from '
 import { ExitCode } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { isRunning, kamheapBin, repoRoot, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
-import { exists, expectInstanceHealthy, tracerPid } from '../helpers/target-health.js';
+import { exists, expectInstanceHealthy, expectInstanceUntraced, expectNoSignalLoggedSince, tracerPid } from '../helpers/target-health.js';
 import { waitAttachWindow } from '../faults/attach-window.js';
 
 const gdb16 = `${repoRoot}scripts/gdb16.sh`;
@@ -47,9 +47,8 @@ async function startInstance(): Promise<void> {
 
 afterEach(async () => {
   await expectInstanceHealthy(kamailio);
-  for (const p of await kamailio.processes()) expect({ pid: p.pid, tracer: tracerPid(p.pid) }).toEqual({ pid: p.pid, tracer: 0 });
-  expect(readFileSync(kamailio.logFile, 'utf8').slice(logStart)).not.toMatch(/signal \d+ received/);
-  logStart = readFileSync(kamailio.logFile, 'utf8').length;
+  await expectInstanceUntraced(kamailio);
+  logStart = expectNoSignalLoggedSince(kamailio, logStart);
 });
 
 afterAll(async () => {

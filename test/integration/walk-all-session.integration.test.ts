@@ -11,7 +11,7 @@ import { startKamailio, stopAllKamailio, type KamailioInstance } from '../../tes
 import { ExitCode } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { childrenNamed, isRunning, runCli, startCli, waitUntil } from '../helpers/run-cli.js';
-import { expectInstanceHealthy } from '../helpers/target-health.js';
+import { exists, expectInstanceHealthy, expectInstanceUntraced, expectNoSignalLoggedSince, tracerPid } from '../helpers/target-health.js';
 
 let kamailio: KamailioInstance;
 let dir: string;
@@ -24,10 +24,8 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await expectInstanceHealthy(kamailio);
-  for (const p of await kamailio.processes()) expect({ pid: p.pid, tracer: tracerPid(p.pid) }).toEqual({ pid: p.pid, tracer: 0 });
-  // No process was sent a signal (Kamailio logs "sig_usr(): signal N received" and the worker dies).
-  expect(readFileSync(kamailio.logFile, 'utf8').slice(logStart)).not.toMatch(/signal \d+ received/);
-  logStart = readFileSync(kamailio.logFile, 'utf8').length;
+  await expectInstanceUntraced(kamailio);
+  logStart = expectNoSignalLoggedSince(kamailio, logStart);
 });
 
 afterAll(async () => {
@@ -113,19 +111,3 @@ function spinUntilTraced(pid: number, timeoutMs: number): void {
   }
 }
 
-function tracerPid(pid: number): number {
-  try {
-    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** True while a process (not a zombie) has that PID. */
-function exists(pid: number): boolean {
-  try {
-    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
